@@ -1,0 +1,31 @@
+"""Logistic regression by gradient descent, in NumPy, written to be read.
+
+    from logreg import make_synthetic, train
+    data = make_synthetic(n=1000, true_w=(2.0, -3.0), bias=0.5, seed=0)
+    for s in train(data.X, data.y, learning_rate=0.1, epochs=100, init="zeros"):
+        print(s.epoch, s.w, s.b, s.loss)
+
+`import logreg` needs NumPy only; `logreg.tabular` (CSV files) also uses pandas.
+"""
+
+from .analysis import (
+    Optimum,
+    Verdict,
+    angle_degrees,
+    lipschitz,
+    loss_grid,
+    max_stable_learning_rate,
+    optimum,
+    point_contributions,
+    verdict,
+)
+from .data import Dataset, make_synthetic, split
+from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
+from .train import Snapshot, initial_parameters, train
+
+__all__ = [
+    "Dataset", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
+    "initial_parameters", "lipschitz", "logits", "loss", "loss_from_logits", "loss_grid",
+    "make_synthetic", "max_stable_learning_rate", "optimum", "point_contributions", "predict",
+    "sigmoid", "split", "train", "verdict",
+]

@@ -1,0 +1,179 @@
+"""What the teaching views need besides the run itself: the optimum, the safe step size,
+the loss landscape, the angle to the truth, each point's pull, and a verdict on a run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import gradients, loss, sigmoid
+from .train import Snapshot
+
+
+def _with_ones(X: np.ndarray) -> np.ndarray:
+    return np.column_stack([X, np.ones(X.shape[0])])
+
+
+def lipschitz(X: np.ndarray, l2: float = 0.0) -> float:
+    """L, the largest curvature the objective can have: λ_max(X̃ᵀX̃/(4n) + λ·diag(1, …, 1, 0)).
+
+    σ'(z) ≤ ¼, so the Hessian X̃ᵀ diag(σ'(z)) X̃ / n + λ·I_w never exceeds this matrix.
+    """
+    Xt = _with_ones(np.asarray(X, dtype=float))
+    n, k = Xt.shape
+    H = Xt.T @ Xt / (4.0 * n) + l2 * np.diag([1.0] * (k - 1) + [0.0])
+    return float(np.linalg.eigvalsh(H)[-1])
+
+
+def max_stable_learning_rate(X: np.ndarray, l2: float = 0.0) -> float:
+    """2/L: every learning rate below it makes each full-batch step lower the objective."""
+    return 2.0 / lipschitz(X, l2)
+
+
+@dataclass(frozen=True, eq=False)
+class Optimum:
+    """The minimiser of the objective, or why there is no finite one (exists=False)."""
+
+    exists: bool
+    w: np.ndarray | None
+    b: float | None
+    objective: float | None
+    reason: str
+    iterations: int
+
+
+def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) -> Optimum:
+    """Newton's method (IRLS) on mean cross-entropy + (λ/2)‖w‖², with a halving line search.
+
+    Converged when the Newton step is below 1e-10·(1 + ‖θ‖). With no penalty and data that a line
+    separates (even with ties on the line), no finite minimiser exists: the steps keep growing as
+    the weights head off to infinity, and that is what it reports.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n, d = X.shape
+    if np.all(y == y[0]):
+        return Optimum(False, None, None, None, "all labels are one class: the bias grows without bound", 0)
+    Xt = _with_ones(X)
+    penalty = l2 * np.diag([1.0] * d + [0.0])
+    theta = np.zeros(d + 1)
+
+    def objective(th: np.ndarray) -> float:
+        return loss(X, y, th[:d], th[d], l2)
+
+    f = objective(theta)
+    with np.errstate(all="ignore"):
+        for it in range(1, max_iter + 1):
+            gw, gb = gradients(X, y, theta[:d], theta[d], l2)
+            g = np.append(gw, gb)
+            p = sigmoid(Xt @ theta)
+            H = (Xt * (p * (1 - p))[:, None]).T @ Xt / n + penalty
+            try:
+                step = np.linalg.solve(H + 1e-12 * np.eye(d + 1), g)
+            except np.linalg.LinAlgError:
+                break
+            t = 1.0
+            while t > 1e-10:
+                candidate = theta - t * step
+                fc = objective(candidate)
+                if np.isfinite(fc) and fc <= f + 1e-4 * t * float(g @ -step):
+                    break
+                t *= 0.5
+            else:
+                break
+            theta, f = candidate, fc
+            if np.linalg.norm(t * step) <= 1e-10 * (1.0 + np.linalg.norm(theta)):
+                return Optimum(True, theta[:d].copy(), float(theta[d]), float(f), "Newton's method converged", it)
+            if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e8:
+                break
+    return Optimum(
+        False, None, None, None,
+        "a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
+        "there is no finite minimum (an L2 penalty gives one)",
+        it,
+    )
+
+
+def loss_grid(
+    X: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray, b: float | None, l2: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Objective over a grid of (w1, w2), shape (len(w2), len(w1)), for two-feature data.
+
+    b a number: the slice at that bias. b None: the bias minimised out at every grid point
+    (a few vectorised Newton steps on b, the objective being convex in b). Returns (values, b grid).
+    All logits come from one product X·W with W the (2, G) stack of grid weights.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    W1, W2 = np.meshgrid(np.asarray(w1, float), np.asarray(w2, float))
+    W = np.stack([W1.ravel(), W2.ravel()])  # (2, G)
+    Z = X @ W  # (n, G): logits without bias
+    B = np.full(W.shape[1], 0.0 if b is None else float(b))
+    if b is None:
+        for _ in range(30):
+            P = sigmoid(Z + B)
+            g = np.mean(P - y[:, None], axis=0)
+            h = np.mean(P * (1 - P), axis=0) + 1e-12
+            B = B - np.clip(g / h, -20, 20)
+    Zb = Z + B
+    values = np.mean(np.logaddexp(0.0, Zb) - y[:, None] * Zb, axis=0) + 0.5 * l2 * (W**2).sum(0)
+    return values.reshape(W1.shape), B.reshape(W1.shape)
+
+
+def angle_degrees(w: np.ndarray, w_true: np.ndarray) -> float | None:
+    """Angle between the learned and the true weight vectors, in degrees; None if either is 0."""
+    w, w_true = np.asarray(w, float), np.asarray(w_true, float)
+    norms = np.linalg.norm(w) * np.linalg.norm(w_true)
+    if norms == 0:
+        return None
+    return float(np.degrees(np.arccos(np.clip(w @ w_true / norms, -1.0, 1.0))))
+
+
+def point_contributions(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    """Each sample's term of the data gradient, shape (n, d + 1): (σ(z_i) − y_i)·[x_i, 1] / n.
+
+    Summed over samples it is (∂L/∂w, ∂L/∂b) without the penalty.
+    """
+    residual = sigmoid(X @ w + b) - y
+    return _with_ones(X) * residual[:, None] / X.shape[0]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # "converged", "improving", "unstable", "diverged"
+    message: str
+
+
+def verdict(
+    history: Sequence[Snapshot], learning_rate: float, max_stable: float, best: Optimum | None = None
+) -> Verdict:
+    """A plain-language judgement of a run from its snapshots."""
+    last = history[-1]
+    above = learning_rate >= max_stable
+    why = (
+        f"η = {learning_rate:.3g} is above the largest stable rate 2/L = {max_stable:.3g} for this data"
+        if above
+        else f"η = {learning_rate:.3g} is below 2/L = {max_stable:.3g}"
+    )
+    if last.diverged:
+        return Verdict("diverged", f"Diverged at epoch {last.epoch}: the weights left the finite numbers. {why}.")
+    objectives = np.array([s.objective for s in history])
+    rises = int(np.count_nonzero(np.diff(objectives) > 1e-12 * np.maximum(1.0, objectives[:-1])))
+    if above and rises:
+        return Verdict(
+            "unstable",
+            f"Unstable: the loss went up in {rises} of {len(history) - 1} epochs because {why}; "
+            "steps overshoot the minimum.",
+        )
+    grad_norm = float(np.hypot(np.linalg.norm(last.gradient_w), last.gradient_b))
+    if best is not None and best.exists:
+        gap = last.objective - best.objective
+        if gap <= 1e-4 * max(1.0, abs(best.objective)):
+            return Verdict("converged", f"Converged: the loss is within {max(gap, 0):.1e} of the minimum {best.objective:.4f}.")
+        return Verdict("improving", f"Still improving: the loss is {gap:.2e} above the minimum {best.objective:.4f}; more epochs would help.")
+    if grad_norm < 1e-6:
+        return Verdict("converged", f"Converged: the gradient is down to {grad_norm:.1e}.")
+    tail = "" if best is None else f" ({best.reason})"
+    return Verdict("improving", f"Still improving: the gradient is {grad_norm:.2e}{tail}.")

@@ -1,0 +1,118 @@
+"""Datasets: a small frozen value, the synthetic generator of the tutorials, and a seeded split."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import sigmoid
+
+LABEL_MODES = ("threshold", "logistic")
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Features X (n, d) float64 and labels y (n,) float64 of 0/1, with what is known about them.
+
+    true_w / true_b: the weights that generated the labels, in the units of X (None for real data).
+    class_names: what label 0 and label 1 stand for.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: tuple[str, ...] = ("x1", "x2")
+    class_names: tuple[str, str] = ("0", "1")
+    true_w: np.ndarray | None = None
+    true_b: float | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=float)
+    a.flags.writeable = False
+    return a
+
+
+def make_synthetic(
+    n: int = 1000,
+    true_w: tuple[float, float] = (2.0, -3.0),
+    bias: float = 0.5,
+    seed: int = 0,
+    *,
+    labels: str = "threshold",
+    flip: float = 0.0,
+    scale: tuple[float, float] = (1.0, 1.0),
+    shift: tuple[float, float] = (0.0, 0.0),
+) -> Dataset:
+    """Two Gaussian features labelled by a known logistic model.
+
+    X0 ~ N(0, I) drawn as `RandomState(seed).randn(n, 2)`, so seed 0 gives the same numbers as
+    the tutorial's `np.random.seed(0); np.random.randn(n, 2)`, without touching the global state.
+    Labels come from z = X0·true_w + bias:
+      "threshold": y = [σ(z) > 0.5] (the tutorial: separable data);
+      "logistic":  y ~ Bernoulli(σ(z)) (the model is exactly right, so the weights are recoverable).
+    Then a fraction `flip` of labels is flipped (chosen at random), and the features shown are
+    X = X0·scale + shift; true_w / true_b are converted to those units, so the true boundary
+    stays where it was.
+    """
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a whole number ≥ 1; got {n!r}")
+    if labels not in LABEL_MODES:
+        raise ValueError(f"labels must be one of {LABEL_MODES}; got {labels!r}")
+    if not 0.0 <= flip <= 0.5:
+        raise ValueError(f"flip must be a fraction between 0 and 0.5; got {flip!r}")
+    scale_arr = np.asarray(scale, dtype=float)
+    shift_arr = np.asarray(shift, dtype=float)
+    if scale_arr.shape != (2,) or not np.all(np.isfinite(scale_arr)) or np.any(scale_arr <= 0):
+        raise ValueError(f"scale must be two positive finite numbers; got {scale!r}")
+    if shift_arr.shape != (2,) or not np.all(np.isfinite(shift_arr)):
+        raise ValueError(f"shift must be two finite numbers; got {shift!r}")
+    w0 = np.asarray(true_w, dtype=float)
+    if w0.shape != (2,) or not np.all(np.isfinite(w0)) or not np.isfinite(bias):
+        raise ValueError(f"true_w must be two finite numbers and bias finite; got {true_w!r}, {bias!r}")
+
+    rng = np.random.RandomState(seed)
+    X0 = rng.randn(n, 2)
+    p = sigmoid(X0 @ w0 + bias)
+    if labels == "threshold":
+        y = (p > 0.5).astype(float)
+    else:
+        y = (rng.random_sample(n) < p).astype(float)
+    if flip > 0:
+        flipped = rng.random_sample(n) < flip
+        y = np.where(flipped, 1.0 - y, y)
+
+    X = X0 * scale_arr + shift_arr
+    # w0·X0 + b = w0·(X − shift)/scale + b  =>  w = w0/scale, b' = b − Σ w0·shift/scale
+    w_shown = w0 / scale_arr
+    b_shown = float(bias - np.sum(w_shown * shift_arr))
+    return Dataset(X=_frozen(X), y=_frozen(y), true_w=_frozen(w_shown), true_b=b_shown)
+
+
+def split(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset | None]:
+    """A seeded shuffle into (train, test); test is None when test_fraction is 0.
+
+    Both parts keep every field but X and y. At least one sample stays in each part.
+    """
+    if not 0.0 <= test_fraction < 1.0:
+        raise ValueError(f"test_fraction must be in [0, 1); got {test_fraction!r}")
+    n_test = int(round(test_fraction * data.n))
+    if n_test == 0:
+        return data, None
+    if data.n - n_test < 1:
+        raise ValueError(f"a test fraction of {test_fraction} leaves no training samples out of {data.n}")
+    order = np.random.RandomState(seed).permutation(data.n)
+    test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+
+    def part(idx: np.ndarray) -> Dataset:
+        return Dataset(
+            X=_frozen(data.X[idx]), y=_frozen(data.y[idx]), feature_names=data.feature_names,
+            class_names=data.class_names, true_w=data.true_w, true_b=data.true_b, notes=data.notes,
+        )
+
+    return part(train_idx), part(test_idx)
