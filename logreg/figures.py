@@ -1,0 +1,258 @@
+"""Plotly figures: pure functions from data and snapshots to a figure; no Streamlit here.
+
+The animation is one figure whose frames the browser plays (Play/Pause and a scrubber):
+the data points are sent once, and each frame restyles only the traces that move
+(the boundary, the lines of equal probability and the markers on the loss/accuracy curves).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .data import Dataset
+from .geometry import PROBABILITY_LEVELS, clip_lines, logit
+from .train import Snapshot
+
+# Okabe–Ito colours (distinguishable with colour-blindness); classes also differ by marker shape.
+CLASS_COLORS = ("#0072B2", "#D55E00")
+CLASS_SYMBOLS = ("circle", "triangle-up")
+TRAIN_COLOR, TEST_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#009E73"
+MAX_FRAMES = 300  # more frames play slower than 30 per second and weigh on the page
+MAX_POINTS = 3000  # more points slow the browser without showing anything new
+
+
+@dataclass(frozen=True)
+class Thinning:
+    """Which snapshots become frames and which points are drawn, and how to say so."""
+
+    frame_index: np.ndarray  # indices into the history, first and last always kept
+    point_index: np.ndarray | None  # indices of the training points drawn; None = all
+    n_points: int
+
+    def notes(self, n_snapshots: int) -> list[str]:
+        notes = []
+        if len(self.frame_index) < n_snapshots:
+            step = int(np.ceil((n_snapshots - 1) / max(len(self.frame_index) - 1, 1)))
+            notes.append(
+                f"The animation shows {len(self.frame_index)} of {n_snapshots} epochs (about every {step}th, "
+                "first and last included); the loss curves show every epoch."
+            )
+        if self.point_index is not None:
+            notes.append(
+                f"The plot shows a random sample of {len(self.point_index):,} of {self.n_points:,} training points; "
+                "training, loss and accuracy use all of them."
+            )
+        return notes
+
+
+def thinning(n_snapshots: int, n_points: int, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS,
+             seed: int = 0) -> Thinning:
+    if n_snapshots <= max_frames:
+        frames = np.arange(n_snapshots)
+    else:
+        frames = np.unique(np.round(np.linspace(0, n_snapshots - 1, max_frames)).astype(int))
+    points = None
+    if n_points > max_points:
+        points = np.sort(np.random.RandomState(seed).choice(n_points, max_points, replace=False))
+    return Thinning(frames, points, n_points)
+
+
+def data_box(*arrays: np.ndarray, pad: float = 0.08) -> tuple[float, float, float, float]:
+    """(x_min, x_max, y_min, y_max) around all points, padded; never empty."""
+    X = np.vstack([a for a in arrays if a is not None and len(a)])
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = np.maximum(hi - lo, 1e-9 + 1e-6 * np.abs(hi))
+    lo, hi = lo - pad * span, hi + pad * span
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _segments(w: np.ndarray, b: np.ndarray, levels: Sequence[float], box) -> tuple[np.ndarray, np.ndarray]:
+    """x and y arrays, (F, 3·L), of L segments per frame separated by NaN gaps (Plotly breaks lines there)."""
+    parts_x, parts_y = [], []
+    for level in levels:
+        seg = clip_lines(w, b, float(level), box)
+        parts_x += [seg[:, [0, 2]], np.full((len(b), 1), np.nan)]
+        parts_y += [seg[:, [1, 3]], np.full((len(b), 1), np.nan)]
+    return np.hstack(parts_x), np.hstack(parts_y)
+
+
+def _xy(x: np.ndarray, y: np.ndarray) -> dict:
+    """Coordinates for a frame trace: lists with None for gaps (NaN is not valid JSON)."""
+    return {
+        "x": [None if np.isnan(v) else round(float(v), 5) for v in x],
+        "y": [None if np.isnan(v) else round(float(v), 5) for v in y],
+    }
+
+
+def boundary_status(w: np.ndarray, b: float, box) -> str:
+    """What a student sees of the boundary, in words."""
+    if not np.any(w):
+        return "no boundary yet (w = 0: every point gets the same probability)"
+    seg = clip_lines(w[None, :], np.array([b]), 0.0, box)[0]
+    if np.isnan(seg[0]):
+        return "the boundary lies outside the view"
+    if w[1] == 0:
+        return f"vertical boundary x1 = {-b / w[0]:.3g}"
+    return f"boundary x2 = {-w[0] / w[1]:.3g}·x1 {'+' if -b / w[1] >= 0 else '−'} {abs(b / w[1]):.3g}"
+
+
+def readout(s: Snapshot, names: Sequence[str], box) -> str:
+    text = (f"epoch {s.epoch} · w_{names[0]} {s.w[0]:+.3f} · w_{names[1]} {s.w[1]:+.3f} · b {s.b:+.3f}"
+            f" · loss {s.loss:.4f} · accuracy {s.accuracy:.1%}")
+    if s.test_loss is not None:
+        text += f" · test loss {s.test_loss:.4f} · test accuracy {s.test_accuracy:.1%}"
+    return text + " · " + boundary_status(s.w, s.b, box)
+
+
+def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) -> list[dict]:
+    X, y = (data.X, data.y) if idx is None else (data.X[idx], data.y[idx])
+    traces = []
+    for k in (0, 1):
+        sel = y == k
+        traces.append({
+            "type": "scattergl" if len(X) > 5000 else "scatter",
+            "mode": "markers",
+            "name": f"{data.class_names[k]} ({split_name})",
+            "x": X[sel, 0].astype(np.float32), "y": X[sel, 1].astype(np.float32),
+            "marker": {
+                "color": CLASS_COLORS[k] if not test else "rgba(0,0,0,0)",
+                "symbol": CLASS_SYMBOLS[k] + ("-open" if test else ""),
+                "size": 7 if not test else 8,
+                "line": {"width": 1.5 if test else 0.5, "color": CLASS_COLORS[k] if test else "white"},
+            },
+            "xaxis": "x", "yaxis": "y",
+            "hovertemplate": f"{data.feature_names[0]} %{{x:.3g}}<br>{data.feature_names[1]} %{{y:.3g}}"
+                             f"<extra>class {data.class_names[k]} ({split_name})</extra>",
+        })
+    return traces
+
+
+def animation_figure(
+    train: Dataset,
+    history: Sequence[Snapshot],
+    *,
+    test: Dataset | None = None,
+    true_line: tuple[np.ndarray, float] | None = None,
+    plan: Thinning | None = None,
+    frame_ms: int = 30,
+    height: int = 620,
+) -> go.Figure:
+    """The main view: data, learned boundary and probability lines (left); loss and accuracy (right).
+
+    history: snapshots 0..T of one run on `train`. true_line: the generating (w, b), drawn dashed.
+    All frames share fixed axis ranges; frame k restyles traces 5, 6, 9 and 12 only.
+    """
+    if not history:
+        raise ValueError("history must hold at least one snapshot")
+    plan = plan or thinning(len(history), train.n)
+    names = train.feature_names
+    box = data_box(train.X if plan.point_index is None else train.X[plan.point_index],
+                   None if test is None else test.X)
+    shown = [history[i] for i in plan.frame_index]
+    W = np.array([s.w for s in shown])
+    B = np.array([s.b for s in shown])
+    prob_x, prob_y = _segments(W, B, [float(v) for v in logit(np.array(PROBABILITY_LEVELS))], box)
+    line_x, line_y = _segments(W, B, [0.0], box)
+
+    epochs = np.array([s.epoch for s in history], dtype=np.float32)
+    loss = np.array([s.loss for s in history], dtype=np.float32)
+    acc = np.array([s.accuracy for s in history], dtype=np.float32)
+    has_test = history[0].test_loss is not None
+    t_loss = np.array([s.test_loss for s in history], dtype=np.float32) if has_test else np.array([], np.float32)
+    t_acc = np.array([s.test_accuracy for s in history], dtype=np.float32) if has_test else np.array([], np.float32)
+    loss_top = float(np.max(np.concatenate([loss, t_loss]))) * 1.08 or 1.0
+    last_epoch = max(int(epochs[-1]), 1)
+
+    empty = np.array([], dtype=np.float32)
+    data = _points(train, plan.point_index, "train", False)
+    data += _points(test, None, "test", True) if test is not None else [
+        {"type": "scatter", "mode": "markers", "x": empty, "y": empty, "showlegend": False, "hoverinfo": "skip"}
+    ] * 2
+    if true_line is not None:
+        tx, ty = _segments(np.asarray(true_line[0], float)[None, :], np.array([true_line[1]]), [0.0], box)
+        data.append({"type": "scatter", "mode": "lines", "name": "true boundary", "x": tx[0], "y": ty[0],
+                     "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2}, "hoverinfo": "skip"})
+    else:
+        data.append({"type": "scatter", "mode": "lines", "x": empty, "y": empty, "showlegend": False})
+
+    def frame_traces(k: int) -> list[dict]:
+        s = shown[k]
+        marker_y = [float(s.loss)] + ([float(s.test_loss)] if has_test else [])
+        acc_y = [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else [])
+        return [
+            {**_xy(prob_x[k], prob_y[k])},
+            {**_xy(line_x[k], line_y[k])},
+            {"x": [s.epoch] * len(marker_y), "y": marker_y},
+            {"x": [s.epoch] * len(acc_y), "y": acc_y},
+        ]
+
+    first = frame_traces(0)
+    marker_colors = [TRAIN_COLOR, TEST_COLOR][: 2 if has_test else 1]
+    data += [
+        {"type": "scatter", "mode": "lines", "name": "p = 0.1, 0.25, 0.75, 0.9", **first[0],
+         "line": {"color": "#888888", "dash": "dot", "width": 1.2}, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "name": "learned boundary (p = 0.5)", **first[1],
+         "line": {"color": "#000000", "width": 3}, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "name": "training loss", "x": epochs, "y": loss,
+         "line": {"color": TRAIN_COLOR}, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+         "hovertemplate": "epoch %{x}<br>training loss %{y:.4f}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "name": "test loss", "x": epochs if has_test else empty, "y": t_loss,
+         "line": {"color": TEST_COLOR, "dash": "dash"}, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+         "hovertemplate": "epoch %{x}<br>test loss %{y:.4f}<extra></extra>"},
+        {"type": "scatter", "mode": "markers", **first[2], "marker": {"color": marker_colors, "size": 11},
+         "xaxis": "x2", "yaxis": "y2", "showlegend": False, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "name": "training accuracy", "x": epochs, "y": acc,
+         "line": {"color": TRAIN_COLOR}, "xaxis": "x3", "yaxis": "y3", "showlegend": False,
+         "hovertemplate": "epoch %{x}<br>training accuracy %{y:.1%}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "name": "test accuracy", "x": epochs if has_test else empty, "y": t_acc,
+         "line": {"color": TEST_COLOR, "dash": "dash"}, "xaxis": "x3", "yaxis": "y3", "showlegend": False,
+         "hovertemplate": "epoch %{x}<br>test accuracy %{y:.1%}<extra></extra>"},
+        {"type": "scatter", "mode": "markers", **first[3], "marker": {"color": marker_colors, "size": 11},
+         "xaxis": "x3", "yaxis": "y3", "showlegend": False, "hoverinfo": "skip"},
+    ]
+    moving = [5, 6, 9, 12]
+    frames = [{"name": str(s.epoch), "traces": moving, "data": frame_traces(k)} for k, s in enumerate(shown)]
+
+    labels = [readout(s, names, box) for s in shown]
+    steps = [{"method": "animate", "label": labels[k],
+              "args": [[str(s.epoch)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                                        "transition": {"duration": 0}}]}
+             for k, s in enumerate(shown)]
+    play = {"label": "▶ Play", "method": "animate",
+            "args": [None, {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0},
+                            "fromcurrent": True, "mode": "immediate"}]}
+    pause = {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                               "transition": {"duration": 0}}]}
+    axis = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
+    layout = {
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 130},
+        "plot_bgcolor": "white",
+        "font": {"size": 15},
+        "legend": {"orientation": "h", "x": 0, "y": 1.1, "font": {"size": 13}},
+        "xaxis": {**axis, "domain": [0, 0.56], "range": list(box[:2]), "title": {"text": names[0]}},
+        "yaxis": {**axis, "domain": [0, 1], "range": list(box[2:]), "title": {"text": names[1]}},
+        "xaxis2": {**axis, "domain": [0.66, 1], "range": [0, last_epoch], "anchor": "y2", "matches": "x3",
+                   "showticklabels": False},
+        "yaxis2": {**axis, "domain": [0.56, 1], "range": [0, loss_top], "anchor": "x2",
+                   "title": {"text": "loss"}},
+        "xaxis3": {**axis, "domain": [0.66, 1], "range": [0, last_epoch], "anchor": "y3",
+                   "title": {"text": "epoch"}},
+        "yaxis3": {**axis, "domain": [0, 0.44], "range": [0, 1.02], "anchor": "x3", "tickformat": ".0%",
+                   "title": {"text": "accuracy"}},
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.1,
+                         "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
+                         "buttons": [play, pause]}],
+        "sliders": [{"active": 0, "steps": steps, "x": 0.2, "len": 0.8, "y": -0.06, "yanchor": "top",
+                     "pad": {"t": 40, "b": 0}, "ticklen": 0, "minorticklen": 0,
+                     "font": {"size": 1, "color": "rgba(0,0,0,0)"},
+                     "currentvalue": {"visible": True, "prefix": "", "xanchor": "left",
+                                      "font": {"size": 15, "color": "#222"}},
+                     "transition": {"duration": 0}}],
+    }
+    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)

@@ -1,0 +1,1 @@
+"""The Streamlit app. `settings` is pure Python; `page` and the views draw with Streamlit."""

@@ -1,0 +1,238 @@
+"""The Streamlit page: controls in the sidebar, the animated figure, the summary and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ..figures import animation_figure, thinning
+from ..tabular import SCALINGS, TabularData, from_frame, read_csv
+from .run import Run, run
+from .settings import BY_KEY, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query
+
+CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
+
+
+# ---------------------------------------------------------------- cached work (shared by all viewers)
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_run(s: Settings) -> Run:
+    return run(s)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_table(raw: bytes) -> pd.DataFrame:
+    return read_csv(raw)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_tabular(digest: str, _df: pd.DataFrame, features: tuple[str, str], label: str, scaling: str,
+                   test: float, seed: int) -> TabularData:
+    return from_frame(_df, features, label, scaling=scaling, test_fraction=test, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_csv_run(digest: str, _data: TabularData, s: Settings) -> Run:
+    note = None
+    if _data.scaler.kind != "none":
+        note = f"Features were scaled ({_data.scaler.kind}) before training; the weights are in scaled units."
+    return run(s, _data.train, _data.test, units_note=note)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_figure(key: str, _r: Run) -> go.Figure:
+    """Figures are built once per run and never modified (st.plotly_chart copies them)."""
+    plan = thinning(len(_r.history), _r.train.n)
+    return animation_figure(_r.train, _r.history, test=_r.test, true_line=_r.true_line, plan=plan)
+
+
+# ---------------------------------------------------------------- share link
+def read_share_link() -> None:
+    """Once per session: check the URL's values, keep a notice for each one not usable as given,
+    and put snapped values (e.g. lr=0.15 → 0.2) into the controls."""
+    if "_link_checked" in st.session_state:
+        return
+    st.session_state["_link_checked"] = True
+    values, notices = parse_query({k: st.query_params.get_all(k) for k in st.query_params})
+    st.session_state["_notices"] = notices
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def apply_preset(values: dict) -> None:
+    for key, default in DEFAULTS.items():
+        st.session_state[key] = values.get(key, default)
+
+
+# ---------------------------------------------------------------- controls
+def _widget(c: Control, container=st, **extra):
+    """Draw control `c`, bound to the URL parameter of the same name; return its value."""
+    common = {"key": c.key, "bind": "query-params", **extra}
+    if c.key not in st.session_state:
+        st.session_state[c.key] = c.default
+    if c.kind == "choice" and isinstance(c.default, float):
+        return container.select_slider(c.label, options=list(c.options), format_func=fmt, **common)
+    if c.kind == "choice":
+        return container.segmented_control(c.label, options=list(c.options), required=True, **common)
+    if c.key == "seed":
+        return container.number_input(c.label, min_value=int(c.low), max_value=int(c.high), step=1, **common)
+    cast = int if c.kind == "int" else float
+    return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
+
+
+def sidebar() -> tuple[Settings, TabularData | None, str | None]:
+    values: dict = {}
+    sb = st.sidebar
+    sb.header("Data")
+    values["source"] = _widget(BY_KEY["source"], sb, format_func={"synthetic": "Synthetic", "csv": "CSV file"}.get)
+    tabular = digest = None
+    if values["source"] == "csv":
+        tabular, digest = csv_controls(sb)
+    else:
+        for key in ("w1", "w2", "bias", "n", "seed"):
+            values[key] = _widget(BY_KEY[key], sb)
+        values["labels"] = _widget(BY_KEY["labels"], sb, format_func={
+            "threshold": "y = [σ(z) > 0.5]", "logistic": "y ~ Bernoulli(σ(z))"}.get,
+            help="Deterministic labels (as in the tutorial) make the classes separable; labels drawn from the "
+                 "model overlap, and the true weights can be recovered.")
+        values["flip"] = _widget(BY_KEY["flip"], sb, help="Fraction of labels flipped at random (noise).")
+        values["xscale"] = _widget(BY_KEY["xscale"], sb, help="Put x1 in other units, e.g. ×100 like age in years.")
+        values["xshift"] = _widget(BY_KEY["xshift"], sb)
+        values["test"] = _widget(BY_KEY["test"], sb, help="Fraction of points held out to test on.")
+    sb.header("Training")
+    for key in ("lr", "epochs", "init", "l2", "batch", "stop"):
+        values[key] = _widget(BY_KEY[key], sb)
+    return Settings.from_values({**DEFAULTS, **values}), tabular, digest
+
+
+def csv_controls(sb) -> tuple[TabularData | None, str | None]:
+    upload = sb.file_uploader("CSV file", type=["csv"], help=CSV_HELP)
+    if upload is None:
+        sb.info("Upload a CSV file to train on it. " + CSV_HELP)
+        return None, None
+    raw = upload.getvalue()
+    try:
+        df = cached_table(raw)
+    except ValueError as exc:
+        sb.error(f"This file can't be used: {exc}.")
+        return None, None
+    columns = [str(c) for c in df.columns]
+    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(df[c])] or columns
+    f1 = sb.selectbox("feature x1", numeric, index=0, key="csv_f1")
+    f2 = sb.selectbox("feature x2", numeric, index=min(1, len(numeric) - 1), key="csv_f2")
+    label = sb.selectbox("label column", columns, index=len(columns) - 1, key="csv_label")
+    scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
+    test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        data = cached_tabular(digest, df, (f1, f2), label, scaling, test, 0)
+    except ValueError as exc:
+        sb.error(f"These columns can't be used: {exc}.")
+        return None, None
+    mapping = ", ".join(f"{k!s} → {v}" for k, v in data.label_mapping.items())
+    sb.caption(f"{data.n_rows} rows; label mapping: {mapping}; {data.train.n} train / "
+               f"{0 if data.test is None else data.test.n} test rows.")
+    return data, digest
+
+
+# ---------------------------------------------------------------- main area
+def presets_row() -> None:
+    cols = st.columns(len(PRESETS))
+    for col, preset in zip(cols, PRESETS):
+        col.button(preset.name, on_click=apply_preset, args=(dict(preset.values),), use_container_width=False,
+                   key=f"preset_{preset.name}", help=preset.watch, width="stretch")
+    active = [p for p in PRESETS if all(st.session_state.get(k) == v for k, v in {**DEFAULTS, **p.values}.items())]
+    if active:
+        st.caption(f"**{active[0].name}.** {active[0].watch}")
+
+
+def summary(r: Run) -> None:
+    last = r.history[-1]
+    cols = st.columns(4)
+    cols[0].metric("final loss", f"{last.loss:.4f}", f"{last.loss - r.history[0].loss:+.4f} since epoch 0",
+                   delta_color="inverse")
+    cols[1].metric("accuracy", f"{last.accuracy:.1%}")
+    if last.test_loss is not None:
+        cols[2].metric("test loss", f"{last.test_loss:.4f}")
+        cols[3].metric("test accuracy", f"{last.test_accuracy:.1%}")
+    kind = r.verdict.kind
+    {"converged": st.success, "improving": st.info, "unstable": st.warning, "diverged": st.error}[kind](
+        r.verdict.message)
+    names = r.train.feature_names
+    rows = {"learned": [last.w[0], last.w[1], last.b]}
+    if r.true_line is not None:
+        rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
+    if r.best.exists:
+        rows["minimum of the loss"] = [r.best.w[0], r.best.w[1], r.best.b]
+    table = pd.DataFrame(rows, index=[f"w_{names[0]}", f"w_{names[1]}", "b"]).T
+    st.dataframe(table.style.format("{:+.4f}"), width="content")
+    if not r.best.exists:
+        st.caption(f"No finite minimum: {r.best.reason}.")
+    if r.units_note:
+        st.caption(r.units_note)
+
+
+def history_csv(r: Run) -> bytes:
+    h = r.history
+    frame = pd.DataFrame({
+        "epoch": [s.epoch for s in h], "loss": [s.loss for s in h], "objective": [s.objective for s in h],
+        "accuracy": [s.accuracy for s in h], "w1": [s.w[0] for s in h], "w2": [s.w[1] for s in h],
+        "b": [s.b for s in h], "grad_w1": [s.gradient_w[0] for s in h], "grad_w2": [s.gradient_w[1] for s in h],
+        "grad_b": [s.gradient_b for s in h],
+    })
+    if h[0].test_loss is not None:
+        frame["test_loss"] = [s.test_loss for s in h]
+        frame["test_accuracy"] = [s.test_accuracy for s in h]
+    return frame.to_csv(index=False).encode()
+
+
+def data_csv(r: Run) -> bytes:
+    parts = []
+    for name, d in (("train", r.train), ("test", r.test)):
+        if d is not None:
+            part = pd.DataFrame(d.X, columns=list(d.feature_names))
+            part["label"] = d.y.astype(int)
+            part["split"] = name
+            parts.append(part)
+    return pd.concat(parts).to_csv(index=False).encode()
+
+
+def downloads(r: Run, fig: go.Figure) -> None:
+    cols = st.columns(3)
+    cols[0].download_button("History (CSV)", lambda: history_csv(r), "history.csv", "text/csv", on_click="ignore")
+    cols[1].download_button("Dataset (CSV)", lambda: data_csv(r), "dataset.csv", "text/csv", on_click="ignore")
+    cols[2].download_button(
+        "Animation (HTML, plays offline)", lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode(),
+        "logistic-regression.html", "text/html", on_click="ignore")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide")
+    read_share_link()
+    st.title("Watch logistic regression learn")
+    st.caption("Batch gradient descent on the cross-entropy loss, one epoch per frame. Press ▶ Play under the "
+               "chart, drag the scrubber to any epoch, and change the settings on the left.")
+    for notice in st.session_state.get("_notices", []):
+        st.warning(notice, icon="🔗")
+    presets_row()
+    settings, tabular, digest = sidebar()
+    if settings.source == "csv":
+        if tabular is None:
+            st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
+            return
+        r = cached_csv_run(digest, tabular, settings)
+        key = f"{digest}:{settings}:{tabular.train.n}:{tabular.scaler.kind}"
+    else:
+        r = cached_run(settings)
+        key = repr(settings)
+    st.sidebar.caption(f"Largest stable learning rate for this data: 2/L = {fmt(float(np.round(r.max_stable, 4)))}"
+                       + (" — η is above it." if settings.lr >= r.max_stable else "."))
+    fig = cached_figure(key, r)
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="animation")
+    for note in thinning(len(r.history), r.train.n).notes(len(r.history)):
+        st.caption(note)
+    summary(r)
+    downloads(r, fig)

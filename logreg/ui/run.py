@@ -1,0 +1,50 @@
+"""From settings to everything the page shows: data, the run, and its analysis. No Streamlit here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..analysis import Optimum, Verdict, max_stable_learning_rate, optimum, verdict
+from ..data import Dataset, make_synthetic, split
+from ..train import Snapshot, train
+from .settings import Settings
+
+
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One training run and what the views need of it."""
+
+    settings: Settings
+    train: Dataset
+    test: Dataset | None
+    history: tuple[Snapshot, ...]
+    max_stable: float
+    best: Optimum
+    verdict: Verdict
+    true_line: tuple[np.ndarray, float] | None
+    units_note: str | None = None  # set when the features were scaled before training
+
+
+def synthetic_data(s: Settings) -> Dataset:
+    return make_synthetic(s.n, (s.w1, s.w2), s.bias, s.seed, labels=s.labels, flip=s.flip,
+                          scale=(s.xscale, 1.0), shift=(s.xshift, 0.0))
+
+
+def run(s: Settings, data: Dataset | None = None, test: Dataset | None = None, units_note: str | None = None) -> Run:
+    """Train with settings `s` on `data` (default: the synthetic data the settings describe).
+
+    Given data is used as it is (already split); synthetic data is split by s.test.
+    """
+    if data is None:
+        data, test = split(synthetic_data(s), s.test, s.seed)
+    history = tuple(train(
+        data.X, data.y, learning_rate=s.lr, epochs=s.epochs, init=s.init, loss_threshold=s.loss_threshold,
+        l2=s.l2, batch_size=s.batch_size, seed=s.seed,
+        X_test=None if test is None else test.X, y_test=None if test is None else test.y,
+    ))
+    stable = max_stable_learning_rate(data.X, s.l2)
+    best = optimum(data.X, data.y, s.l2)
+    true_line = (data.true_w, data.true_b) if data.true_w is not None else None
+    return Run(s, data, test, history, stable, best, verdict(history, s.lr, stable, best), true_line, units_note)

@@ -1,0 +1,195 @@
+"""Every control of the app as data: its URL name, allowed values and default; share-link parsing;
+presets. Pure Python (no Streamlit), so every rule here is tested directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+LR_OPTIONS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
+SCALE_OPTIONS = (0.01, 0.1, 1.0, 10.0, 100.0)
+BATCH_OPTIONS = ("1", "4", "16", "64", "256", "full")
+
+
+def fmt(value: float) -> str:
+    """How a number appears on a control and in the URL: 0.1, 2, 0.0001."""
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control: URL name, kind ("float", "int", "choice"), default and what is allowed."""
+
+    key: str
+    label: str
+    kind: str
+    default: object
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple = ()
+
+    def allowed(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(fmt(o) if isinstance(o, float) else str(o) for o in self.options)
+        step = f" in steps of {fmt(self.step)}" if self.step else ""
+        return f"a number from {fmt(self.low)} to {fmt(self.high)}{step}"
+
+    def parse(self, raw: str) -> tuple[object, str | None]:
+        """(value, None) when raw is allowed; (value, note) when it was snapped to the nearest
+        allowed value; raises ValueError when it is unusable."""
+        text = raw.strip()
+        if self.kind == "choice":
+            if isinstance(self.options[0], float):
+                number = _number(text)
+                nearest = min(self.options, key=lambda o: abs(math.log10(max(o, 1e-12)) - math.log10(max(number, 1e-12)))
+                              if number > 0 else abs(o - number))
+                if number < min(self.options) / 2 or number > max(self.options) * 2:
+                    raise ValueError("out of range")
+                return nearest, None if math.isclose(nearest, number) else f"rounded to {fmt(nearest)}"
+            if text not in self.options:
+                raise ValueError("not an option")
+            return text, None
+        number = _number(text)
+        if not self.low <= number <= self.high:
+            raise ValueError("out of range")
+        snapped = self.low + round((number - self.low) / self.step) * self.step
+        snapped = round(snapped, 10)
+        if self.kind == "int":
+            snapped = int(round(snapped))
+        note = None if math.isclose(snapped, number, abs_tol=1e-9) else f"rounded to {fmt(snapped)}"
+        return snapped, note
+
+
+def _number(text: str) -> float:
+    if len(text) > 32:
+        raise ValueError("too long")
+    value = float(text)  # raises ValueError on text
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
+
+
+CONTROLS: tuple[Control, ...] = (
+    Control("source", "Data", "choice", "synthetic", options=("synthetic", "csv")),
+    Control("w1", "true w1", "float", 2.0, -5.0, 5.0, 0.1),
+    Control("w2", "true w2", "float", -3.0, -5.0, 5.0, 0.1),
+    Control("bias", "true bias", "float", 0.5, -5.0, 5.0, 0.1),
+    Control("n", "number of points n", "int", 1000, 10, 20000, 10),
+    Control("seed", "random seed", "int", 0, 0, 9999, 1),
+    Control("labels", "labels", "choice", "threshold", options=("threshold", "logistic")),
+    Control("flip", "flipped labels", "float", 0.0, 0.0, 0.4, 0.01),
+    Control("xscale", "x1 scaled by", "choice", 1.0, options=SCALE_OPTIONS),
+    Control("xshift", "then shifted by", "float", 0.0, -100.0, 100.0, 1.0),
+    Control("test", "test fraction", "float", 0.0, 0.0, 0.5, 0.05),
+    Control("lr", "learning rate η", "choice", 0.1, options=LR_OPTIONS),
+    Control("epochs", "epochs", "int", 100, 1, 5000, 1),
+    Control("init", "start from", "choice", "zeros", options=("zeros", "ones", "random")),
+    Control("l2", "L2 penalty λ", "choice", 0.0, options=L2_OPTIONS),
+    Control("batch", "batch size", "choice", "full", options=BATCH_OPTIONS),
+    Control("stop", "stop at loss (0 = off)", "float", 0.0, 0.0, 0.7, 0.01),
+)
+BY_KEY = {c.key: c for c in CONTROLS}
+DEFAULTS = {c.key: c.default for c in CONTROLS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The values of all controls; its defaults reproduce seed 004."""
+
+    source: str = "synthetic"
+    w1: float = 2.0
+    w2: float = -3.0
+    bias: float = 0.5
+    n: int = 1000
+    seed: int = 0
+    labels: str = "threshold"
+    flip: float = 0.0
+    xscale: float = 1.0
+    xshift: float = 0.0
+    test: float = 0.0
+    lr: float = 0.1
+    epochs: int = 100
+    init: str = "zeros"
+    l2: float = 0.0
+    batch: str = "full"
+    stop: float = 0.0
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> Settings:
+        return cls(**{f.name: values.get(f.name, getattr(cls, f.name)) for f in fields(cls)})
+
+    @property
+    def batch_size(self) -> int | None:
+        return None if self.batch == "full" else int(self.batch)
+
+    @property
+    def loss_threshold(self) -> float | None:
+        return self.stop if self.stop > 0 else None
+
+
+assert {f.name for f in fields(Settings)} == set(BY_KEY), "Settings and CONTROLS must list the same controls"
+
+
+def _shown(raw: str) -> str:
+    """A URL value quoted for a message: short, printable, never markup."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in raw)
+    return repr(text[:24] + ("…" if len(text) > 24 else ""))
+
+
+def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object], list[str]]:
+    """Values from a share link's parameters, and a notice for each one that could not be used as given.
+
+    Unknown parameters are ignored. A repeated parameter uses its last value.
+    """
+    values: dict[str, object] = {}
+    notices: list[str] = []
+    for key, raw in query.items():
+        control = BY_KEY.get(key)
+        if control is None:
+            continue
+        if isinstance(raw, (list, tuple)):
+            raw = raw[-1] if raw else ""
+        raw = str(raw)
+        default = fmt(control.default) if isinstance(control.default, float) else str(control.default)
+        try:
+            value, note = control.parse(raw)
+        except (ValueError, OverflowError):
+            notices.append(f"The link's {key}={_shown(raw)} was not used: {control.label} must be "
+                           f"{control.allowed()}. Using the default, {default}.")
+            continue
+        values[key] = value
+        if note:
+            notices.append(f"The link's {key}={_shown(raw)} was {note}: {control.label} must be {control.allowed()}.")
+    return values, notices
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    values: Mapping[str, object]
+    watch: str
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("Seed 004 tutorial", {},
+           "The tutorial's run: its losses 0.6931, 0.5710, 0.4932 … 0.3013 appear at epochs 0, 10, 20 … 90. "
+           "Watch the boundary swing into place in the first 20 epochs, then the loss keep falling slowly."),
+    Preset("Overlapping classes", {"labels": "logistic", "w1": 1.0, "w2": -1.5, "bias": 0.0, "flip": 0.05,
+                                   "lr": 1.0, "epochs": 300, "test": 0.3},
+           "No line separates the classes, so the loss levels off above 0 and the learned weights settle near "
+           "the true ones. Compare the training and test curves."),
+    Preset("Learning rate too large", {"labels": "logistic", "lr": 20.0, "epochs": 100},
+           "η = 20 is above the largest stable rate 2/L for this data: each step overshoots, "
+           "the boundary swings back and forth and the loss zig-zags instead of falling."),
+    Preset("Badly scaled feature", {"xscale": 100.0, "xshift": 50.0, "lr": 0.0005,
+                                    "epochs": 1000},
+           "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The largest stable "
+           "rate is tiny, so the x2 direction barely moves: scaling features first fixes this."),
+    Preset("Imbalanced classes", {"bias": -4.0, "lr": 0.5, "epochs": 500, "test": 0.3},
+           "Few points are class 1. Accuracy starts high just by calling everything class 0; the loss shows the "
+           "model still has to learn where the rare class is."),
+)
