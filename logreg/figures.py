@@ -8,6 +8,7 @@ the data points are sent once, and each frame restyles only the traces that move
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,25 @@ CLASS_SYMBOLS = ("circle", "triangle-up")
 TRAIN_COLOR, TEST_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#009E73"
 MAX_FRAMES = 300  # more frames play slower than 30 per second and weigh on the page
 MAX_POINTS = 3000  # more points slow the browser without showing anything new
+
+
+class FramedFigure(go.Figure):
+    """A go.Figure whose animation frames are kept as plain dicts.
+
+    Plotly validates every go.Frame it builds (about 1 ms each), on every rerun. These frames are
+    made by this module only and checked against Plotly's schema by the tests, so they skip that:
+    `to_dict()` (what Streamlit and `to_html` serialise) returns them with the rest of the figure.
+    """
+
+    def __init__(self, figure: dict):
+        super().__init__({"data": figure["data"], "layout": figure["layout"]}, _validate=False)
+        self._plain_frames = figure.get("frames", [])
+
+    def to_dict(self) -> dict:
+        result = super().to_dict()
+        if self._plain_frames:
+            result["frames"] = deepcopy(self._plain_frames)
+        return result
 
 
 @dataclass(frozen=True)
@@ -140,7 +160,7 @@ def animation_figure(
     plan: Thinning | None = None,
     frame_ms: int = 30,
     height: int = 620,
-) -> go.Figure:
+) -> FramedFigure:
     """The main view: data, learned boundary and probability lines (left); loss and accuracy (right).
 
     history: snapshots 0..T of one run on `train`. true_line: the generating (w, b), drawn dashed.
@@ -255,4 +275,4 @@ def animation_figure(
                                       "font": {"size": 15, "color": "#222"}},
                      "transition": {"duration": 0}}],
     }
-    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
+    return FramedFigure({"data": data, "layout": layout, "frames": frames})
