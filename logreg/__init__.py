@@ -9,9 +9,12 @@
 """
 
 from .analysis import (
+    Landscape,
     Optimum,
     Verdict,
     angle_degrees,
+    landscape,
+    landscape_box,
     lipschitz,
     loss_grid,
     max_stable_learning_rate,
@@ -24,8 +27,8 @@ from .model import accuracy, gradients, logits, loss, loss_from_logits, predict,
 from .train import Snapshot, initial_parameters, train
 
 __all__ = [
-    "Dataset", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
-    "initial_parameters", "lipschitz", "logits", "loss", "loss_from_logits", "loss_grid",
+    "Dataset", "Landscape", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
+    "initial_parameters", "landscape", "landscape_box", "lipschitz", "logits", "loss", "loss_from_logits", "loss_grid",
     "make_synthetic", "max_stable_learning_rate", "optimum", "point_contributions", "predict",
     "sigmoid", "split", "train", "verdict",
 ]

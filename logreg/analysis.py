@@ -112,14 +112,67 @@ def loss_grid(
     Z = X @ W  # (n, G): logits without bias
     B = np.full(W.shape[1], 0.0 if b is None else float(b))
     if b is None:
-        for _ in range(30):
+        # Newton's method on each grid point's bias: ∂L/∂b = mean(σ − y), ∂²L/∂b² = mean(σ(1 − σ)).
+        for _ in range(25):
             P = sigmoid(Z + B)
-            g = np.mean(P - y[:, None], axis=0)
-            h = np.mean(P * (1 - P), axis=0) + 1e-12
-            B = B - np.clip(g / h, -20, 20)
+            step = np.mean(P - y[:, None], axis=0) / (np.mean(P * (1 - P), axis=0) + 1e-12)
+            B = B - np.clip(step, -5, 5)
+            if np.max(np.abs(step)) < 1e-7:
+                break
     Zb = Z + B
-    values = np.mean(np.logaddexp(0.0, Zb) - y[:, None] * Zb, axis=0) + 0.5 * l2 * (W**2).sum(0)
+    # mean of log(1 + e^z) − y·z, in the form log1p(e^(−|z|)) + max(z, 0) − y·z
+    values = (np.mean(np.log1p(np.exp(-np.abs(Zb))) + np.maximum(Zb, 0.0), axis=0) - (y @ Zb) / len(y)
+              + 0.5 * l2 * (W**2).sum(0))
     return values.reshape(W1.shape), B.reshape(W1.shape)
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """The objective over a (w1, w2) grid, with what it is a slice of, for the landscape view."""
+
+    w1: np.ndarray  # (G,)
+    w2: np.ndarray  # (G,)
+    values: np.ndarray  # (G, G): rows follow w2, columns w1
+    description: str  # which slice of the three-parameter loss this is
+    minimum: tuple[float, float] | None  # (w1, w2) of the optimum, when one exists
+    truth: tuple[float, float] | None = None  # the generating weights, when known
+    sample_note: str | None = None  # set when the grid was computed on a sample of the points
+
+
+def _nice_range(lo: float, hi: float) -> tuple[float, float]:
+    """Widen [lo, hi] by 15% and round outwards to a round step, so small moves reuse the same grid."""
+    span = max(hi - lo, 1.0)
+    lo, hi = lo - 0.15 * span, hi + 0.15 * span
+    step = 10 ** np.floor(np.log10(span)) / 2
+    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+
+
+def landscape_box(points: Sequence[np.ndarray]) -> tuple[float, float, float, float]:
+    """A rounded (w1_min, w1_max, w2_min, w2_max) around the given weight vectors."""
+    P = np.array([np.asarray(p, float)[:2] for p in points])
+    (a, b), (c, d) = _nice_range(P[:, 0].min(), P[:, 0].max()), _nice_range(P[:, 1].min(), P[:, 1].max())
+    return a, b, c, d
+
+
+def landscape(
+    X: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float], *, l2: float = 0.0, grid: int = 40,
+    best: Optimum | None = None, truth: np.ndarray | None = None, max_points: int = 2000, seed: int = 0,
+) -> Landscape:
+    """min over b of the objective, on a grid × grid lattice over box (two-feature data).
+
+    With more than max_points samples, a seeded random sample of max_points is used (and said).
+    """
+    note = None
+    if len(y) > max_points:
+        idx = np.random.RandomState(seed).choice(len(y), max_points, replace=False)
+        X, y = X[idx], y[idx]
+        note = f"The landscape is computed on a random sample of {max_points:,} points."
+    w1 = np.linspace(box[0], box[1], grid)
+    w2 = np.linspace(box[2], box[3], grid)
+    values, _ = loss_grid(X, y, w1, w2, None, l2)
+    minimum = (float(best.w[0]), float(best.w[1])) if best is not None and best.exists else None
+    true_w = None if truth is None else (float(truth[0]), float(truth[1]))
+    return Landscape(w1, w2, values, "b minimised out at every point", minimum, true_w, note)
 
 
 def angle_degrees(w: np.ndarray, w_true: np.ndarray) -> float | None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from .analysis import Landscape
 from .data import Dataset
-from .geometry import PROBABILITY_LEVELS, clip_lines, logit
+from .geometry import PROBABILITY_LEVELS, clip_lines, level_segments, logit
 from .train import Snapshot
 
 # Okabe–Ito colours (distinguishable with colour-blindness); classes also differ by marker shape.
@@ -158,13 +159,15 @@ def animation_figure(
     test: Dataset | None = None,
     true_line: tuple[np.ndarray, float] | None = None,
     plan: Thinning | None = None,
+    landscape: Landscape | None = None,
     frame_ms: int = 30,
-    height: int = 620,
+    height: int = 640,
 ) -> FramedFigure:
     """The main view: data, learned boundary and probability lines (left); loss and accuracy (right).
 
     history: snapshots 0..T of one run on `train`. true_line: the generating (w, b), drawn dashed.
-    All frames share fixed axis ranges; frame k restyles traces 5, 6, 9 and 12 only.
+    landscape: adds a fourth panel, the loss over (w1, w2) with the run's path and its current point.
+    All frames share fixed axis ranges; frame k restyles traces 5, 6, 9 and 12 (and 17) only.
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
@@ -203,12 +206,15 @@ def animation_figure(
         s = shown[k]
         marker_y = [float(s.loss)] + ([float(s.test_loss)] if has_test else [])
         acc_y = [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else [])
-        return [
+        traces = [
             {**_xy(prob_x[k], prob_y[k])},
             {**_xy(line_x[k], line_y[k])},
             {"x": [s.epoch] * len(marker_y), "y": marker_y},
             {"x": [s.epoch] * len(acc_y), "y": acc_y},
         ]
+        if landscape is not None:
+            traces.append({"x": [float(s.w[0])], "y": [float(s.w[1])]})
+        return traces
 
     first = frame_traces(0)
     marker_colors = [TRAIN_COLOR, TEST_COLOR][: 2 if has_test else 1]
@@ -235,6 +241,9 @@ def animation_figure(
          "xaxis": "x3", "yaxis": "y3", "showlegend": False, "hoverinfo": "skip"},
     ]
     moving = [5, 6, 9, 12]
+    if landscape is not None:
+        data += _landscape_traces(landscape, history, names, first[4])
+        moving.append(17)
     frames = [{"name": str(s.epoch), "traces": moving, "data": frame_traces(k)} for k, s in enumerate(shown)]
 
     labels = [readout(s, names, box) for s in shown]
@@ -249,21 +258,22 @@ def animation_figure(
              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                                "transition": {"duration": 0}}]}
     axis = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
+    domains = _LAYOUT_WITH_LANDSCAPE if landscape is not None else _LAYOUT
     layout = {
         "height": height,
         "margin": {"l": 60, "r": 20, "t": 40, "b": 130},
         "plot_bgcolor": "white",
         "font": {"size": 15},
         "legend": {"orientation": "h", "x": 0, "y": 1.1, "font": {"size": 13}},
-        "xaxis": {**axis, "domain": [0, 0.56], "range": list(box[:2]), "title": {"text": names[0]}},
+        "xaxis": {**axis, "domain": domains["x"], "range": list(box[:2]), "title": {"text": names[0]}},
         "yaxis": {**axis, "domain": [0, 1], "range": list(box[2:]), "title": {"text": names[1]}},
-        "xaxis2": {**axis, "domain": [0.66, 1], "range": [0, last_epoch], "anchor": "y2", "matches": "x3",
-                   "showticklabels": False},
-        "yaxis2": {**axis, "domain": [0.56, 1], "range": [0, loss_top], "anchor": "x2",
+        "xaxis2": {**axis, "domain": domains["x2"], "range": [0, last_epoch], "anchor": "y2",
+                   "title": {"text": "epoch" if landscape is not None else ""}},
+        "yaxis2": {**axis, "domain": domains["y2"], "range": [0, loss_top], "anchor": "x2",
                    "title": {"text": "loss"}},
-        "xaxis3": {**axis, "domain": [0.66, 1], "range": [0, last_epoch], "anchor": "y3",
+        "xaxis3": {**axis, "domain": domains["x3"], "range": [0, last_epoch], "anchor": "y3",
                    "title": {"text": "epoch"}},
-        "yaxis3": {**axis, "domain": [0, 0.44], "range": [0, 1.02], "anchor": "x3", "tickformat": ".0%",
+        "yaxis3": {**axis, "domain": domains["y3"], "range": [0, 1.02], "anchor": "x3", "tickformat": ".0%",
                    "title": {"text": "accuracy"}},
         "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.1,
                          "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
@@ -275,4 +285,54 @@ def animation_figure(
                                       "font": {"size": 15, "color": "#222"}},
                      "transition": {"duration": 0}}],
     }
+    if landscape is not None:
+        layout["xaxis4"] = {**axis, "domain": domains["x4"], "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
+                            "anchor": "y4", "title": {"text": f"w_{names[0]}", "standoff": 2}}
+        layout["yaxis4"] = {**axis, "domain": domains["y4"], "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
+                            "anchor": "x4", "title": {"text": f"w_{names[1]}"}}
+        layout["annotations"] = [{"text": f"loss landscape ({landscape.description})", "showarrow": False,
+                                  "xref": "x4 domain", "yref": "y4 domain", "x": 0, "y": 1.0,
+                                  "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}}]
     return FramedFigure({"data": data, "layout": layout, "frames": frames})
+
+
+def _contour_lines(land: Landscape, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
+    """Level sets of the landscape as one line trace: levels spaced evenly in log(loss − min)."""
+    low, high = float(np.min(land.values)), float(np.quantile(land.values, 0.95))
+    gaps = np.geomspace(max(1e-3 * (high - low), 1e-9), high - low, count) if high > low else []
+    xs, ys = [], []
+    for gap in gaps:
+        x, y = level_segments(land.w1, land.w2, land.values, low + gap)
+        xs.append(x)
+        ys.append(y)
+    if not xs:
+        return np.array([], np.float32), np.array([], np.float32)
+    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
+
+
+_LAYOUT = {"x": [0, 0.56], "x2": [0.66, 1], "y2": [0.56, 1], "x3": [0.66, 1], "y3": [0, 0.44]}
+_LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
+                          "x2": [0.53, 0.74], "y2": [0, 0.3], "x3": [0.81, 1], "y3": [0, 0.3]}
+
+
+def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Sequence[str], current: dict) -> list:
+    """Traces 13–17 (line traces only, which frames can leave in place): the loss contours, the run's path, the minimum, the truth and the current point."""
+    path = np.array([s.w for s in history], dtype=np.float32)
+    cx, cy = _contour_lines(land)
+    none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
+    return [
+        {"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x4", "yaxis": "y4",
+         "line": {"color": "#6b8fb5", "width": 1}, "name": "loss contours", "showlegend": False,
+         "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "x": path[:, 0], "y": path[:, 1], "xaxis": "x4", "yaxis": "y4",
+         "line": {"color": "#D55E00", "width": 2}, "name": "path of (w1, w2)", "showlegend": False,
+         "hoverinfo": "skip"},
+        {**none, "mode": "markers", "x": [land.minimum[0]], "y": [land.minimum[1]], "name": "minimum",
+         "marker": {"symbol": "star", "size": 15, "color": "#F0E442", "line": {"color": "#000", "width": 1}},
+         "hovertemplate": "minimum of the loss<extra></extra>"} if land.minimum else dict(none),
+        {**none, "mode": "markers", "x": [land.truth[0]], "y": [land.truth[1]], "name": "true weights",
+         "marker": {"symbol": "x", "size": 12, "color": TRUE_COLOR},
+         "hovertemplate": "true weights<extra></extra>"} if land.truth else dict(none),
+        {"type": "scatter", "mode": "markers", **current, "xaxis": "x4", "yaxis": "y4", "showlegend": False,
+         "marker": {"size": 13, "color": "#D55E00", "line": {"color": "#fff", "width": 2}}, "hoverinfo": "skip"},
+    ]

@@ -56,3 +56,47 @@ def clip_lines(
     seg[~hit] = np.nan
     out[ok] = seg
     return out
+
+
+def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Where Z = level on a grid: line segments found cell by cell (marching squares).
+
+    x (G1,), y (G2,), Z (G2, G1) with Z[i, j] at (x[j], y[i]). Returns x and y arrays holding the
+    segments as [start, end, NaN, start, end, NaN, …] (NaN breaks a plotted line). On each cell
+    edge whose ends lie on opposite sides of the level, the crossing is linearly interpolated;
+    a cell crossed on two edges gives one segment, on four (a saddle) two.
+    """
+    Z = np.asarray(Z, dtype=float)
+    X, Y = np.meshgrid(np.asarray(x, float), np.asarray(y, float))
+    corners = [(slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None)),
+               (slice(1, None), slice(1, None)), (slice(1, None), slice(None, -1))]  # cell corners in order
+    zs = [Z[c] for c in corners]
+    xs = [X[c] for c in corners]
+    ys = [Y[c] for c in corners]
+    px, py, hit = [], [], []
+    for k in range(4):  # edge k joins corner k and corner k+1
+        a, b = zs[k], zs[(k + 1) % 4]
+        crosses = (a > level) != (b > level)
+        t = np.where(crosses, (level - a) / np.where(crosses, b - a, 1.0), 0.0)
+        px.append(xs[k] + t * (xs[(k + 1) % 4] - xs[k]))
+        py.append(ys[k] + t * (ys[(k + 1) % 4] - ys[k]))
+        hit.append(crosses)
+    px, py, hit = np.stack(px, -1), np.stack(py, -1), np.stack(hit, -1)  # (G2-1, G1-1, 4)
+    count = hit.sum(-1)
+    out_x, out_y = [], []
+    two = count == 2
+    if two.any():
+        order = np.argsort(~hit[two], axis=-1, kind="stable")[:, :2]  # the two crossed edges
+        sx = np.take_along_axis(px[two], order, -1)
+        sy = np.take_along_axis(py[two], order, -1)
+        out_x.append(sx)
+        out_y.append(sy)
+    four = count == 4
+    if four.any():  # a saddle: join edges 0–1 and 2–3
+        out_x += [px[four][:, [0, 1]], px[four][:, [2, 3]]]
+        out_y += [py[four][:, [0, 1]], py[four][:, [2, 3]]]
+    if not out_x:
+        return np.array([]), np.array([])
+    sx, sy = np.vstack(out_x), np.vstack(out_y)
+    gap = np.full((len(sx), 1), np.nan)
+    return np.hstack([sx, gap]).ravel(), np.hstack([sy, gap]).ravel()

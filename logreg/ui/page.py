@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..analysis import Landscape, landscape, landscape_box
 from ..figures import animation_figure, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
 from .run import Run, run
@@ -42,11 +43,25 @@ def cached_csv_run(digest: str, _data: TabularData, s: Settings) -> Run:
     return run(s, _data.train, _data.test, units_note=note)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_landscape(data_key: str, box: tuple, l2: float, _r: Run) -> Landscape:
+    truth = None if _r.true_line is None else _r.true_line[0]
+    return landscape(_r.train.X, _r.train.y, box, l2=l2, best=_r.best, truth=truth)
+
+
+def run_landscape(data_key: str, r: Run) -> Landscape:
+    """The landscape around the run's start and end, the minimum and the truth (cached per rounded box)."""
+    points = [r.history[0].w, r.history[-1].w]
+    points += [r.best.w] if r.best.exists else []
+    points += [r.true_line[0]] if r.true_line is not None else []
+    return cached_landscape(data_key, landscape_box(points), r.settings.l2, r)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_figure(key: str, _r: Run) -> go.Figure:
+def cached_figure(key: str, _r: Run, _land: Landscape | None) -> go.Figure:
     """Figures are built once per run and never modified (st.plotly_chart copies them)."""
     plan = thinning(len(_r.history), _r.train.n)
-    return animation_figure(_r.train, _r.history, test=_r.test, true_line=_r.true_line, plan=plan)
+    return animation_figure(_r.train, _r.history, test=_r.test, true_line=_r.true_line, plan=plan, landscape=_land)
 
 
 # ---------------------------------------------------------------- share link
@@ -105,6 +120,8 @@ def sidebar() -> tuple[Settings, TabularData | None, str | None]:
     sb.header("Training")
     for key in ("lr", "epochs", "init", "l2", "batch", "stop"):
         values[key] = _widget(BY_KEY[key], sb)
+    sb.header("View")
+    values["land"] = _widget(BY_KEY["land"], sb)
     return Settings.from_values({**DEFAULTS, **values}), tabular, digest
 
 
@@ -205,7 +222,7 @@ def downloads(r: Run, fig: go.Figure) -> None:
     cols[0].download_button("History (CSV)", lambda: history_csv(r), "history.csv", "text/csv", on_click="ignore")
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(r), "dataset.csv", "text/csv", on_click="ignore")
     cols[2].download_button(
-        "Animation (HTML, plays offline)", lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode(),
+        "Animation (HTML, plays offline)", lambda: fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False).encode(),
         "logistic-regression.html", "text/html", on_click="ignore")
 
 
@@ -224,15 +241,25 @@ def main() -> None:
             st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
             return
         r = cached_csv_run(digest, tabular, settings)
-        key = f"{digest}:{settings}:{tabular.train.n}:{tabular.scaler.kind}"
+        data_key = f"{digest}:{tabular.train.n}:{tabular.scaler.kind}:{tabular.test is None}"
     else:
         r = cached_run(settings)
-        key = repr(settings)
+        data_key = repr({k: getattr(settings, k) for k in ("w1", "w2", "bias", "n", "seed", "labels", "flip",
+                                                            "xscale", "xshift", "test")})
     st.sidebar.caption(f"Largest stable learning rate for this data: 2/L = {fmt(float(np.round(r.max_stable, 4)))}"
                        + (" — η is above it." if settings.lr >= r.max_stable else "."))
-    fig = cached_figure(key, r)
+    land = run_landscape(data_key, r) if settings.land == "on" else None
+    fig = cached_figure(f"{data_key}|{settings}", r, land)
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="animation")
     for note in thinning(len(r.history), r.train.n).notes(len(r.history)):
         st.caption(note)
+    if land is not None:
+        st.caption(
+            "**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss over (w1, w2) "
+            "with b set to its best value at every point. The orange path is the run's (w1, w2); the run's own b is "
+            "not always the best one, so the path need not cross these contours at right angles. "
+            + ("★ marks the minimum." if r.best.exists else f"There is no minimum to mark: {r.best.reason}.")
+            + (" ✕ marks the true weights." if r.true_line is not None else "")
+            + (f" {land.sample_note}" if land.sample_note else ""))
     summary(r)
     downloads(r, fig)

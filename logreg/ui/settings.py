@@ -91,6 +91,7 @@ CONTROLS: tuple[Control, ...] = (
     Control("l2", "L2 penalty λ", "choice", 0.0, options=L2_OPTIONS),
     Control("batch", "batch size", "choice", "full", options=BATCH_OPTIONS),
     Control("stop", "stop at loss (0 = off)", "float", 0.0, 0.0, 0.7, 0.01),
+    Control("land", "loss landscape panel", "choice", "on", options=("on", "off")),
 )
 BY_KEY = {c.key: c for c in CONTROLS}
 DEFAULTS = {c.key: c.default for c in CONTROLS}
@@ -117,6 +118,7 @@ class Settings:
     l2: float = 0.0
     batch: str = "full"
     stop: float = 0.0
+    land: str = "on"
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:
