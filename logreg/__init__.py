@@ -24,11 +24,11 @@ from .analysis import (
 )
 from .data import Dataset, make_synthetic, split
 from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
-from .train import Snapshot, initial_parameters, train
+from .train import Snapshot, initial_parameters, step, train
 
 __all__ = [
     "Dataset", "Landscape", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
     "initial_parameters", "landscape", "landscape_box", "lipschitz", "logits", "loss", "loss_from_logits", "loss_grid",
     "make_synthetic", "max_stable_learning_rate", "optimum", "point_contributions", "predict",
-    "sigmoid", "split", "train", "verdict",
+    "sigmoid", "split", "step", "train", "verdict",
 ]

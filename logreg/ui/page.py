@@ -12,9 +12,11 @@ import streamlit as st
 from ..analysis import Landscape, landscape, landscape_box
 from ..figures import animation_figure, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
+from . import views
 from .run import Run, run
 from .settings import BY_KEY, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query
 
+TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
 
 
@@ -72,6 +74,10 @@ def read_share_link() -> None:
         return
     st.session_state["_link_checked"] = True
     values, notices = parse_query({k: st.query_params.get_all(k) for k in st.query_params})
+    view = st.query_params.get("view")
+    if view is not None and view not in TABS:
+        notices.append(f"The link's view={view[:24]!r} was not used: it must be one of {', '.join(TABS)}. "
+                       "Showing the Summary.")
     st.session_state["_notices"] = notices
     for key, value in values.items():
         st.session_state[key] = value
@@ -261,5 +267,17 @@ def main() -> None:
             + ("★ marks the minimum." if r.best.exists else f"There is no minimum to mark: {r.best.reason}.")
             + (" ✕ marks the true weights." if r.true_line is not None else "")
             + (f" {land.sample_note}" if land.sample_note else ""))
-    summary(r)
+    tabs = st.tabs(list(TABS), key="view", bind="query-params")
+    with tabs[0]:
+        if tabs[0].open:
+            summary(r)
+    with tabs[1]:
+        if tabs[1].open:
+            views.math_panel(r)
+    with tabs[2]:
+        if tabs[2].open:
+            views.race_panel(r, data_key)
+    with tabs[3]:
+        if tabs[3].open:
+            views.truth_panel(r)
     downloads(r, fig)

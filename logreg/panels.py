@@ -1,0 +1,207 @@
+"""Figures for the teaching panels: one epoch in detail, learning rates side by side, ground truth.
+
+Pure functions returning Plotly figures; no Streamlit. They reuse the main figure's building blocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .analysis import Landscape, angle_degrees
+from .data import Dataset
+from .figures import CLASS_COLORS, CLASS_SYMBOLS, FramedFigure, _contour_lines, _segments, _xy, data_box, thinning
+from .model import sigmoid
+from .train import Snapshot
+
+RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
+_AXIS = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
+
+
+def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, height: int = 520) -> go.Figure:
+    """The data at epoch s.epoch: each point's size is its pull |ŷ − y| on the gradient, and
+    misclassified points are drawn as crosses. The boundary and probability lines are those of s."""
+    plan = thinning(1, data.n, max_points=max_points)
+    idx = np.arange(data.n) if plan.point_index is None else plan.point_index
+    X, y = data.X[idx], data.y[idx]
+    p = sigmoid(X @ s.w + s.b)
+    pull = np.abs(p - y)
+    wrong = (X @ s.w + s.b > 0) != (y == 1)
+    box = data_box(X)
+    traces = []
+    for k in (0, 1):
+        for miss in (False, True):
+            sel = (y == k) & (wrong == miss)
+            traces.append({
+                "type": "scatter", "mode": "markers", "x": X[sel, 0], "y": X[sel, 1],
+                "name": f"{data.class_names[k]}, {'misclassified' if miss else 'correct'}",
+                "marker": {"color": CLASS_COLORS[k], "symbol": "x-thin-open" if miss else CLASS_SYMBOLS[k],
+                           "size": 4 + 18 * pull[sel], "line": {"width": 2 if miss else 0.5,
+                                                               "color": CLASS_COLORS[k] if miss else "white"}},
+                "customdata": np.column_stack([p[sel], pull[sel]]),
+                "hovertemplate": "ŷ = %{customdata[0]:.3f}<br>|ŷ − y| = %{customdata[1]:.3f}<extra></extra>",
+            })
+    lx, ly = _segments(s.w[None, :], np.array([s.b]), [0.0], box)
+    traces.append({"type": "scatter", "mode": "lines", **_xy(lx[0], ly[0]), "name": "boundary at this epoch",
+                   "line": {"color": "#000", "width": 3}, "hoverinfo": "skip"})
+    layout = {
+        "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "legend": {"orientation": "h", "y": 1.08, "font": {"size": 12}},
+        "xaxis": {**_AXIS, "range": list(box[:2]), "title": {"text": data.feature_names[0]}},
+        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": data.feature_names[1]}},
+    }
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+
+
+def race_figure(
+    train: Dataset, runs: Sequence[tuple[str, Sequence[Snapshot]]], *, best_objective: float | None,
+    landscape: Landscape | None, log_loss: bool = True, frame_ms: int = 40, height: int = 600,
+) -> FramedFigure:
+    """Several runs on the same data, played in lockstep: their boundaries (left), their loss or,
+    when the minimum L* exists, their suboptimality L(θ_t) − L* (right, top) and their paths over the
+    landscape (right, bottom). Frames restyle each run's boundary, loss marker and landscape point.
+
+    A run that stopped early (diverged) keeps its last snapshot in later frames.
+    """
+    length = max(len(h) for _, h in runs)
+    plan = thinning(length, train.n)
+    box = data_box(train.X if plan.point_index is None else train.X[plan.point_index])
+    idx = plan.point_index if plan.point_index is not None else np.arange(train.n)
+    X, y = train.X[idx].astype(np.float32), train.y[idx]
+    gap = best_objective is not None
+    data: list[dict] = [
+        {"type": "scatter", "mode": "markers", "x": X[y == k, 0], "y": X[y == k, 1], "showlegend": False,
+         "marker": {"color": CLASS_COLORS[k], "symbol": CLASS_SYMBOLS[k], "size": 6, "opacity": 0.5},
+         "hoverinfo": "skip"} for k in (0, 1)
+    ]
+    moving_traces: list[int] = []
+    per_run = []
+    for r, (label, history) in enumerate(runs):
+        color = RUN_COLORS[r % len(RUN_COLORS)]
+        at = np.minimum(plan.frame_index, len(history) - 1)
+        W = np.array([history[i].w for i in at])
+        B = np.array([history[i].b for i in at])
+        lx, ly = _segments(W, B, [0.0], box)
+        objective = np.array([s.objective for s in history])
+        curve = np.maximum(objective - best_objective, 1e-16) if gap else objective
+        epochs = np.array([s.epoch for s in history], dtype=np.float32)
+        path = np.array([s.w for s in history], dtype=np.float32)
+        per_run.append((lx, ly, at, curve, epochs, path))
+        data += [
+            {"type": "scatter", "mode": "lines", "x": epochs, "y": curve.astype(np.float32), "name": label,
+             "line": {"color": color, "width": 2.5}, "xaxis": "x2", "yaxis": "y2", "legendgroup": label,
+             "hovertemplate": f"{label}<br>epoch %{{x}}<br>{'L − L*' if gap else 'loss'} %{{y:.3g}}<extra></extra>"},
+        ]
+        if landscape is not None:
+            data.append({"type": "scatter", "mode": "lines", "x": path[:, 0], "y": path[:, 1], "xaxis": "x3",
+                         "yaxis": "y3", "line": {"color": color, "width": 2}, "showlegend": False,
+                         "legendgroup": label, "hoverinfo": "skip"})
+    if landscape is not None:
+        cx, cy = _contour_lines(landscape)
+        data.append({"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x3", "yaxis": "y3",
+                     "line": {"color": "#9db4cc", "width": 1}, "showlegend": False, "hoverinfo": "skip"})
+        if landscape.minimum:
+            data.append({"type": "scatter", "mode": "markers", "x": [landscape.minimum[0]],
+                         "y": [landscape.minimum[1]], "xaxis": "x3", "yaxis": "y3", "name": "minimum",
+                         "marker": {"symbol": "star", "size": 15, "color": "#F0E442", "line": {"color": "#000", "width": 1}}})
+    first_moving = len(data)
+    for r, (label, _) in enumerate(runs):
+        color = RUN_COLORS[r % len(RUN_COLORS)]
+        lx, ly, at, curve, epochs, path = per_run[r]
+        data.append({"type": "scatter", "mode": "lines", **_xy(lx[0], ly[0]), "showlegend": False,
+                     "line": {"color": color, "width": 3}, "hoverinfo": "skip", "legendgroup": label})
+        data.append({"type": "scatter", "mode": "markers", "x": [float(epochs[at[0]])], "y": [float(curve[at[0]])],
+                     "xaxis": "x2", "yaxis": "y2", "marker": {"color": color, "size": 11}, "showlegend": False,
+                     "hoverinfo": "skip"})
+        if landscape is not None:
+            data.append({"type": "scatter", "mode": "markers", "x": [float(path[at[0], 0])],
+                         "y": [float(path[at[0], 1])], "xaxis": "x3", "yaxis": "y3", "showlegend": False,
+                         "marker": {"color": color, "size": 11, "line": {"color": "#fff", "width": 1.5}},
+                         "hoverinfo": "skip"})
+    per_frame = 3 if landscape is not None else 2
+    moving_traces = list(range(first_moving, first_moving + per_frame * len(runs)))
+
+    frames = []
+    for k, epoch_index in enumerate(plan.frame_index):
+        traces = []
+        for lx, ly, at, curve, epochs, path in per_run:
+            i = at[k]
+            traces.append(_xy(lx[k], ly[k]))
+            traces.append({"x": [float(epochs[i])], "y": [float(curve[i])]})
+            if landscape is not None:
+                traces.append({"x": [float(path[i, 0])], "y": [float(path[i, 1])]})
+        frames.append({"name": str(int(epoch_index)), "traces": moving_traces, "data": traces})
+
+    all_curves = np.concatenate([c for _, _, _, c, _, _ in per_run])
+    low, high = float(np.min(all_curves)), float(np.max(all_curves))
+    if log_loss:
+        y2 = {"type": "log", "exponentformat": "power", "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2]}
+    else:
+        y2 = {"range": [min(0.0, low), high * 1.05 or 1.0]}
+    steps = [{"method": "animate", "label": f"epoch {int(e)}",
+              "args": [[str(int(e))], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                                       "transition": {"duration": 0}}]} for e in plan.frame_index]
+    layout = {
+        "height": height, "plot_bgcolor": "white", "font": {"size": 15},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
+        "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 13}},
+        "xaxis": {**_AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": train.feature_names[0]}},
+        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": train.feature_names[1]}},
+        "xaxis2": {**_AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
+                   "title": {"text": "epoch"}},
+        "yaxis2": {**_AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
+                   "title": {"text": "loss − minimum (L − L*)" if gap else "loss"}},
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.12,
+                         "xanchor": "left", "yanchor": "top", "buttons": [
+                             {"label": "▶ Play", "method": "animate",
+                              "args": [None, {"frame": {"duration": frame_ms, "redraw": False},
+                                              "transition": {"duration": 0}, "fromcurrent": True}]},
+                             {"label": "❚❚ Pause", "method": "animate",
+                              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                                "transition": {"duration": 0}}]}]}],
+        "sliders": [{"active": 0, "steps": steps, "x": 0.2, "len": 0.8, "y": -0.08, "yanchor": "top",
+                     "ticklen": 0, "minorticklen": 0, "font": {"size": 1, "color": "rgba(0,0,0,0)"},
+                     "currentvalue": {"visible": True, "prefix": "", "font": {"size": 15, "color": "#222"}}}],
+    }
+    if landscape is not None:
+        layout["xaxis3"] = {**_AXIS, "domain": [0.56, 1], "anchor": "y3",
+                            "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
+                            "title": {"text": f"w_{train.feature_names[0]}", "standoff": 2}}
+        layout["yaxis3"] = {**_AXIS, "domain": [0, 0.4], "anchor": "x3",
+                            "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
+                            "title": {"text": f"w_{train.feature_names[1]}"}}
+    return FramedFigure({"data": data, "layout": layout, "frames": frames})
+
+
+def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 380) -> go.Figure:
+    """Over epochs: the angle between learned and true weights, and ‖w‖ against ‖w_true‖."""
+    epochs = np.array([s.epoch for s in history], dtype=np.float32)
+    angles = [angle_degrees(s.w, true_w) for s in history]
+    angle = np.array([np.nan if a is None else a for a in angles], dtype=np.float32)
+    norms = np.array([np.linalg.norm(s.w) for s in history], dtype=np.float32)
+    true_norm = float(np.linalg.norm(true_w))
+    data = [
+        {"type": "scatter", "mode": "lines", "x": epochs, "y": angle, "name": "angle to the true weights",
+         "line": {"color": "#0072B2", "width": 2.5},
+         "hovertemplate": "epoch %{x}<br>angle %{y:.2f}°<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "x": epochs, "y": norms, "name": "‖w‖ learned",
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#D55E00", "width": 2.5},
+         "hovertemplate": "epoch %{x}<br>‖w‖ %{y:.3f}<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "x": [0, float(epochs[-1])], "y": [true_norm, true_norm],
+         "name": "‖w‖ true", "xaxis": "x2", "yaxis": "y2", "line": {"color": "#009E73", "dash": "dash"},
+         "hoverinfo": "skip"},
+    ]
+    finite = angle[np.isfinite(angle)]
+    layout = {
+        "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "legend": {"orientation": "h", "y": 1.12},
+        "xaxis": {**_AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
+        "yaxis": {**_AXIS, "title": {"text": "angle (degrees)"},
+                  "range": [0, max(float(finite.max()) if finite.size else 90.0, 1.0) * 1.05]},
+        "xaxis2": {**_AXIS, "domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
+        "yaxis2": {**_AXIS, "anchor": "x2", "title": {"text": "‖w‖"},
+                   "range": [0, max(float(norms.max()), true_norm) * 1.08 or 1.0]},
+    }
+    return go.Figure({"data": data, "layout": layout}, _validate=False)

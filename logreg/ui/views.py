@@ -1,0 +1,144 @@
+"""The teaching panels under the main figure: each draws with Streamlit and says what to look at."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from ..train import _Pass, step
+from ..analysis import angle_degrees, landscape, landscape_box
+from ..panels import epoch_detail_figure, race_figure, truth_figure
+from .run import Run, run
+from .settings import fmt
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _cached_race_run(key: str, _r: Run, lr: float) -> Run:
+    s = replace(_r.settings, lr=lr, stop=0.0)
+    if _r.settings.source == "csv":
+        return run(s, _r.train, _r.test, _r.units_note)
+    return run(s)
+
+
+def _tex_number(x: float) -> str:
+    text = f"{x:.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
+    return text
+
+
+@st.fragment
+def math_panel(r: Run) -> None:
+    """The derivation with this run's numbers at an epoch the student picks (reruns this panel only)."""
+    st.caption("Pick an epoch: every quantity of gradient descent is filled in with its value at that epoch, and "
+               "the plot shows how hard each point pulls on the boundary.")
+    last = r.history[-1].epoch
+    epoch = st.slider("epoch", 0, max(last, 1), 0, key="math_epoch", disabled=last == 0)
+    epoch = min(epoch, last)
+    s = r.history[epoch]
+    s_next = r.history[epoch + 1] if epoch + 1 < len(r.history) else None
+    n1, n2 = r.train.feature_names
+    eta, lam, n = r.settings.lr, r.settings.l2, r.train.n
+    w1, w2, b = (float(v) for v in (*s.w, s.b))
+    g1, g2, gb = (float(v) for v in (*s.gradient_w, s.gradient_b))
+    T = _tex_number
+    left, right = st.columns([1.1, 1])
+    with left:
+        st.latex(rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
+                 rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}")
+        st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
+        st.latex(rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
+                 rf" = {s.loss:.4f} \quad (n = {n})")
+        penalty = rf" + \lambda w_{{1}}" if lam else ""
+        st.latex(rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
+                 rf" = {T(g1)}")
+        st.latex(rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
+                 rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}")
+        st.latex(rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i) = {T(gb)}")
+        if s_next is not None and r.settings.batch_size is None:
+            st.latex(rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
+                     rf"({T(g1)}) = {T(float(s_next.w[0]))}")
+            st.latex(rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
+                     rf"b \leftarrow {T(b)} - {T(eta)}\cdot({T(gb)}) = {T(float(s_next.b))}")
+            st.caption(f"These are the parameters of epoch {epoch + 1}: one step of full-batch gradient descent.")
+        elif s_next is not None:
+            st.caption(f"With batch size {r.settings.batch}, an epoch makes several smaller steps, each with the "
+                       "gradient of one mini-batch, so epoch "
+                       f"{epoch + 1} is not one step of the full gradient shown here.")
+        else:
+            st.caption("This is the last epoch of the run.")
+        if lam:
+            st.caption(f"λ = {fmt(lam)}: the L2 penalty adds λ·w to the weight gradients (not to b).")
+    with right:
+        st.plotly_chart(epoch_detail_figure(r.train, s), width="stretch", key="math_plot",
+                        config={"displaylogo": False})
+        wrong = int(round((1 - s.accuracy) * n))
+        st.caption(f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
+                   f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
+                   + (" Showing a random sample of 3,000 points." if n > 3000 else ""))
+    with st.expander("The code that computes this (the project's own source)"):
+        st.caption("A full-batch epoch computes the loss, accuracy and gradient in one pass over the data, then "
+                   "`step` applies the update θ ← θ − η∇L.")
+        st.code(inspect.getsource(step), language="python")
+        st.code(inspect.getsource(_Pass.__call__), language="python")
+
+
+def race_panel(r: Run, land_key: str) -> None:
+    st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
+               "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
+    lr = r.settings.lr
+    choices = sorted({*(fmt(v) for v in (lr / 4, lr, lr * 4)), "0.01", "0.1", "1", "5", "10", "20"}, key=float)
+    picked = st.multiselect("learning rates", choices, default=[fmt(lr / 4), fmt(lr), fmt(lr * 4)],
+                            max_selections=4, key="race_rates")
+    log_scale = st.toggle("log scale", value=True, key="race_log")
+    if not picked:
+        st.info("Choose at least one learning rate.")
+        return
+    rates = sorted(float(v) for v in picked)
+    runs = [_cached_race_run(f"{land_key}|{r.settings}", r, v) for v in rates]
+    points = [h for x in runs for h in (x.history[0].w, x.history[-1].w)]
+    points += [r.best.w] if r.best.exists else []
+    land = _cached_race_landscape(land_key, landscape_box(points), r.settings.l2, r)
+    fig = race_figure(r.train, [(f"η = {fmt(v)}", x.history) for v, x in zip(rates, runs)],
+                      best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
+    st.plotly_chart(fig, width="stretch", key="race_plot", config={"displaylogo": False})
+    st.caption(f"Largest stable learning rate for this data: 2/L = {r.max_stable:.4g}. "
+               + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss."))
+    for v, x in zip(rates, runs):
+        st.markdown(f"- **η = {fmt(v)}** — {x.verdict.message}")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cached_race_landscape(key: str, box: tuple, l2: float, _r: Run):
+    return landscape(_r.train.X, _r.train.y, box, l2=l2, best=_r.best)
+
+
+def truth_panel(r: Run) -> None:
+    if r.true_line is None:
+        st.info("Uploaded data has no true weights to compare with: this panel is for synthetic data.")
+        return
+    true_w = r.true_line[0]
+    last = r.history[-1]
+    angle = angle_degrees(last.w, true_w)
+    st.caption("How the learned weights compare with the ones that made the data: their direction (the angle; the "
+               "boundary's slope) and their size ‖w‖ (how sure the model is).")
+    st.plotly_chart(truth_figure(r.history, true_w), width="stretch", key="truth_plot", config={"displaylogo": False})
+    st.markdown(f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
+                f"‖w‖ = {np.linalg.norm(last.w):.3f} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
+    s = r.settings
+    if s.l2 > 0:
+        st.markdown(f"**Lesson:** the L2 penalty λ = {fmt(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
+                    "when a line separates the classes; the learned weights are the minimum of the penalised loss.")
+    elif r.best.exists:
+        st.markdown("**Lesson:** with labels drawn from the logistic model (or noisy labels), the classes overlap, "
+                    "the loss has a minimum, and the learned weights approach it: close to the true weights when "
+                    "there is enough data.")
+    else:
+        st.markdown("**Lesson:** with deterministic labels (as in seed 004) a line separates the classes, so the loss "
+                    "keeps falling as ‖w‖ grows without bound while the boundary's direction settles: the angle "
+                    "levels off, ‖w‖ does not. Add label noise, labels drawn from the model, or an L2 penalty to "
+                    "get a finite answer.")
