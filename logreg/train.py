@@ -148,6 +148,13 @@ def initial_parameters(
     return w, b
 
 
+def step(
+    w: np.ndarray, b: float, gradient_w: np.ndarray, gradient_b: float, learning_rate: float
+) -> tuple[np.ndarray, float]:
+    """One gradient-descent update: w ← w − η·∂L/∂w, b ← b − η·∂L/∂b (new values; nothing is modified)."""
+    return w - learning_rate * gradient_w, b - learning_rate * gradient_b
+
+
 def _readonly(a: np.ndarray) -> np.ndarray:
     a = np.array(a, dtype=float)
     a.flags.writeable = False
@@ -209,28 +216,30 @@ def _run(full, test_pass, w, b, lr, epochs, loss_threshold, l2, batch_size, mini
     n = X.shape[0]
 
     def snapshot(t: int, w: np.ndarray, b: float) -> Snapshot | None:
-        s = full(w, b)
-        penalty = 0.5 * l2 * float(w @ w)
-        gw = s.grad_w + l2 * w
-        t_loss = t_acc = None
-        if test_pass is not None:
-            ts = test_pass(w, b)
-            t_loss, t_acc = ts.loss, ts.accuracy
+        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values are caught just below
+            s = full(w, b)
+            penalty = 0.5 * l2 * float(w @ w)
+            gw = s.grad_w + l2 * w
+            t_loss = t_acc = None
+            if test_pass is not None:
+                ts = test_pass(w, b)
+                t_loss, t_acc = ts.loss, ts.accuracy
         values = [s.loss, penalty, s.grad_b, *gw, *w, b] + ([t_loss] if t_loss is not None else [])
         if not np.all(np.isfinite(values)):
             return None
         return Snapshot(t, _readonly(w), float(b), s.loss, s.loss + penalty, s.accuracy,
                         _readonly(gw), s.grad_b, t_loss, t_acc)
 
-    def step(w: np.ndarray, b: float, current: Snapshot) -> tuple[np.ndarray, float]:
+    def advance(w: np.ndarray, b: float, current: Snapshot) -> tuple[np.ndarray, float]:
         if not mini:
-            return w - lr * current.gradient_w, b - lr * current.gradient_b
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow here is reported as diverged
+                return step(w, b, current.gradient_w, current.gradient_b, lr)
         order = rng.permutation(n)
         with np.errstate(all="ignore"):
             for start in range(0, n, batch_size):
                 idx = order[start : start + batch_size]
                 grad_w, grad_b = gradients(X[idx], y[idx], w, b, l2)
-                w, b = w - lr * grad_w, b - lr * grad_b
+                w, b = step(w, b, grad_w, grad_b, lr)
         return w, b
 
     current = snapshot(0, w, b)
@@ -239,7 +248,7 @@ def _run(full, test_pass, w, b, lr, epochs, loss_threshold, l2, batch_size, mini
     for t in range(1, epochs + 1):
         if loss_threshold is not None and current.loss <= loss_threshold:
             break
-        w, b = step(w, b, current)
+        w, b = advance(w, b, current)
         nxt = snapshot(t, w, b) if np.all(np.isfinite(w)) and np.isfinite(b) else None
         if nxt is None:
             yield Snapshot(**{**current.__dict__, "diverged": True})
