@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command (README, and .ci/run): install what the tests need, then run the whole suite,
+# browser tests included. Extra arguments go to pytest, e.g. `bash tests/run.sh -k settings`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+fi
+
+"$PYTHON" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+"$PYTHON" -m pytest "$@"
