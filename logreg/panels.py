@@ -16,6 +16,7 @@ from .figures import CLASS_COLORS, CLASS_SYMBOLS, FramedFigure, _contour_lines, 
 from .model import sigmoid
 from .train import Snapshot
 
+RACE_FRAMES = 150  # several runs per frame: half the main view's frames keeps the payload alike
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
 _AXIS = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
 
@@ -66,7 +67,7 @@ def race_figure(
     A run that stopped early (diverged) keeps its last snapshot in later frames.
     """
     length = max(len(h) for _, h in runs)
-    plan = thinning(length, train.n)
+    plan = thinning(length, train.n, max_frames=RACE_FRAMES)
     box = data_box(train.X if plan.point_index is None else train.X[plan.point_index])
     idx = plan.point_index if plan.point_index is not None else np.arange(train.n)
     X, y = train.X[idx].astype(np.float32), train.y[idx]
@@ -105,7 +106,8 @@ def race_figure(
         if landscape.minimum:
             data.append({"type": "scatter", "mode": "markers", "x": [landscape.minimum[0]],
                          "y": [landscape.minimum[1]], "xaxis": "x3", "yaxis": "y3", "name": "minimum",
-                         "marker": {"symbol": "star", "size": 15, "color": "#F0E442", "line": {"color": "#000", "width": 1}}})
+                         "marker": {"symbol": "star", "size": 15, "color": "#F0E442",
+                                    "line": {"color": "#000", "width": 1}}})
     first_moving = len(data)
     for r, (label, _) in enumerate(runs):
         color = RUN_COLORS[r % len(RUN_COLORS)]
@@ -137,7 +139,8 @@ def race_figure(
     all_curves = np.concatenate([c for _, _, _, c, _, _ in per_run])
     low, high = float(np.min(all_curves)), float(np.max(all_curves))
     if log_loss:
-        y2 = {"type": "log", "exponentformat": "power", "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2]}
+        y2 = {"type": "log", "exponentformat": "power",
+              "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2]}
     else:
         y2 = {"range": [min(0.0, low), high * 1.05 or 1.0]}
     steps = [{"method": "animate", "label": f"epoch {int(e)}",

@@ -9,11 +9,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..analysis import Landscape, landscape, landscape_box
+from ..analysis import Landscape, Optimum, landscape, landscape_box
+from ..data import Dataset
 from ..figures import animation_figure, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
 from . import views
-from .run import Run, run
+from .run import Run, analyse, run, synthetic_split
 from .settings import BY_KEY, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query
 
 TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
@@ -21,9 +22,23 @@ CSV_HELP = "A CSV with a header row: two numeric feature columns and a label col
 
 
 # ---------------------------------------------------------------- cached work (shared by all viewers)
+DATA_KEYS = ("w1", "w2", "bias", "n", "seed", "labels", "flip", "xscale", "xshift", "test")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_synthetic(data_key: str, s: Settings) -> tuple[Dataset, Dataset | None]:
+    return synthetic_split(s)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_analysis(data_key: str, l2: float, _train: Dataset) -> tuple[Optimum, float]:
+    """The minimum and the largest stable rate depend on the data and λ only, not on η or epochs."""
+    return analyse(_train, l2)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_run(s: Settings) -> Run:
-    return run(s)
+def cached_run(data_key: str, s: Settings, _train: Dataset, _test: Dataset | None, units_note: str | None) -> Run:
+    return run(s, _train, _test, units_note, analysis=cached_analysis(data_key, s.l2, _train))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -37,14 +52,6 @@ def cached_tabular(digest: str, _df: pd.DataFrame, features: tuple[str, str], la
     return from_frame(_df, features, label, scaling=scaling, test_fraction=test, seed=seed)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_csv_run(digest: str, _data: TabularData, s: Settings) -> Run:
-    note = None
-    if _data.scaler.kind != "none":
-        note = f"Features were scaled ({_data.scaler.kind}) before training; the weights are in scaled units."
-    return run(s, _data.train, _data.test, units_note=note)
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_landscape(data_key: str, box: tuple, l2: float, _r: Run) -> Landscape:
     truth = None if _r.true_line is None else _r.true_line[0]
@@ -52,10 +59,14 @@ def cached_landscape(data_key: str, box: tuple, l2: float, _r: Run) -> Landscape
 
 
 def run_landscape(data_key: str, r: Run) -> Landscape:
-    """The landscape around the run's start and end, the minimum and the truth (cached per rounded box)."""
-    points = [r.history[0].w, r.history[-1].w]
+    """The landscape around the start, the minimum and the true weights: it depends on the data, not on η
+    or the number of epochs, so moving those reuses it. With neither a minimum nor true weights, the run's
+    end is included too."""
+    points = [r.history[0].w, np.zeros(2)]
     points += [r.best.w] if r.best.exists else []
     points += [r.true_line[0]] if r.true_line is not None else []
+    if len(points) == 2:
+        points.append(r.history[-1].w)
     return cached_landscape(data_key, landscape_box(points), r.settings.l2, r)
 
 
@@ -246,12 +257,15 @@ def main() -> None:
         if tabular is None:
             st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
             return
-        r = cached_csv_run(digest, tabular, settings)
-        data_key = f"{digest}:{tabular.train.n}:{tabular.scaler.kind}:{tabular.test is None}"
+        data_key = f"csv:{digest}:{tabular.train.n}:{tabular.scaler.kind}:{tabular.test is None}"
+        note = None
+        if tabular.scaler.kind != "none":
+            note = f"Features were scaled ({tabular.scaler.kind}) before training; the weights are in scaled units."
+        r = cached_run(data_key, settings, tabular.train, tabular.test, note)
     else:
-        r = cached_run(settings)
-        data_key = repr({k: getattr(settings, k) for k in ("w1", "w2", "bias", "n", "seed", "labels", "flip",
-                                                            "xscale", "xshift", "test")})
+        data_key = repr({k: getattr(settings, k) for k in DATA_KEYS})
+        train_data, test_data = cached_synthetic(data_key, settings)
+        r = cached_run(data_key, settings, train_data, test_data, None)
     st.sidebar.caption(f"Largest stable learning rate for this data: 2/L = {fmt(float(np.round(r.max_stable, 4)))}"
                        + (" — η is above it." if settings.lr >= r.max_stable else "."))
     land = run_landscape(data_key, r) if settings.land == "on" else None

@@ -32,19 +32,31 @@ def synthetic_data(s: Settings) -> Dataset:
                           scale=(s.xscale, 1.0), shift=(s.xshift, 0.0))
 
 
-def run(s: Settings, data: Dataset | None = None, test: Dataset | None = None, units_note: str | None = None) -> Run:
+def synthetic_split(s: Settings) -> tuple[Dataset, Dataset | None]:
+    return split(synthetic_data(s), s.test, s.seed)
+
+
+def analyse(data: Dataset, l2: float) -> tuple[Optimum, float]:
+    """What depends on the data and the penalty only: the minimum and the largest stable rate."""
+    return optimum(data.X, data.y, l2), max_stable_learning_rate(data.X, l2)
+
+
+def run(
+    s: Settings, data: Dataset | None = None, test: Dataset | None = None, units_note: str | None = None,
+    analysis: tuple[Optimum, float] | None = None,
+) -> Run:
     """Train with settings `s` on `data` (default: the synthetic data the settings describe).
 
     Given data is used as it is (already split); synthetic data is split by s.test.
+    analysis: `analyse(data, s.l2)` when the caller already has it.
     """
     if data is None:
-        data, test = split(synthetic_data(s), s.test, s.seed)
+        data, test = synthetic_split(s)
     history = tuple(train(
         data.X, data.y, learning_rate=s.lr, epochs=s.epochs, init=s.init, loss_threshold=s.loss_threshold,
         l2=s.l2, batch_size=s.batch_size, seed=s.seed,
         X_test=None if test is None else test.X, y_test=None if test is None else test.y,
     ))
-    stable = max_stable_learning_rate(data.X, s.l2)
-    best = optimum(data.X, data.y, s.l2)
+    best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     return Run(s, data, test, history, stable, best, verdict(history, s.lr, stable, best), true_line, units_note)

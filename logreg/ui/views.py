@@ -8,19 +8,18 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..train import _Pass, step
 from ..analysis import angle_degrees, landscape, landscape_box
 from ..panels import epoch_detail_figure, race_figure, truth_figure
+from ..train import _Pass, step
 from .run import Run, run
 from .settings import fmt
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _cached_race_run(key: str, _r: Run, lr: float) -> Run:
-    s = replace(_r.settings, lr=lr, stop=0.0)
-    if _r.settings.source == "csv":
-        return run(s, _r.train, _r.test, _r.units_note)
-    return run(s)
+    """The same data, start and analysis as run _r, at another learning rate (no early stop: lockstep)."""
+    return run(replace(_r.settings, lr=lr, stop=0.0), _r.train, _r.test, _r.units_note,
+               analysis=(_r.best, _r.max_stable))
 
 
 def _tex_number(x: float) -> str:
@@ -53,7 +52,7 @@ def math_panel(r: Run) -> None:
         st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
         st.latex(rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
                  rf" = {s.loss:.4f} \quad (n = {n})")
-        penalty = rf" + \lambda w_{{1}}" if lam else ""
+        penalty = r" + \lambda w_{1}" if lam else ""
         st.latex(rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
                  rf" = {T(g1)}")
         st.latex(rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
