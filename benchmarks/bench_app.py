@@ -77,7 +77,8 @@ def main() -> None:
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
     r = measure(args.rounds)
-    print(f"{'rerun after an lr change (nothing cached)':<48} {r['rerun_lr_change_ms']:8.1f} ms  (median of {r['samples']})")
+    label = "rerun after an lr change (nothing cached)"
+    print(f"{label:<48} {r['rerun_lr_change_ms']:8.1f} ms  (median of {r['samples']})")
     print(f"{'rerun after an lr change (seen before, cached)':<48} {r['rerun_lr_cached_ms']:8.1f} ms")
     print(f"{'bare script, same points in one static chart':<48} {r['bare_chart_rerun_ms']:8.1f} ms")
     print(f"{'ratio app / bare (budget: at most 10)':<48} {r['ratio']:8.1f} ×")

@@ -316,7 +316,8 @@ _LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
 
 
 def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Sequence[str], current: dict) -> list:
-    """Traces 13–17 (line traces only, which frames can leave in place): the loss contours, the run's path, the minimum, the truth and the current point."""
+    """Traces 13–17, line and marker traces only (frames leave them in place): the loss contours,
+    the run's path, the minimum, the truth and the current point."""
     path = np.array([s.w for s in history], dtype=np.float32)
     cx, cy = _contour_lines(land)
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}

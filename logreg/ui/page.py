@@ -239,7 +239,8 @@ def downloads(r: Run, fig: go.Figure) -> None:
     cols[0].download_button("History (CSV)", lambda: history_csv(r), "history.csv", "text/csv", on_click="ignore")
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(r), "dataset.csv", "text/csv", on_click="ignore")
     cols[2].download_button(
-        "Animation (HTML, plays offline)", lambda: fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False).encode(),
+        "Animation (HTML, plays offline)",
+        lambda: fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False).encode(),
         "logistic-regression.html", "text/html", on_click="ignore")
 
 

@@ -8,7 +8,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-LR_OPTIONS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+LR_OPTIONS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+              1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)  # log-spaced: 1, 2, 5 per decade
 L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
 SCALE_OPTIONS = (0.01, 0.1, 1.0, 10.0, 100.0)
 BATCH_OPTIONS = ("1", "4", "16", "64", "256", "full")
@@ -45,8 +46,7 @@ class Control:
         if self.kind == "choice":
             if isinstance(self.options[0], float):
                 number = _number(text)
-                nearest = min(self.options, key=lambda o: abs(math.log10(max(o, 1e-12)) - math.log10(max(number, 1e-12)))
-                              if number > 0 else abs(o - number))
+                nearest = min(self.options, key=lambda o: _distance(o, number))
                 if number < min(self.options) / 2 or number > max(self.options) * 2:
                     raise ValueError("out of range")
                 return nearest, None if math.isclose(nearest, number) else f"rounded to {fmt(nearest)}"
@@ -62,6 +62,13 @@ class Control:
             snapped = int(round(snapped))
         note = None if math.isclose(snapped, number, abs_tol=1e-9) else f"rounded to {fmt(snapped)}"
         return snapped, note
+
+
+def _distance(option: float, number: float) -> float:
+    """How far apart two values are on a log-scaled control (0 is its own point)."""
+    if option <= 0 or number <= 0:
+        return abs(option - number) * 1e6
+    return abs(math.log10(option) - math.log10(number))
 
 
 def _number(text: str) -> float:
