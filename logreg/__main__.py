@@ -62,19 +62,25 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         names = data.feature_names
         print(f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}")
+
+        def line(s) -> str:
+            return f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  {s.b:>10.5f}"
+
         for s in history:
             rows.append(s)
             if s.epoch % args.every == 0 or s.diverged:
-                print(f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  {s.b:>10.5f}")
+                print(line(s))
         last = rows[-1]
         if last.epoch % args.every:
-            print(f"{last.epoch:>6}  {last.loss:>8.4f}  {last.accuracy:>8.3f}  {last.w[0]:>12.5f}  {last.w[1]:>12.5f}  {last.b:>10.5f}")
+            print(line(last))
         if last.diverged:
             print("stopped: the next update would leave the finite numbers (diverged)")
         if args.csv:
             with open(args.csv, "w", newline="") as fh:
                 writer = csv.writer(fh)
-                writer.writerow(["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2", "grad_b"])
+                writer.writerow(
+                    ["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2", "grad_b"]
+                )
                 for s in rows:
                     writer.writerow([s.epoch, s.loss, s.objective, s.accuracy, *s.w, s.b, *s.gradient_w, s.gradient_b])
     except (ValueError, OSError) as exc:

@@ -226,8 +226,13 @@ def verdict(
     if best is not None and best.exists:
         gap = last.objective - best.objective
         if gap <= 1e-4 * max(1.0, abs(best.objective)):
-            return Verdict("converged", f"Converged: the loss is within {max(gap, 0):.1e} of the minimum {best.objective:.4f}.")
-        return Verdict("improving", f"Still improving: the loss is {gap:.2e} above the minimum {best.objective:.4f}; more epochs would help.")
+            return Verdict(
+                "converged", f"Converged: the loss is within {max(gap, 0):.1e} of the minimum {best.objective:.4f}."
+            )
+        return Verdict(
+            "improving",
+            f"Still improving: the loss is {gap:.2e} above the minimum {best.objective:.4f}; more epochs would help.",
+        )
     if grad_norm < 1e-6:
         return Verdict("converged", f"Converged: the gradient is down to {grad_norm:.1e}.")
     tail = "" if best is None else f" ({best.reason})"

@@ -78,7 +78,19 @@ def make_synthetic(
 
     rng = np.random.RandomState(seed)
     X0 = rng.randn(n, 2)
-    p = sigmoid(X0 @ w0 + bias)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused just below
+        z = X0 @ w0 + bias
+        X = X0 * scale_arr + shift_arr
+        # w0·X0 + b = w0·(X − shift)/scale + b  =>  w = w0/scale, b' = b − Σ w0·shift/scale
+        w_shown = w0 / scale_arr
+        b_shown = float(bias - np.sum(w_shown * shift_arr))
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"true_w and bias are too large: the logits overflow; got {true_w!r}, {bias!r}")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(w_shown)) and np.isfinite(b_shown)):
+        raise ValueError(
+            f"scale and shift are too extreme: the features or true weights overflow; got {scale!r}, {shift!r}"
+        )
+    p = sigmoid(z)
     if labels == "threshold":
         y = (p > 0.5).astype(float)
     else:
@@ -87,10 +99,6 @@ def make_synthetic(
         flipped = rng.random_sample(n) < flip
         y = np.where(flipped, 1.0 - y, y)
 
-    X = X0 * scale_arr + shift_arr
-    # w0·X0 + b = w0·(X − shift)/scale + b  =>  w = w0/scale, b' = b − Σ w0·shift/scale
-    w_shown = w0 / scale_arr
-    b_shown = float(bias - np.sum(w_shown * shift_arr))
     return Dataset(X=_frozen(X), y=_frozen(y), true_w=_frozen(w_shown), true_b=b_shown)
 
 

@@ -87,7 +87,12 @@ def read_csv(source: str | bytes | io.IOBase, max_rows: int = MAX_ROWS) -> pd.Da
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # "": CR-only rows too, like pandas
+    try:
+        header = next(rows, [])
+        first = next((row for row in rows if row), [])
+    except csv.Error as exc:
+        raise ValueError(f"the file is not a well-formed CSV: {exc}") from None
     names = [h.strip() for h in header]
     if len(names) < 3:
         raise ValueError(
@@ -99,6 +104,8 @@ def read_csv(source: str | bytes | io.IOBase, max_rows: int = MAX_ROWS) -> pd.Da
     dupes = sorted({h for h in names if names.count(h) > 1})
     if dupes:
         raise ValueError(f"column names must be unique; repeated: {', '.join(dupes)}")
+    if len(first) > len(names):  # pandas would silently take the surplus leading fields as row labels
+        raise ValueError(f"the first data row has {len(first)} fields but the header names only {len(names)} columns")
     try:
         df = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, nrows=max_rows + 1)
     except (pd.errors.ParserError, ValueError) as exc:
@@ -123,7 +130,9 @@ def _numeric(df: pd.DataFrame, col: str) -> np.ndarray:
     missing = df[col].isna().to_numpy()
     if missing.any():
         row = int(np.argmax(missing)) + 2
-        raise ValueError(f"column {col!r} has {int(missing.sum())} missing value(s) (first on line {row}); fill or remove them")
+        raise ValueError(
+            f"column {col!r} has {int(missing.sum())} missing value(s) (first on line {row}); fill or remove them"
+        )
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))

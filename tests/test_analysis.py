@@ -1,0 +1,285 @@
+"""logreg.analysis: optimum, step-size bounds, loss landscape, angles, contributions, verdicts."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logreg import model
+from logreg.analysis import (
+    angle_degrees,
+    lipschitz,
+    loss_grid,
+    max_stable_learning_rate,
+    optimum,
+    point_contributions,
+    verdict,
+)
+from logreg.data import make_synthetic
+from logreg.train import train
+
+
+@pytest.fixture(scope="module")
+def logistic():
+    return make_synthetic(n=1000, seed=3, labels="logistic")
+
+
+@pytest.fixture(scope="module")
+def separable():
+    return make_synthetic(n=500, seed=0)  # threshold labels: a line separates them
+
+
+def grad_norm(X, y, w, b, l2=0.0) -> float:
+    gw, gb = model.gradients(X, y, w, b, l2)
+    return float(np.hypot(np.linalg.norm(gw), gb))
+
+
+# --- optimum ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.01, 1.0])
+def test_optimum_has_zero_gradient_and_beats_gradient_descent(logistic, l2):
+    X, y = logistic.X, logistic.y
+    best = optimum(X, y, l2=l2)
+    assert best.exists
+    assert best.w.shape == (2,) and isinstance(best.b, float)
+    assert grad_norm(X, y, best.w, best.b, l2) < 1e-8
+    assert best.objective == pytest.approx(model.loss(X, y, best.w, best.b, l2), rel=1e-14)
+    assert 0 < best.iterations <= 100
+    for lr, init in [(0.5, "zeros"), (3.0, "ones"), (7.0, "random")]:
+        history = list(train(X, y, learning_rate=lr, epochs=200, l2=l2, init=init))
+        # gradient descent gets there to rounding (its loss is summed differently), never below
+        assert best.objective <= min(s.objective for s in history) * (1 + 1e-13)
+        assert best.objective <= min(model.loss(X, y, s.w, s.b, l2) for s in history) * (1 + 1e-13)
+    # and it is a minimum: every nearby point is higher
+    rng = np.random.RandomState(0)
+    for _ in range(20):
+        dw, db = rng.randn(2) * 1e-3, float(rng.randn()) * 1e-3
+        assert model.loss(X, y, best.w + dw, best.b + db, l2) > best.objective
+
+
+def test_optimum_with_l2_exists_on_separable_data(separable):
+    best = optimum(separable.X, separable.y, l2=0.01)
+    assert best.exists
+    assert grad_norm(separable.X, separable.y, best.w, best.b, 0.01) < 1e-8
+    history = list(train(separable.X, separable.y, learning_rate=2.0, epochs=300, l2=0.01))
+    assert best.objective <= min(s.objective for s in history) * (1 + 1e-13)
+    # the penalty shrinks the weights: a bigger λ gives a smaller ‖w‖
+    assert np.linalg.norm(optimum(separable.X, separable.y, l2=0.1).w) < np.linalg.norm(best.w)
+
+
+def test_no_finite_optimum_on_separable_data(separable):
+    best = optimum(separable.X, separable.y)
+    assert not best.exists
+    assert best.w is None and best.b is None and best.objective is None
+    assert "no finite minimum" in best.reason
+
+
+def test_no_finite_optimum_with_ties_on_the_line():
+    X = np.array([[-2.0, 0.0], [-1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [1.0, 0.5], [2.0, -1.0]])
+    y = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+    best = optimum(X, y)
+    assert not best.exists
+    assert "no finite minimum" in best.reason
+
+
+@pytest.mark.parametrize("label", [0.0, 1.0])
+@pytest.mark.parametrize("l2", [0.0, 0.5])
+def test_single_class_has_no_optimum(label, l2):
+    X = np.random.RandomState(1).randn(30, 2)
+    best = optimum(X, np.full(30, label), l2=l2)
+    assert not best.exists
+    assert "one class" in best.reason
+
+
+# --- lipschitz / stable step --------------------------------------------------------------------
+
+
+def test_lipschitz_closed_form_on_hand_examples():
+    # X̃ = [[1, 1], [−1, 1]]: X̃ᵀX̃/(4n) = I/4
+    X = np.array([[1.0], [-1.0]])
+    assert lipschitz(X) == pytest.approx(0.25, rel=1e-15)
+    assert lipschitz(X, l2=0.5) == pytest.approx(0.75, rel=1e-15)  # the penalty skips the bias
+    # X̃ = [[2, 1], [0, 1]]: [[4, 2], [2, 2]]/8, largest eigenvalue (3 + √5)/8
+    X = np.array([[2.0], [0.0]])
+    assert lipschitz(X) == pytest.approx((3 + math.sqrt(5)) / 8, rel=1e-14)
+    # one sample x: X̃ᵀX̃/4 = x̃x̃ᵀ/4 has eigenvalue ‖x̃‖²/4
+    X = np.array([[3.0, 4.0]])
+    assert lipschitz(X) == pytest.approx((9 + 16 + 1) / 4, rel=1e-14)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(1, 4), st.sampled_from([0.0, 0.1, 2.0]))
+def test_lipschitz_bounds_the_hessian_everywhere(seed, n, d, l2):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, d) * rng.uniform(0.1, 10, size=d) + rng.uniform(-3, 3, size=d)
+    y = rng.randint(0, 2, size=n).astype(float)
+    L = lipschitz(X, l2)
+    Xt = np.column_stack([X, np.ones(n)])
+    for scale in (0.0, 0.1, 1.0, 10.0):
+        theta = rng.randn(d + 1) * scale
+        p = model.sigmoid(Xt @ theta)
+        H = (Xt * (p * (1 - p))[:, None]).T @ Xt / n + l2 * np.diag([1.0] * d + [0.0])
+        assert np.linalg.eigvalsh(H)[-1] <= L * (1 + 1e-12)
+    # at θ = 0 every σ' = ¼ and the bound is attained
+    H0 = Xt.T @ Xt / (4 * n) + l2 * np.diag([1.0] * d + [0.0])
+    assert np.linalg.eigvalsh(H0)[-1] == pytest.approx(L, rel=1e-12)
+    # a gradient is L-Lipschitz: ‖∇f(a) − ∇f(b)‖ ≤ L‖a − b‖
+    a, b = rng.randn(d + 1), rng.randn(d + 1)
+    ga = np.append(*model.gradients(X, y, a[:d], a[d], l2))
+    gb = np.append(*model.gradients(X, y, b[:d], b[d], l2))
+    assert np.linalg.norm(ga - gb) <= L * np.linalg.norm(a - b) * (1 + 1e-9) + 1e-12
+
+
+def test_max_stable_learning_rate_is_two_over_l(logistic):
+    for l2 in (0.0, 0.3):
+        assert max_stable_learning_rate(logistic.X, l2) == 2.0 / lipschitz(logistic.X, l2)
+    assert max_stable_learning_rate(np.array([[1.0], [-1.0]])) == pytest.approx(8.0, rel=1e-15)
+
+
+# --- loss grid ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+@pytest.mark.parametrize("b", [0.0, -1.25, 3.0])
+def test_loss_grid_slice_equals_model_loss(logistic, b, l2):
+    w1 = np.linspace(-4, 4, 5)
+    w2 = np.array([-6.0, 0.5, 2.0])
+    values, bias = loss_grid(logistic.X, logistic.y, w1, w2, b, l2)
+    assert values.shape == (3, 5) and bias.shape == (3, 5)  # (len(w2), len(w1))
+    assert np.all(bias == b)
+    for i in range(3):
+        for j in range(5):
+            expected = model.loss(logistic.X, logistic.y, np.array([w1[j], w2[i]]), b, l2)
+            assert values[i, j] == pytest.approx(expected, rel=1e-12)
+    # orientation is not symmetric: swapping the axes gives the transposed grid
+    values_t, _ = loss_grid(logistic.X, logistic.y, w2, w1, b, l2)
+    assert values_t.shape == (5, 3)
+    assert not np.allclose(values_t, values.T)
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.4])
+def test_loss_grid_with_bias_minimised_out(logistic, l2):
+    X, y = logistic.X, logistic.y
+    w1 = np.linspace(-5, 5, 7)
+    w2 = np.linspace(-8, 3, 6)
+    values, bias = loss_grid(X, y, w1, w2, None, l2)
+    at_zero, _ = loss_grid(X, y, w1, w2, 0.0, l2)
+    assert values.shape == bias.shape == (6, 7)
+    assert np.all(values <= at_zero + 1e-12)
+    assert np.any(values < at_zero - 1e-6)  # the data bias is 0.5, so b = 0 is not the best everywhere
+    for i in range(6):
+        for j in range(7):
+            w = np.array([w1[j], w2[i]])
+            b = float(bias[i, j])
+            assert values[i, j] == pytest.approx(model.loss(X, y, w, b, l2), rel=1e-12)
+            # the bias is optimal: ∂L/∂b = mean(σ(z) − y) = 0
+            assert abs(model.gradients(X, y, w, b, l2)[1]) < 1e-9
+            for db in (-0.01, 0.01):
+                assert model.loss(X, y, w, b + db, l2) > values[i, j]
+
+
+# --- contributions and angles -------------------------------------------------------------------
+
+
+def test_point_contributions_sum_to_the_gradient(logistic):
+    rng = np.random.RandomState(2)
+    for _ in range(5):
+        w, b = rng.randn(2) * 2, float(rng.randn())
+        c = point_contributions(logistic.X, logistic.y, w, b)
+        assert c.shape == (logistic.n, 3)
+        gw, gb = model.gradients(logistic.X, logistic.y, w, b)
+        np.testing.assert_allclose(c[:, :2].sum(axis=0), gw, rtol=1e-12, atol=1e-15)
+        assert c[:, 2].sum() == pytest.approx(gb, rel=1e-12, abs=1e-15)
+        # each row is the sample's residual times [x, 1], over n
+        i = 17
+        r = float(model.sigmoid(logistic.X[i] @ w + b)) - logistic.y[i]
+        np.testing.assert_allclose(c[i], r * np.append(logistic.X[i], 1.0) / logistic.n, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("w", "w_true", "expected"),
+    [
+        ([1.0, 0.0], [1.0, 0.0], 0.0),
+        ([2.0, -3.0], [4.0, -6.0], 0.0),
+        ([1.0, 0.0], [0.0, 2.0], 90.0),
+        ([1.0, 1.0], [-2.0, -2.0], 180.0),
+        ([1.0, 0.0], [1.0, 1.0], 45.0),
+        ([1.0, 0.0], [-1.0, math.sqrt(3)], 120.0),
+    ],
+)
+def test_angle_degrees_hand_values(w, w_true, expected):
+    # arccos of a cosine one ulp from ±1 is ~1e-6° off, hence the tolerance
+    assert angle_degrees(np.array(w), np.array(w_true)) == pytest.approx(expected, abs=1e-5)
+
+
+def test_angle_degrees_zero_vector_is_none():
+    assert angle_degrees(np.zeros(2), np.array([1.0, 2.0])) is None
+    assert angle_degrees(np.array([1.0, 2.0]), np.zeros(2)) is None
+
+
+# --- verdicts -----------------------------------------------------------------------------------
+
+
+def test_verdict_converged(logistic):
+    X, y = logistic.X, logistic.y
+    best = optimum(X, y)
+    stable = max_stable_learning_rate(X)
+    history = list(train(X, y, learning_rate=0.5, epochs=1000))
+    v = verdict(history, 0.5, stable, best)
+    assert v.kind == "converged"
+    assert "Converged" in v.message
+    # without an optimum it looks at the gradient
+    v = verdict(history, 0.5, stable, None)
+    assert v.kind == "converged"
+
+
+def test_verdict_improving(logistic):
+    X, y = logistic.X, logistic.y
+    best = optimum(X, y)
+    stable = max_stable_learning_rate(X)
+    history = list(train(X, y, learning_rate=1.0, epochs=3))
+    assert verdict(history, 1.0, stable, best).kind == "improving"
+    assert verdict(history, 1.0, stable, None).kind == "improving"
+
+
+def test_verdict_improving_mentions_why_there_is_no_optimum(separable):
+    best = optimum(separable.X, separable.y)
+    history = list(train(separable.X, separable.y, learning_rate=1.0, epochs=20))
+    v = verdict(history, 1.0, max_stable_learning_rate(separable.X), best)
+    assert v.kind == "improving"
+    assert "no finite minimum" in v.message
+
+
+def test_verdict_unstable(logistic):
+    X, y = logistic.X, logistic.y
+    stable = max_stable_learning_rate(X)
+    lr = 3 * stable
+    history = list(train(X, y, learning_rate=lr, epochs=50))
+    objectives = [s.objective for s in history]
+    assert any(b > a for a, b in zip(objectives, objectives[1:]))  # the loss really does go up
+    v = verdict(history, lr, stable, optimum(X, y))
+    assert v.kind == "unstable"
+    assert "2/L" in v.message
+
+
+def test_verdict_above_the_bound_without_rises_is_not_unstable(logistic):
+    # 2/L is a bound from σ' ≤ ¼; slightly above it gradient descent can still descend
+    X, y = logistic.X, logistic.y
+    stable = max_stable_learning_rate(X)
+    history = list(train(X, y, learning_rate=1.5 * stable, epochs=50))
+    objectives = [s.objective for s in history]
+    assert all(b <= a for a, b in zip(objectives, objectives[1:]))
+    assert verdict(history, 1.5 * stable, stable, optimum(X, y)).kind != "unstable"
+
+
+def test_verdict_diverged(logistic):
+    X, y = logistic.X, logistic.y
+    history = list(train(X, y, learning_rate=1e308, epochs=10, init="ones"))
+    assert history[-1].diverged
+    v = verdict(history, 1e308, max_stable_learning_rate(X))
+    assert v.kind == "diverged"

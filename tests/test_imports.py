@@ -1,0 +1,102 @@
+"""`import logreg` stays light: NumPy only; the app's libraries are never imported by the package."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "logreg"
+HEAVY = ("streamlit", "plotly", "pandas")
+
+
+def test_import_logreg_leaves_heavy_modules_out():
+    code = (
+        "import json, sys\n"
+        "import logreg\n"
+        "import logreg.model, logreg.data, logreg.train, logreg.analysis\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_tabular_is_the_one_that_brings_pandas():
+    code = "import sys, logreg.tabular; print('pandas' in sys.modules, 'streamlit' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]
+
+
+def imported_modules(source: str) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+            "import_module",
+            "__import__",
+        ):
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    names.add(arg.value.split(".")[0])
+    return names
+
+
+def test_the_import_scanner_sees_every_form():
+    src = "import streamlit as st\nfrom plotly import express\nimport importlib\nimportlib.import_module('pandas.io')\n"
+    assert {"streamlit", "plotly", "pandas", "importlib"} <= imported_modules(src)
+    assert "numpy" in imported_modules("def f():\n    import numpy.linalg\n")
+
+
+def relative_imports(path: Path) -> set[Path]:
+    """The package modules that a module imports at any level (`from .x import`, `from ..x import`)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = path.parent
+            for _ in range(node.level - 1):
+                base = base.parent
+            parts = node.module.split(".") if node.module else []
+            targets = [base.joinpath(*parts)] if parts else [base / alias.name for alias in node.names]
+            if parts:  # `from .x import y` may also name a submodule x.y
+                targets += [base.joinpath(*parts, alias.name) for alias in node.names]
+            for t in targets:
+                for candidate in (t.with_suffix(".py"), t / "__init__.py"):
+                    if candidate.is_file():
+                        found.add(candidate)
+    return found
+
+
+def core_modules() -> list[Path]:
+    """Every file `import logreg` loads, followed statically from logreg/__init__.py."""
+    todo, seen = [PACKAGE / "__init__.py"], set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo.extend(relative_imports(path))
+    return sorted(seen)
+
+
+def test_core_modules_are_the_numpy_ones():
+    names = {str(p.relative_to(PACKAGE)) for p in core_modules()}
+    assert {"__init__.py", "model.py", "data.py", "train.py", "analysis.py"} <= names
+    assert "tabular.py" not in names
+
+
+def test_no_module_of_import_logreg_imports_streamlit_plotly_or_pandas():
+    # figures, panels and ui/ are the app's presentation layer and may use plotly and streamlit;
+    # nothing that `import logreg` loads may, at any level (not even inside a function).
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(imported_modules(f.read_text(encoding="utf-8")) & set(HEAVY))
+        for f in core_modules()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
