@@ -64,6 +64,9 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
         return loss(X, y, th[:d], th[d], l2)
 
     f = objective(theta)
+    separable = ("a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
+                 "there is no finite minimum (an L2 penalty gives one)")
+    it = 0
     with np.errstate(all="ignore"):
         for it in range(1, max_iter + 1):
             gw, gb = gradients(X, y, theta[:d], theta[d], l2)
@@ -84,18 +87,18 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
             else:
                 break
             theta, f = candidate, fc
-            if l2 == 0 and np.all((Xt @ theta > 0) == (y == 1)) and np.all(Xt @ theta != 0):
-                break  # θ separates the classes strictly: c·θ with c → ∞ drives the loss to 0
+            z = Xt @ theta
+            if l2 == 0 and np.all((z > 0) == (y == 1)) and np.all(z != 0):
+                # θ separates the classes strictly: c·θ with c → ∞ drives the loss to 0
+                return Optimum(False, None, None, None, separable, it)
             if np.linalg.norm(t * step) <= 1e-10 * (1.0 + np.linalg.norm(theta)):
                 return Optimum(True, theta[:d].copy(), float(theta[d]), float(f), "Newton's method converged", it)
             if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e8:
+                if l2 == 0:  # the weights grow without bound: the classes are separable, up to ties
+                    return Optimum(False, None, None, None, separable, it)
                 break
-    return Optimum(
-        False, None, None, None,
-        "a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
-        "there is no finite minimum (an L2 penalty gives one)",
-        it,
-    )
+    return Optimum(False, None, None, None,
+                   f"Newton's method did not reach the minimum in {it} steps, so none is shown", it)
 
 
 def loss_grid(
