@@ -312,7 +312,7 @@ def _contour_lines(land: Landscape, count: int = 14) -> tuple[np.ndarray, np.nda
 
 _LAYOUT = {"x": [0, 0.56], "x2": [0.66, 1], "y2": [0.56, 1], "x3": [0.66, 1], "y3": [0, 0.44]}
 _LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
-                          "x2": [0.53, 0.74], "y2": [0, 0.3], "x3": [0.81, 1], "y3": [0, 0.3]}
+                          "x2": [0.53, 0.72], "y2": [0, 0.3], "x3": [0.83, 1], "y3": [0, 0.3]}
 
 
 def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Sequence[str], current: dict) -> list:
