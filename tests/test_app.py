@@ -1,0 +1,645 @@
+"""The Streamlit page, driven headless by streamlit.testing.v1.AppTest (no browser, no JavaScript).
+
+What the browser would receive is checked through the chart's JSON spec; widget changes, presets,
+share links, CSV uploads, downloads and each tab are exercised and must never raise.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from logreg.ui.page import TABS, data_csv, history_csv
+from logreg.ui.run import run
+from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, fmt
+from logreg.ui.views import _tex_number
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+KEYS = [c.key for c in CONTROLS]
+
+
+# ---------------------------------------------------------------- helpers
+def app(**query: str) -> AppTest:
+    """A fresh session, opened with the given share-link parameters, after its first run."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert len(at.exception) == 0, [e.value for e in at.exception]
+
+
+def chart(at: AppTest, key: str = "animation") -> dict:
+    found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no chart {key!r}"
+    return json.loads(found[0].proto.spec)
+
+
+def chart_size(at: AppTest, key: str = "animation") -> int:
+    return len(next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")).proto.spec.encode())
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def widget(at: AppTest, key: str):
+    """The sidebar widget of a control, by the kind of widget the page draws for it."""
+    c = BY_KEY[key]
+    if c.kind == "choice" and isinstance(c.default, float):
+        return at.select_slider(key=key)
+    if c.kind == "choice":
+        return at.button_group(key=key)
+    if key == "seed":
+        return at.number_input(key=key)
+    return at.slider(key=key)
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every piece of text the page shows (code listings excluded), chart readouts included."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "warning", "error", "info",
+                 "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    for frame in at.dataframe:
+        out.append(frame.value.to_string())
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        out += [step["label"] for s in spec["layout"].get("sliders", []) for step in s["steps"]]
+    return out
+
+
+BAD_NUMBER = re.compile(r"(?<![\w.])-?(nan|inf|infinity)(?![\w])", re.IGNORECASE)
+
+
+def assert_no_bad_numbers(at: AppTest) -> None:
+    for text in texts(at):
+        assert not BAD_NUMBER.search(text), text[:300]
+
+
+def forbid_constants(name):
+    raise ValueError(f"chart JSON holds {name}")
+
+
+def strict_specs(at: AppTest) -> None:
+    for c in at.get("plotly_chart"):
+        json.loads(c.proto.spec, parse_constant=forbid_constants)
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    at = app()
+    no_exception(at)
+    return at
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return run(Settings())
+
+
+# ---------------------------------------------------------------- the default page
+def test_default_page(default_app):
+    at = default_app
+    assert [t.value for t in at.title] == ["Watch logistic regression learn"]
+    assert len(at.get("plotly_chart")) == 1
+    spec = chart(at)
+    assert len(spec["frames"]) == 101
+    assert chart_size(at) <= 200 * 1024
+    assert metrics(at)["final loss"] == "0.2897"
+    assert metrics(at)["accuracy"].endswith("%")
+    assert len(at.warning) == 0 and len(at.error) == 0
+    assert any("2/L" in c.value for c in at.sidebar.caption)
+    assert [b.key for b in at.button] == [f"preset_{p.name}" for p in PRESETS]
+    strict_specs(at)
+    assert_no_bad_numbers(at)
+
+
+def test_default_widgets_show_the_defaults(default_app):
+    for key in KEYS:
+        assert widget(default_app, key).value == DEFAULTS[key], key
+
+
+def test_default_chart_is_the_seed_004_run(default_app, default_run):
+    spec = chart(default_app)
+    frames = spec["frames"]
+    assert [f["name"] for f in frames] == [str(e) for e in range(101)]
+    for f, s in zip(frames, default_run.history):
+        assert f["data"][2]["y"] == [pytest.approx(s.loss)]
+    play, pause = spec["layout"]["updatemenus"][0]["buttons"]
+    assert play["args"][0] is None and play["args"][1]["frame"]["redraw"] is False
+    assert pause["args"][0] == [None]
+
+
+# ---------------------------------------------------------------- every control
+CHANGES = {
+    "source": "csv", "w1": 1.0, "w2": 1.0, "bias": -1.0, "n": 200, "seed": 3, "labels": "logistic", "flip": 0.1,
+    "xscale": 10.0, "xshift": 5.0, "test": 0.2, "lr": 1.0, "epochs": 50, "init": "ones", "l2": 0.1,
+    "batch": "16", "stop": 0.5, "land": "off",
+}
+
+
+def test_every_control_has_a_change():
+    assert set(CHANGES) == set(KEYS)
+    for key, value in CHANGES.items():
+        assert value != DEFAULTS[key]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_control_can_be_changed(key, default_app):
+    base_metrics, base_spec = metrics(default_app), chart(default_app)
+    at = app()
+    widget(at, key).set_value(CHANGES[key])
+    at.run()
+    no_exception(at)
+    assert widget(at, key).value == CHANGES[key]
+    assert at.session_state[key] == CHANGES[key]
+    if key == "source":
+        assert len(at.get("plotly_chart")) == 0
+        assert any("CSV" in i.value for i in at.info)
+        assert len(at.file_uploader) == 1
+        return
+    spec = chart(at)
+    if key == "epochs":
+        assert len(spec["frames"]) == 51
+    elif key == "stop":
+        assert len(spec["frames"]) < 101 and float(metrics(at)["final loss"]) <= 0.5
+    elif key == "land":
+        assert len(spec["data"]) == len(base_spec["data"]) - 5 and "xaxis4" not in spec["layout"]
+        assert metrics(at) == base_metrics
+    elif key == "test":
+        assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}
+    elif key == "n":
+        points = sum(len(np.frombuffer(base64.b64decode(t["x"]["bdata"]), "f4")) for t in spec["data"][:2])
+        assert points == 200
+    if key != "land":
+        assert metrics(at)["final loss"] != base_metrics["final loss"], key
+    assert_no_bad_numbers(at)
+
+
+def test_seed_number_input_steps():
+    at = app()
+    at.number_input(key="seed").increment()
+    at.run()
+    no_exception(at)
+    assert at.number_input(key="seed").value == 1
+    assert metrics(at)["final loss"] != "0.2897"
+
+
+# ---------------------------------------------------------------- presets
+def expected_preset_values(preset) -> dict:
+    return {**DEFAULTS, **preset.values}
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_preset_buttons_set_every_control(preset):
+    at = app(lr="5", epochs="7", labels="logistic")  # start away from the defaults
+    at.button(key=f"preset_{preset.name}").click()
+    at.run()
+    no_exception(at)
+    want = expected_preset_values(preset)
+    assert at.select_slider(key="lr").value == want["lr"]
+    assert at.slider(key="epochs").value == want["epochs"]
+    for key in KEYS:
+        assert widget(at, key).value == want[key], key
+    assert len(chart(at)["frames"]) == min(want["epochs"] + 1, 300)
+    assert any(c.value.startswith(f"**{preset.name}.**") for c in at.caption)  # says what to watch
+    expected = run(Settings.from_values(want))
+    assert metrics(at)["final loss"] == f"{expected.history[-1].loss:.4f}"
+
+
+def test_too_large_learning_rate_preset_warns():
+    at = app()
+    at.button(key="preset_Learning rate too large").click()
+    at.run()
+    no_exception(at)
+    assert len(at.warning) == 1 and at.warning[0].value.startswith("Unstable") and "2/L" in at.warning[0].value
+
+
+# ---------------------------------------------------------------- share links
+GOOD = {
+    "source": ("synthetic", "synthetic"), "w1": ("-1.5", -1.5), "w2": ("2.5", 2.5), "bias": ("-5", -5.0),
+    "n": ("300", 300), "seed": ("42", 42), "labels": ("logistic", "logistic"), "flip": ("0.05", 0.05),
+    "xscale": ("0.1", 0.1), "xshift": ("-20", -20.0), "test": ("0.3", 0.3), "lr": ("0.5", 0.5),
+    "epochs": ("40", 40), "init": ("random", "random"), "l2": ("0.01", 0.01), "batch": ("64", "64"),
+    "stop": ("0.4", 0.4), "land": ("off", "off"),
+}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_share_link_good_value_sets_the_control(key):
+    raw, value = GOOD[key]
+    at = app(**{key: raw})
+    no_exception(at)
+    assert widget(at, key).value == value
+    assert not [w.value for w in at.warning if w.value.startswith("The link")]
+    for other in KEYS:
+        if other != key:
+            assert widget(at, other).value == DEFAULTS[other], other
+    assert_no_bad_numbers(at)
+
+
+def test_share_link_values_are_snapped_with_a_notice():
+    at = app(lr="0.15")
+    no_exception(at)
+    assert at.select_slider(key="lr").value == 0.2
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1 and "lr=" in notes[0] and "rounded to 0.2" in notes[0]
+    expected = run(Settings(lr=0.2))
+    assert metrics(at)["final loss"] == f"{expected.history[-1].loss:.4f}"
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: bound widgets take the raw URL value (n=1005, w1=0.14, epochs=7.6 → 7) "
+                                       "while the notice says it was rounded to 1010 / 0.1 / 8")
+@pytest.mark.parametrize("key, raw, snapped", [("n", "1005", 1010), ("w1", "0.14", 0.1), ("epochs", "7.6", 8),
+                                               ("seed", "7.6", 8)])
+def test_share_link_snapped_value_is_the_one_used(key, raw, snapped):
+    at = app(**{key: raw})
+    no_exception(at)
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1 and f"rounded to {fmt(snapped)}" in notes[0]
+    assert widget(at, key).value == snapped
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: ?seed=inf (or 1e400, or a 400-digit number) crashes the page: "
+                                       "st.number_input's URL binding raises OverflowError before the notice shows")
+@pytest.mark.parametrize("raw", ["inf", "-inf", "1e400", "9" * 400])
+def test_share_link_infinite_seed_does_not_crash(raw):
+    at = app(seed=raw)
+    no_exception(at)
+    assert len(at.warning) == 1 and at.warning[0].value.startswith("The link's seed=")
+    assert at.number_input(key="seed").value == 0
+
+
+def bad_value(kind: str, key: str) -> str:
+    c = BY_KEY[key]
+    if kind == "out of range":
+        return "zzz" if c.kind == "choice" and not isinstance(c.default, float) else fmt(1e6 if c.high is None
+                                                                                          else c.high * 10 + 1e4)
+    return {"text": "abc", "nan": "NaN", "inf": "-inf", "empty": "", "markup": "<script>alert(1)</script>",
+            "long": "9" * 10_000}[kind]
+
+
+@pytest.mark.parametrize("kind", ["text", "nan", "inf", "out of range", "empty", "markup", "long"])
+def test_share_link_bad_values_fall_back_to_defaults(kind):
+    """Every control at once gets a bad value: one notice per key, every control at its default.
+
+    (An infinite seed is left out: it crashes the page, see test_share_link_infinite_seed_does_not_crash.)
+    """
+    keys = [k for k in KEYS if not (k == "seed" and kind in ("inf", "long"))]
+    at = app(**{key: bad_value(kind, key) for key in keys})
+    no_exception(at)
+    notices = [w.value for w in at.warning]
+    assert len(notices) == len(keys)
+    for key in keys:
+        assert sum(n.startswith(f"The link's {key}=") for n in notices) == 1, key
+        assert widget(at, key).value == DEFAULTS[key], key
+    for n in notices:
+        assert "Using the default" in n and len(n) < 400
+    assert len(chart(at)["frames"]) == 101 and metrics(at)["final loss"] == "0.2897"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_share_link_bad_value_for_each_key(key):
+    kinds = ["text", "nan", "inf", "out of range", "empty", "markup", "long"]
+    kind = kinds[KEYS.index(key) % len(kinds)]
+    at = app(**{key: bad_value(kind, key)})
+    no_exception(at)
+    assert len(at.warning) == 1 and at.warning[0].value.startswith(f"The link's {key}=")
+    assert widget(at, key).value == DEFAULTS[key]
+
+
+def test_share_link_unknown_keys_and_bad_view():
+    at = app(foo="bar", view="<b>nope</b>")
+    no_exception(at)
+    notes = [w.value for w in at.warning]
+    assert len(notes) == 1 and notes[0].startswith("The link's view=")
+    assert len(at.metric) >= 2  # the Summary is shown
+
+
+# ---------------------------------------------------------------- CSV files
+def csv_app(content: bytes, **query) -> AppTest:
+    at = app(source="csv", **query)
+    assert len(at.file_uploader) == 1
+    at.file_uploader[0].set_value(("data.csv", content, "text/csv"))
+    at.run()
+    return at
+
+
+def good_csv(n=60, seed=0) -> bytes:
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, 2) * [2.0, 0.5] + [170.0, 60.0]
+    y = np.where((X[:, 0] - 170) / 2 - (X[:, 1] - 60) / 0.5 + 0.5 * rng.randn(n) > 0, "yes", "no")
+    return ("height,weight,answer\n" + "\n".join(f"{a:.3f},{b:.3f},{c}" for (a, b), c in zip(X, y))).encode()
+
+
+def test_csv_source_without_upload_asks_for_a_file():
+    at = app(source="csv")
+    no_exception(at)
+    assert len(at.get("plotly_chart")) == 0
+    assert any("Upload a CSV" in i.value for i in at.sidebar.info)
+    assert any("Choose a CSV file" in i.value for i in at.main.info)
+    assert len(at.download_button) == 0
+
+
+def test_valid_csv_trains():
+    at = csv_app(good_csv())
+    no_exception(at)
+    assert len(at.error) == 0
+    spec = chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "height"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "weight"
+    assert len(spec["frames"]) == 101
+    assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}  # 20 % held out
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert "60 rows" in caption and "no → 0, yes → 1" in caption and "48 train / 12 test" in caption
+    assert any("scaled (standardize)" in c.value for c in at.caption)
+    assert_no_bad_numbers(at)
+    strict_specs(at)
+
+
+def test_csv_scaling_and_test_fraction_controls():
+    at = csv_app(good_csv(seed=1))
+    at.slider(key="csv_test").set_value(0.0)
+    at.button_group(key="csv_scaling").set_value("none")
+    at.run()
+    no_exception(at)
+    assert set(metrics(at)) == {"final loss", "accuracy"}
+    assert not any("scaled (" in c.value for c in at.caption)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: page.main's CSV data_key omits the chosen columns, so cached_run/"
+                                       "cached_figure return the previous columns' run after a feature change")
+def test_csv_changing_a_feature_column_retrains():
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    y = (X[:, 0] - X[:, 1] + 0.3 * rng.randn(60) > 0).astype(int)
+    content = ("a,b,c,label\n" + "\n".join(f"{p:.3f},{q:.3f},{r:.3f},{t}" for (p, q, r), t in zip(X, y))).encode()
+    at = csv_app(content)
+    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "b"
+    at.selectbox(key="csv_f2").set_value("c")
+    at.run()
+    no_exception(at)
+    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "c"
+
+
+MALFORMED = {
+    "empty": b"",
+    "blank lines": b"  \n\n",
+    "header only": b"a,b,c\n",
+    "two columns": b"a,b\n1,2\n3,4\n",
+    "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "text features": b"a,b,c\nx,y,0\nz,w,1\n" * 5,
+    "one class": ("a,b,c\n" + "\n".join(f"{i},{i * 2 % 7},1" for i in range(20))).encode(),
+    "three classes": ("a,b,c\n" + "\n".join(f"{i},{i * 2 % 7},{i % 3}" for i in range(20))).encode(),
+    "missing value": ("a,b,c\n" + "\n".join(f"{i},{'' if i == 3 else i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "infinity": ("a,b,c\n" + "\n".join(f"{i},{'inf' if i == 3 else i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "too few rows": b"a,b,c\n1,2,0\n2,3,1\n",
+    "repeated header": ("a,a,c\n" + "\n".join(f"{i},{i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "empty header": ("a,,c\n" + "\n".join(f"{i},{i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "ragged rows": ("a,b,c\n" + "\n".join(f"{i},{i * 2 % 7},{i % 2},9,9" for i in range(20))).encode(),
+    "constant column": ("a,b,c\n" + "\n".join(f"1,{i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "huge numbers": ("a,b,c\n" + "\n".join(f"{i}e13,{i * 2 % 7},{i % 2}" for i in range(20))).encode(),
+    "unclosed quote": b'a,b,c\n"1,2,0\n3,4,1\n',
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_malformed_csv_shows_an_error(name):
+    at = csv_app(MALFORMED[name])
+    no_exception(at)
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert "can't be used" in at.error[0].value
+    assert len(at.get("plotly_chart")) == 0
+    if name != "infinity":  # that error rightly quotes the file's 'inf'
+        assert_no_bad_numbers(at)
+
+
+def test_uploading_another_file_switches_columns():
+    at = csv_app(good_csv())
+    other = ("x,y,z,cls\n" + "\n".join(f"{i},{(i * 7) % 11},{i * i % 5},{'p' if i % 3 else 'q'}"
+                                        for i in range(30))).encode()
+    at.file_uploader[0].set_value(("other.csv", other, "text/csv"))
+    at.run()
+    no_exception(at)
+    assert [s.value for s in at.selectbox] == ["x", "y", "cls"]
+    assert chart(at)["layout"]["xaxis"]["title"]["text"] == "x"
+
+
+# ---------------------------------------------------------------- downloads
+class _RecordingManager(MediaFileManager):
+    made: list[MediaFileManager] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _RecordingManager.made.append(self)
+
+
+def downloaded(query: dict) -> dict[str, bytes]:
+    """Run the page and call each download button's data callable as a click would."""
+    _RecordingManager.made.clear()
+    with mock.patch.object(app_test_module, "MediaFileManager", _RecordingManager):
+        at = app(**query)
+    no_exception(at)
+    manager = _RecordingManager.made[-1]
+    files = {}
+    for button in at.download_button:
+        url = manager.execute_deferred(button.proto.deferred_file_id)
+        stored = manager._storage.get_file(url.rsplit("/", 1)[-1])
+        files[stored.filename] = stored.content
+    return files
+
+
+def test_three_download_buttons(default_app):
+    labels = [b.label for b in default_app.download_button]
+    assert len(labels) == 3 and labels[0].startswith("History") and labels[1].startswith("Dataset")
+
+
+def test_downloads_deliver_history_data_and_animation(default_run):
+    files = downloaded({})
+    assert set(files) == {"history.csv", "dataset.csv", "logistic-regression.html"}
+    hist = pd.read_csv(io.BytesIO(files["history.csv"]))
+    assert list(hist.columns) == ["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2",
+                                  "grad_b"]
+    assert len(hist) == 101 and hist["epoch"].tolist() == list(range(101))
+    np.testing.assert_allclose(hist["loss"], [s.loss for s in default_run.history], rtol=1e-12)
+    data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
+    assert list(data.columns) == ["x1", "x2", "label", "split"] and len(data) == 1000
+    html = files["logistic-regression.html"].decode()
+    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17]') == 101
+
+
+def test_history_and_data_csv_with_a_test_split():
+    r = run(Settings(test=0.3, epochs=25, n=200))
+    hist = pd.read_csv(io.BytesIO(history_csv(r)))
+    assert len(hist) == 26
+    assert list(hist.columns)[-2:] == ["test_loss", "test_accuracy"]
+    np.testing.assert_allclose(hist[["w1", "w2"]].to_numpy(), [s.w for s in r.history], rtol=1e-12)
+    np.testing.assert_allclose(hist["grad_b"], [s.gradient_b for s in r.history], rtol=1e-12)
+    np.testing.assert_allclose(hist["test_loss"], [s.test_loss for s in r.history], rtol=1e-12)
+    assert np.isfinite(hist.to_numpy(dtype=float)).all()
+    data = pd.read_csv(io.BytesIO(data_csv(r)))
+    assert data["split"].value_counts().to_dict() == {"train": 140, "test": 60}
+    assert set(data["label"]) == {0, 1}
+    np.testing.assert_allclose(data.loc[data["split"] == "train", ["x1", "x2"]].to_numpy(), r.train.X, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- tabs
+@pytest.mark.parametrize("view", TABS)
+def test_each_tab_renders(view):
+    at = app(view=view)
+    no_exception(at)
+    assert len(at.warning) == 0
+    if view == "Summary":
+        assert "final loss" in metrics(at) and len(at.dataframe) == 1
+    elif view == "Math at one epoch":
+        assert len(at.latex) == 8 and chart(at, "math_plot")
+    elif view == "Learning rates side by side":
+        assert chart(at, "race_plot")["frames"]
+    else:
+        assert chart(at, "truth_plot") and any(m.value.startswith("**Lesson:**") for m in at.markdown)
+    strict_specs(at)
+    assert_no_bad_numbers(at)
+
+
+@pytest.mark.parametrize("epoch", [0, 10, 99, 100])
+def test_math_tab_fills_in_the_numbers_of_the_chosen_epoch(epoch, default_run):
+    at = app(view="Math at one epoch")
+    at.slider(key="math_epoch").set_value(epoch)
+    at.run()
+    no_exception(at)
+    h, T = default_run.history, _tex_number
+    s = h[epoch]
+    latex = [x.value for x in at.latex]
+    assert f"= {s.loss:.4f}" in latex[2]
+    assert latex[3].rstrip("$\n ").endswith(f"= {T(float(s.gradient_w[0]))}")
+    assert latex[5].rstrip("$\n ").endswith(f"= {T(float(s.gradient_b))}")
+    if epoch < 100:
+        nxt = h[epoch + 1]
+        # the update shown lands on the next snapshot's parameters
+        assert latex[6].rstrip("$\n ").endswith(f"= {T(float(nxt.w[0]))}")
+        assert f"= {T(float(nxt.w[1]))}" in latex[7]
+        assert latex[7].rstrip("$\n ").endswith(f"= {T(float(nxt.b))}")
+        # and the update arithmetic holds for the numbers as shown
+        w1_new = float(s.w[0]) - 0.1 * float(s.gradient_w[0])
+        assert np.isclose(w1_new, nxt.w[0], rtol=1e-12)
+        assert any(c.value.startswith(f"These are the parameters of epoch {epoch + 1}") for c in at.caption)
+    else:
+        assert len(latex) == 6
+        assert any("last epoch" in c.value for c in at.caption)
+    assert any(c.value.startswith(f"Epoch {epoch}: {round((1 - s.accuracy) * 1000)} of 1000") for c in at.caption)
+    assert_no_bad_numbers(at)
+
+
+def test_math_tab_changes_with_the_slider():
+    at = app(view="Math at one epoch")
+    before = [x.value for x in at.latex]
+    at.slider(key="math_epoch").set_value(30)
+    at.run()
+    after = [x.value for x in at.latex]
+    assert before[2] != after[2] and before[0] != after[0]
+    assert before[1] == after[1]  # the sigmoid's definition has no numbers
+
+
+def test_math_tab_with_mini_batches_says_an_epoch_is_several_steps():
+    at = app(view="Math at one epoch", batch="16", epochs="5")
+    no_exception(at)
+    assert len(at.latex) == 6
+    assert any("batch size 16" in c.value for c in at.caption)
+
+
+def test_race_tab_lists_one_verdict_per_learning_rate():
+    at = app(view="Learning rates side by side")
+    no_exception(at)
+    picked = at.multiselect(key="race_rates").value
+    assert picked == ["0.025", "0.1", "0.4"]
+    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
+    assert [v.split("**")[1] for v in verdicts] == [f"η = {p}" for p in picked]
+    for v, p in zip(verdicts, picked):
+        expected = run(replace(Settings(), lr=float(p))).verdict.message
+        assert v.endswith(expected)
+    spec = chart(at, "race_plot")
+    assert len(spec["frames"][0]["traces"]) == 3 * 3  # boundary, loss marker, landscape point per run
+    at.multiselect(key="race_rates").set_value(["0.01", "1", "10", "20"])
+    at.run()
+    no_exception(at)
+    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
+    assert [v.split("**")[1] for v in verdicts] == ["η = 0.01", "η = 1", "η = 10", "η = 20"]
+    for v, p in zip(verdicts, (0.01, 1.0, 10.0, 20.0)):
+        assert v.endswith(run(replace(Settings(), lr=p)).verdict.message)
+    assert len(chart(at, "race_plot")["frames"][0]["traces"]) == 4 * 3
+    at.multiselect(key="race_rates").set_value([])
+    at.run()
+    no_exception(at)
+    assert any("at least one" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("query, lesson", [
+    ({}, "deterministic labels"),
+    ({"labels": "logistic"}, "the loss has a minimum"),
+    ({"l2": "0.1"}, "L2 penalty"),
+])
+def test_ground_truth_tab_shows_the_lesson(query, lesson):
+    at = app(view="Ground truth", **query)
+    no_exception(at)
+    texts_ = [m.value for m in at.markdown]
+    assert any(t.startswith("**Lesson:**") and lesson in t for t in texts_)
+    assert any(t.startswith("After ") and "angle" in t for t in texts_)
+    assert_no_bad_numbers(at)
+
+
+def test_ground_truth_tab_for_csv_data_explains_why_not():
+    at = csv_app(good_csv(), view="Ground truth")
+    no_exception(at)
+    assert any("no true weights" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- extreme settings
+EXTREMES = {
+    "lr 100, x1 ×100": {"lr": "100", "xscale": "100"},
+    "n 20000": {"n": "20000"},
+    "5000 epochs": {"epochs": "5000"},
+    "bias 5": {"bias": "5"},
+    "bias -5": {"bias": "-5", "labels": "logistic"},
+}
+
+
+@pytest.mark.parametrize("name", EXTREMES)
+def test_extreme_settings_show_no_nan_or_inf(name):
+    for view in TABS:
+        at = app(view=view, **EXTREMES[name])
+        no_exception(at)
+        assert len(at.warning) <= 1 and all(not w.value.startswith("The link") for w in at.warning)
+        strict_specs(at)
+        assert_no_bad_numbers(at)
+        if view == "Summary":
+            assert len(chart(at)["frames"]) <= 300
+            assert chart_size(at) <= 1024 * 1024
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a diverging run (lr=100, l2=1) overflows float32 casts in the figures "
+                                       "(RuntimeWarning; an exception under -W error) and sends inf to the chart")
+def test_diverging_run_page_is_clean():
+    at = app(lr="100", l2="1")
+    no_exception(at)
+    assert any(e.value.startswith("Diverged") for e in at.error)
+    strict_specs(at)
+    spec = chart(at)
+    assert all(np.isfinite(spec["layout"][k]["range"]).all() for k in ("yaxis2", "xaxis4", "yaxis4"))
+    assert_no_bad_numbers(at)

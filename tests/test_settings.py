@@ -1,0 +1,269 @@
+"""logreg.ui.settings: controls as data, share-link parsing (hostile input included), presets."""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import fields
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, _shown, fmt, parse_query
+
+KEYS = [c.key for c in CONTROLS]
+
+
+def url_text(control, value) -> str:
+    """How a value is written in a share link."""
+    return fmt(value) if isinstance(value, float) else str(value)
+
+
+def is_allowed(control, value) -> bool:
+    if control.kind == "choice":
+        return value in control.options and type(value) is type(control.options[0])
+    if control.kind == "int" and (type(value) is not int):
+        return False
+    if control.kind == "float" and not isinstance(value, float):
+        return False
+    if not (math.isfinite(value) and control.low <= value <= control.high):
+        return False
+    steps = (value - control.low) / control.step
+    return abs(steps - round(steps)) < 1e-6
+
+
+def allowed_examples(control) -> list:
+    if control.kind == "choice":
+        return list(control.options)
+    cast = int if control.kind == "int" else float
+    mid = control.low + round((control.high - control.low) / control.step / 3) * control.step
+    return [cast(control.low), cast(control.high), cast(round(mid, 10)), control.default]
+
+
+# ---------------------------------------------------------------- the controls themselves
+def test_settings_and_controls_agree():
+    assert [f.name for f in fields(Settings)] == KEYS
+    assert Settings() == Settings.from_values(DEFAULTS)
+    for f in fields(Settings):
+        assert getattr(Settings(), f.name) == BY_KEY[f.name].default
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_default_parses_back_to_itself(key):
+    c = BY_KEY[key]
+    assert is_allowed(c, c.default)
+    assert c.parse(url_text(c, c.default)) == (c.default, None)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_allowed_values_parse_exactly(key):
+    c = BY_KEY[key]
+    for value in allowed_examples(c):
+        assert is_allowed(c, value), value
+        got, note = c.parse(url_text(c, value))
+        assert note is None and got == value and type(got) is type(value)
+        values, notices = parse_query({key: url_text(c, value)})
+        assert values == {key: value} and notices == []
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_allowed_text_describes_the_control(key):
+    c = BY_KEY[key]
+    text = c.allowed()
+    if c.kind == "choice":
+        assert all(url_text(c, o) in text for o in c.options)
+    else:
+        assert fmt(c.low) in text and fmt(c.high) in text
+
+
+def test_fmt():
+    assert [fmt(v) for v in (0.1, 2.0, 0.0001, 100.0, 0.0, -3.0)] == ["0.1", "2", "0.0001", "100", "0", "-3"]
+
+
+def test_settings_from_values_fills_defaults_and_ignores_unknown_keys():
+    s = Settings.from_values({"lr": 1.0, "epochs": 7, "nonsense": 3})
+    assert s.lr == 1.0 and s.epochs == 7
+    assert s == Settings(lr=1.0, epochs=7)
+    assert Settings.from_values({}) == Settings()
+
+
+def test_settings_derived_values():
+    assert Settings().batch_size is None and Settings(batch="16").batch_size == 16
+    assert Settings().loss_threshold is None and Settings(stop=0.3).loss_threshold == 0.3
+
+
+# ---------------------------------------------------------------- share links: good and snapped values
+def test_good_link_sets_values_without_notices():
+    q = {"lr": "0.5", "n": "200", "seed": "42", "labels": "logistic", "w1": "-1.5", "batch": "16", "l2": "0.01",
+         "xscale": "10", "land": "off", "test": "0.25", "source": "synthetic"}
+    values, notices = parse_query(q)
+    assert notices == []
+    assert values == {"lr": 0.5, "n": 200, "seed": 42, "labels": "logistic", "w1": -1.5, "batch": "16",
+                      "l2": 0.01, "xscale": 10.0, "land": "off", "test": 0.25, "source": "synthetic"}
+    assert Settings.from_values(values) == Settings(**values)
+
+
+def test_learning_rate_snaps_to_the_nearest_option_with_a_notice():
+    values, notices = parse_query({"lr": "0.15"})
+    assert values == {"lr": 0.2}
+    assert len(notices) == 1 and "lr=" in notices[0] and "rounded to 0.2" in notices[0]
+
+
+def test_n_snaps_to_its_step_with_a_notice():
+    values, notices = parse_query({"n": "1005"})
+    assert values["n"] in (1000, 1010) and type(values["n"]) is int
+    assert len(notices) == 1 and notices[0].startswith("The link's n=") and f"rounded to {values['n']}" in notices[0]
+
+
+@pytest.mark.parametrize("key, raw, expected", [
+    ("w1", "0.14", 0.1), ("bias", "-4.96", -5.0), ("flip", "0.123", 0.12), ("seed", "7.6", 8),
+    ("xscale", "150", 100.0), ("l2", "0.0009", 0.001), ("epochs", "12.4", 12), ("stop", "0.6951", 0.7),
+])
+def test_snapping_examples(key, raw, expected):
+    values, notices = parse_query({key: raw})
+    assert values == {key: expected}
+    assert len(notices) == 1 and key in notices[0] and "rounded" in notices[0]
+
+
+@pytest.mark.parametrize("key, raw", [
+    ("lr", "1000"), ("lr", "0"), ("lr", "-0.1"), ("n", "5"), ("n", "20011"), ("seed", "-1"), ("w1", "5.06"),
+    ("xscale", "0.001"), ("l2", "3"), ("epochs", "0"), ("epochs", "5001"), ("test", "0.9"), ("flip", "-0.01"),
+    ("labels", "Threshold"), ("batch", "8"), ("source", "excel"), ("init", "zero"), ("land", "yes"),
+])
+def test_out_of_range_values_are_refused_with_the_default(key, raw):
+    values, notices = parse_query({key: raw})
+    assert values == {}
+    assert len(notices) == 1
+    c = BY_KEY[key]
+    assert f"The link's {key}=" in notices[0] and "was not used" in notices[0]
+    assert f"Using the default, {url_text(c, c.default)}" in notices[0]
+
+
+def test_unknown_keys_are_ignored():
+    values, notices = parse_query({"foo": "1", "LR": "0.5", "lr ": "2", "": "x", "view": "Summary"})
+    assert values == {} and notices == []
+
+
+def test_repeated_parameter_uses_its_last_value():
+    assert parse_query({"lr": ["0.5", "2"]}) == ({"lr": 2.0}, [])
+    values, notices = parse_query({"lr": []})
+    assert values == {} and len(notices) == 1
+
+
+def test_surrounding_whitespace_is_tolerated():
+    assert parse_query({"lr": " 0.5 ", "labels": "\tlogistic\n"}) == ({"lr": 0.5, "labels": "logistic"}, [])
+
+
+# ---------------------------------------------------------------- share links: hostile values
+SPECIAL = [
+    "", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "-Infinity", "1e309", "-1e309", "1e-320",
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "9" * 10_000, "1" + "0" * 10_000,
+    "<script>" * 1250, "0x10", "1_000", "١٠٠٠", "٣", "½", "0.1.2", "--1", "+-1", "1e", "e5", "None", "null",
+    "true", "[]", "{}", "\x00", "0\x00", "\u202e0.1", "ｌｏｇｉｓｔｉｃ", "𝟏𝟎𝟎", "\n", "1" * 32, "1" * 33,
+    "9" * 400, "-" + "9" * 400, "1e-400", "-0", "+0", "0e0", "1E2", "  \u00a0100\u00a0 ", "full ", "FULL",
+    "threshold\x00", "%3Cscript%3E", "'; DROP TABLE x;--", "[click](http://e.vil)", "**x**", "$x$",
+]
+
+hostile_text = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=20, max_size=200),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.floats(width=32).map(str),
+    st.integers(-10**30, 10**30).map(str),
+    st.decimals(allow_nan=True).map(str),
+    st.from_regex(r"\s*[-+]?\d{0,6}(\.\d{0,6})?([eE][-+]?\d{1,4})?\s*", fullmatch=True),
+)
+hostile_raw = st.one_of(hostile_text, st.lists(hostile_text, max_size=3))
+
+
+def check_parse(key: str, raw) -> None:
+    c = BY_KEY[key]
+    values, notices = parse_query({key: raw})  # never raises
+    assert set(values) <= {key}
+    assert len(notices) <= 1
+    if key in values:
+        assert is_allowed(c, values[key]), values[key]
+    else:
+        assert len(notices) == 1, "a refused value must be said"
+    last = raw[-1] if isinstance(raw, list) and raw else ("" if isinstance(raw, list) else raw)
+    for notice in notices:
+        assert notice.startswith(f"The link's {key}=")
+        shown = _shown(last)
+        assert shown in notice
+        inner = ast.literal_eval(shown)
+        assert len(inner) <= 25 and inner.isprintable()
+        # the raw value is quoted at most 24 characters long, whatever its length
+        if len(last) > 24:
+            assert last not in notice
+    if key in values and not notices:  # used as given: it was an allowed value written out
+        assert values[key] == c.parse(str(last))[0]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_special_values_never_raise(key):
+    for raw in SPECIAL:
+        check_parse(key, raw)
+        check_parse(key, [BY_KEY[key].options[0] if BY_KEY[key].options else "1", raw])  # the last one counts
+
+
+@pytest.mark.parametrize("key", KEYS)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=hostile_raw)
+def test_hostile_values_never_raise(key, raw):
+    check_parse(key, raw)
+
+
+@given(raw=st.text(max_size=300))
+def test_shown_is_short_printable_and_quoted(raw):
+    shown = _shown(raw)
+    inner = ast.literal_eval(shown)
+    assert shown[0] in "'\"" and shown[-1] == shown[0]
+    assert inner.isprintable() and len(inner) <= 25
+    if len(raw) > 24:
+        assert inner.endswith("…")
+    else:
+        assert len(inner) == len(raw)
+
+
+def test_long_script_value_is_truncated_in_the_notice():
+    raw = "<script>alert(1)</script>" * 400
+    _, notices = parse_query({"lr": raw})
+    assert len(notices) == 1
+    assert "'<script>alert(1)</script…'" in notices[0]
+    assert len(notices[0]) < 400
+
+
+def _outside_code_spans(text: str) -> str:
+    return re.sub(r"`[^`]*`", "", text)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: _shown() says 'never markup', but the quoted value keeps Markdown "
+                                       "(links, bold, :color[] directives, $math$) and st.warning renders it")
+@pytest.mark.parametrize("raw", ["[click me](http://e.vil)", "**FREE**", ":red[alert]", "$\\frac{1}{0}$"])
+def test_notice_quotes_do_not_render_markdown(raw):
+    _, notices = parse_query({"labels": raw})
+    text = _outside_code_spans(notices[0].replace("\\[", "").replace("\\*", "").replace("\\$", "")
+                               .replace("\\]", ""))
+    for active in ("](", "**", ":red[", "$"):
+        assert active not in text
+
+
+# ---------------------------------------------------------------- presets
+def test_preset_names_are_unique_and_the_first_is_the_default():
+    names = [p.name for p in PRESETS]
+    assert len(set(names)) == len(names)
+    assert PRESETS[0].values == {}
+    assert all(p.watch for p in PRESETS)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_preset_values_are_valid_controls(preset):
+    for key, value in preset.values.items():
+        c = BY_KEY[key]
+        assert is_allowed(c, value), (key, value)
+        assert c.parse(url_text(c, value)) == (value, None)
+    s = Settings.from_values({**DEFAULTS, **preset.values})
+    assert all(getattr(s, k) == v for k, v in preset.values.items())
