@@ -57,10 +57,9 @@ class Thinning:
     def notes(self, n_snapshots: int) -> list[str]:
         notes = []
         if len(self.frame_index) < n_snapshots:
-            step = int(np.ceil((n_snapshots - 1) / max(len(self.frame_index) - 1, 1)))
             notes.append(
-                f"The animation shows {len(self.frame_index)} of {n_snapshots} epochs (about every {step}th, "
-                "first and last included); the loss curves show every epoch."
+                f"The animation shows {len(self.frame_index)} of {n_snapshots} epochs, evenly spaced with the first "
+                "and the last included; the loss and accuracy curves show every epoch."
             )
         if self.point_index is not None:
             notes.append(
@@ -182,10 +181,10 @@ def animation_figure(
     line_x, line_y = _segments(W, B, [0.0], box)
 
     epochs = np.array([s.epoch for s in history], dtype=np.float32)
-    loss = np.array([s.loss for s in history], dtype=np.float32)
+    loss = np.array([s.loss for s in history])  # float64: a diverging run's loss can pass float32's 3.4e38
     acc = np.array([s.accuracy for s in history], dtype=np.float32)
     has_test = history[0].test_loss is not None
-    t_loss = np.array([s.test_loss for s in history], dtype=np.float32) if has_test else np.array([], np.float32)
+    t_loss = np.array([s.test_loss for s in history]) if has_test else np.array([])
     t_acc = np.array([s.test_accuracy for s in history], dtype=np.float32) if has_test else np.array([], np.float32)
     loss_top = float(np.max(np.concatenate([loss, t_loss]))) * 1.08 or 1.0
     last_epoch = max(int(epochs[-1]), 1)
@@ -318,7 +317,7 @@ _LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
 def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Sequence[str], current: dict) -> list:
     """Traces 13–17, line and marker traces only (frames leave them in place): the loss contours,
     the run's path, the minimum, the truth and the current point."""
-    path = np.array([s.w for s in history], dtype=np.float32)
+    path = np.array([s.w for s in history])  # float64, like the losses
     cx, cy = _contour_lines(land)
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
     return [

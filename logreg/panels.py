@@ -88,10 +88,10 @@ def race_figure(
         objective = np.array([s.objective for s in history])
         curve = np.maximum(objective - best_objective, 1e-16) if gap else objective
         epochs = np.array([s.epoch for s in history], dtype=np.float32)
-        path = np.array([s.w for s in history], dtype=np.float32)
+        path = np.array([s.w for s in history])  # float64: a diverging run outgrows float32
         per_run.append((lx, ly, at, curve, epochs, path))
         data += [
-            {"type": "scatter", "mode": "lines", "x": epochs, "y": curve.astype(np.float32), "name": label,
+            {"type": "scatter", "mode": "lines", "x": epochs, "y": curve, "name": label,
              "line": {"color": color, "width": 2.5}, "xaxis": "x2", "yaxis": "y2", "legendgroup": label,
              "hovertemplate": f"{label}<br>epoch %{{x}}<br>{'L − L*' if gap else 'loss'} %{{y:.3g}}<extra></extra>"},
         ]
@@ -183,7 +183,7 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
     epochs = np.array([s.epoch for s in history], dtype=np.float32)
     angles = [angle_degrees(s.w, true_w) for s in history]
     angle = np.array([np.nan if a is None else a for a in angles], dtype=np.float32)
-    norms = np.array([np.linalg.norm(s.w) for s in history], dtype=np.float32)
+    norms = np.array([np.linalg.norm(s.w) for s in history])
     true_norm = float(np.linalg.norm(true_w))
     data = [
         {"type": "scatter", "mode": "lines", "x": epochs, "y": angle, "name": "angle to the true weights",

@@ -265,8 +265,6 @@ def test_share_link_values_are_snapped_with_a_notice():
     assert metrics(at)["final loss"] == f"{expected.history[-1].loss:.4f}"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: bound widgets take the raw URL value (n=1005, w1=0.14, epochs=7.6 → 7) "
-                                       "while the notice says it was rounded to 1010 / 0.1 / 8")
 @pytest.mark.parametrize("key, raw, snapped", [("n", "1005", 1010), ("w1", "0.14", 0.1), ("epochs", "7.6", 8),
                                                ("seed", "7.6", 8)])
 def test_share_link_snapped_value_is_the_one_used(key, raw, snapped):
@@ -277,8 +275,6 @@ def test_share_link_snapped_value_is_the_one_used(key, raw, snapped):
     assert widget(at, key).value == snapped
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: ?seed=inf (or 1e400, or a 400-digit number) crashes the page: "
-                                       "st.number_input's URL binding raises OverflowError before the notice shows")
 @pytest.mark.parametrize("raw", ["inf", "-inf", "1e400", "9" * 400])
 def test_share_link_infinite_seed_does_not_crash(raw):
     at = app(seed=raw)
@@ -384,8 +380,6 @@ def test_csv_scaling_and_test_fraction_controls():
     assert not any("scaled (" in c.value for c in at.caption)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: page.main's CSV data_key omits the chosen columns, so cached_run/"
-                                       "cached_figure return the previous columns' run after a feature change")
 def test_csv_changing_a_feature_column_retrains():
     rng = np.random.RandomState(0)
     X = rng.randn(60, 3)
@@ -633,8 +627,6 @@ def test_extreme_settings_show_no_nan_or_inf(name):
             assert chart_size(at) <= 1024 * 1024
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a diverging run (lr=100, l2=1) overflows float32 casts in the figures "
-                                       "(RuntimeWarning; an exception under -W error) and sends inf to the chart")
 def test_diverging_run_page_is_clean():
     at = app(lr="100", l2="1")
     no_exception(at)

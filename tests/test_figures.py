@@ -167,11 +167,12 @@ def test_301_snapshots_are_thinned(data):
     assert d["frames"][0]["name"] == "0" and d["frames"][-1]["name"] == "300"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: thinning note says 'about every 2th' (wrong ordinal suffix)")
-@pytest.mark.parametrize("n_snapshots, ordinal", [(301, "2nd"), (601, "3rd"), (6001, "21st")])
-def test_thinning_note_uses_english_ordinals(n_snapshots, ordinal):
+@pytest.mark.parametrize("n_snapshots", [301, 601, 6001])
+def test_thinning_note_says_how_many_epochs_are_shown(n_snapshots):
     note = thinning(n_snapshots, 10).notes(n_snapshots)[0]
-    assert f"every {ordinal}" in note
+    assert f"shows {MAX_FRAMES} of {n_snapshots} epochs" in note
+    assert "evenly spaced" in note and "first" in note and "last" in note
+    assert "th," not in note and "every" not in note.split(";")[0]  # no "every 2th"-style wording
 
 
 @pytest.mark.parametrize("with_landscape", [False, True])
@@ -352,11 +353,15 @@ def test_all_points_drawn_up_to_max_points(data, run100):
 
 def test_data_traces_are_float32_base64(default_dict, data):
     _, parsed = strict_json(default_dict)
-    for i in (0, 1, 7, 10, 13, 14):
+    # points, accuracy and contours in float32; losses and weight paths in float64, since a diverging
+    # run's loss or weights can pass float32's 3.4e38
+    for i, dtype in ((0, "f4"), (1, "f4"), (10, "f4"), (13, "f4"), (7, "f8"), (14, "f8")):
         for key in ("x", "y"):
             value = parsed["data"][i][key]
+            if i == 7 and key == "x":
+                continue  # epochs: float32
             assert isinstance(value, dict) and "bdata" in value, (i, key)
-            assert value["dtype"] == "f4", (i, key)
+            assert value["dtype"] == dtype, (i, key)
     # the points sent are the data, to float32 precision
     X0 = decode(parsed["data"][0]["x"])
     np.testing.assert_array_equal(np.sort(X0), np.sort(data.X[data.y == 0, 0].astype(np.float32)))
@@ -386,8 +391,6 @@ def test_figures_have_clean_numbers(case, data, run100, land, split_run):
     assert_clean_numbers(d)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a diverging run (e.g. η = 100, λ = 1) overflows the float32 casts "
-                                       "(RuntimeWarning) and sends inf curves and a [0, inf] loss axis")
 def test_diverging_run_still_gives_a_clean_figure(data):
     h = history(data, lr=100.0, l2=1.0)
     assert h[-1].diverged and max(s.loss for s in h) > 1e38  # beyond float32

@@ -15,7 +15,7 @@ from ..figures import animation_figure, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
 from . import views
 from .run import Run, analyse, run, synthetic_split
-from .settings import BY_KEY, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query
+from .settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query, quote_value
 
 TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
@@ -79,19 +79,33 @@ def cached_figure(key: str, _r: Run, _land: Landscape | None) -> go.Figure:
 
 # ---------------------------------------------------------------- share link
 def read_share_link() -> None:
-    """Once per session: check the URL's values, keep a notice for each one not usable as given,
-    and put snapped values (e.g. lr=0.15 → 0.2) into the controls."""
+    """Once per session: the link's checked values go into the controls, and each value that could
+    not be used as given leaves a notice. (The controls are not bound to the URL by Streamlit: a bound
+    widget would take the raw value, unchecked, before this code sees it.)"""
     if "_link_checked" in st.session_state:
         return
     st.session_state["_link_checked"] = True
     values, notices = parse_query({k: st.query_params.get_all(k) for k in st.query_params})
     view = st.query_params.get("view")
     if view is not None and view not in TABS:
-        notices.append(f"The link's view={view[:24]!r} was not used: it must be one of {', '.join(TABS)}. "
+        notices.append(f"The link's view={quote_value(view)} was not used: it must be one of {', '.join(TABS)}. "
                        "Showing the Summary.")
     st.session_state["_notices"] = notices
     for key, value in values.items():
         st.session_state[key] = value
+
+
+def write_share_link(settings: Settings) -> None:
+    """Keep the URL equal to the settings: every control not at its default, by its URL name."""
+    for c in CONTROLS:
+        value = getattr(settings, c.key)
+        if value == c.default:
+            if c.key in st.query_params:
+                del st.query_params[c.key]
+            continue
+        text = fmt(value) if isinstance(value, float) else str(value)
+        if st.query_params.get(c.key) != text:
+            st.query_params[c.key] = text
 
 
 def apply_preset(values: dict) -> None:
@@ -101,8 +115,8 @@ def apply_preset(values: dict) -> None:
 
 # ---------------------------------------------------------------- controls
 def _widget(c: Control, container=st, **extra):
-    """Draw control `c`, bound to the URL parameter of the same name; return its value."""
-    common = {"key": c.key, "bind": "query-params", **extra}
+    """Draw control `c` (its key is its URL parameter's name); return its value."""
+    common = {"key": c.key, **extra}
     if c.key not in st.session_state:
         st.session_state[c.key] = c.default
     if c.kind == "choice" and isinstance(c.default, float):
@@ -163,6 +177,7 @@ def csv_controls(sb) -> tuple[TabularData | None, str | None]:
     digest = hashlib.sha256(raw).hexdigest()
     try:
         data = cached_tabular(digest, df, (f1, f2), label, scaling, test, 0)
+        digest = f"{digest}:{f1}:{f2}:{label}:{scaling}:{test}"  # names the data, not just the file
     except ValueError as exc:
         sb.error(f"These columns can't be used: {exc}.")
         return None, None
@@ -254,6 +269,7 @@ def main() -> None:
         st.warning(notice, icon="🔗")
     presets_row()
     settings, tabular, digest = sidebar()
+    write_share_link(settings)
     if settings.source == "csv":
         if tabular is None:
             st.info("Choose a CSV file in the sidebar. " + CSV_HELP)

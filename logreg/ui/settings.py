@@ -143,10 +143,18 @@ class Settings:
 assert {f.name for f in fields(Settings)} == set(BY_KEY), "Settings and CONTROLS must list the same controls"
 
 
-def _shown(raw: str) -> str:
-    """A URL value quoted for a message: short, printable, never markup."""
+def quote_value(raw: str) -> str:
+    """A URL value quoted for a message: short, printable, and shown as typed, never as markup.
+
+    Messages are rendered as Markdown, so every ASCII punctuation mark is backslash-escaped
+    (CommonMark shows an escaped mark as itself): no link, emphasis, colour or formula can form.
+    """
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
-    return repr(text[:24] + ("…" if len(text) > 24 else ""))
+    text = text[:24] + ("…" if len(text) > 24 else "")
+    return "'" + "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text) + "'"
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object], list[str]]:
@@ -167,12 +175,13 @@ def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object]
         try:
             value, note = control.parse(raw)
         except (ValueError, OverflowError):
-            notices.append(f"The link's {key}={_shown(raw)} was not used: {control.label} must be "
+            notices.append(f"The link's {key}={quote_value(raw)} was not used: {control.label} must be "
                            f"{control.allowed()}. Using the default, {default}.")
             continue
         values[key] = value
         if note:
-            notices.append(f"The link's {key}={_shown(raw)} was {note}: {control.label} must be {control.allowed()}.")
+            notices.append(f"The link's {key}={quote_value(raw)} was {note}: "
+                           f"{control.label} must be {control.allowed()}.")
     return values, notices
 
 

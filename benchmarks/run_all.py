@@ -1,0 +1,94 @@
+"""One command for every measured figure: runs the three benchmarks side by side and prints one table.
+
+    python3 benchmarks/run_all.py [--quick] [--sessions 20] [--json PATH]
+
+core  — bench_core.py: an epoch of `train` against the floor it cannot avoid, and against the tutorial's
+app   — bench_app.py: the rerun after a learning-rate change against a bare chart; Plotly JSON sizes
+load  — bench_load.py: N browser sessions on one server; time to the first chart, memory, reruns under load
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _run(script: str, args: list[str], out: Path) -> dict | None:
+    cmd = [sys.executable, str(HERE / script), *args, "--json", str(out)]
+    print(f"$ {' '.join(cmd[1:])}", flush=True)
+    result = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True, timeout=600)
+    if not out.exists():
+        print(result.stdout[-2000:], result.stderr[-2000:], sep="\n")
+        return None
+    return json.loads(out.read_text())
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for quoting)")
+    parser.add_argument("--sessions", type=int, default=20, help="browser sessions for the load test")
+    parser.add_argument("--json", help="write all results to this file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        core = _run("bench_core.py", ["--quick"] if args.quick else [], Path(tmp, "core.json"))
+        app = _run("bench_app.py", ["--rounds", "1" if args.quick else "5"], Path(tmp, "app.json"))
+        load = _run("bench_load.py", ["--sessions", str(4 if args.quick else args.sessions)], Path(tmp, "load.json"))
+    rows: list[tuple[str, str]] = []
+    if core:
+        for r in core["results"]:
+            rows.append((f"core: epoch at n = {r['n']:,}",
+                         f"{r['epoch_ms']:.3f} ms = {r['epoch_over_floor']:.2f}× the floor ({r['floor_ms']:.3f} ms); "
+                         f"tutorial-style epoch {r['naive_over_epoch']:.2f}× slower"))
+    if app:
+        rows += [
+            ("app: rerun after an lr change",
+             f"{app['rerun_lr_change_ms']:.1f} ms (cached: {app['rerun_lr_cached_ms']:.1f} ms)"),
+            ("app: bare script, same points",
+             f"{app['bare_chart_rerun_ms']:.1f} ms → ratio {app['ratio']:.1f}× (budget 10×)"),
+            ("app: default page Plotly JSON", f"{app['default_payload_kib']:.0f} KiB (budget 200 KiB)"),
+        ]
+        rows += [(f"app: page with tab '{k}'", f"{v:.0f} KiB") for k, v in app["tab_payload_kib"].items()]
+    if load:
+        s = load["summary"]
+        rows += [
+            ("browser: time to first chart", f"{s.get('first_chart_s', float('nan')):.2f} s alone; "
+                                             f"median {s['load_s_median']} s with {s['sessions']} opening at once"),
+            (f"load: {s['sessions']} sessions", "all rendered, no errors" if s["all_ok"] else "FAILURES (see above)"),
+            ("load: server memory", f"{s['rss_warm_idle_mib']:.0f} MiB idle, {s['rss_peak_mib']:.0f} MiB peak, "
+                                    f"{s['rss_per_session_mib']:.1f} MiB per session"),
+            ("load: rerun alone / under load", f"{s['rerun_alone_ms']:.0f} ms / {s['rerun_under_load_ms']:.0f} ms "
+                                               f"({s['ratio']:.1f}×)"),
+            ("load: sessions that fit", f"{s['fit']['690 MB']} in 690 MB, {s['fit']['2.7 GB']} in 2.7 GB"),
+        ]
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
+    print(f"\n{when} · {_cpu()} · {os.cpu_count()} cores · Python {platform.python_version()}\n")
+    width = max(len(k) for k, _ in rows) if rows else 0
+    print(f"| {'measure':<{width}} | result |\n|{'-' * (width + 2)}|--------|")
+    for k, v in rows:
+        print(f"| {k:<{width}} | {v} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"core": core, "app": app, "load": load}, indent=1, default=float))
+    return 0 if core and app and load else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
