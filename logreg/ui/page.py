@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -129,31 +130,59 @@ def _widget(c: Control, container=st, **extra):
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
 
-def sidebar() -> tuple[Settings, TabularData | None, str | None]:
-    values: dict = {}
+@dataclass(frozen=True, eq=False)
+class DataChoice:
+    """The data the sidebar chose: a key naming it for the caches, the parts, and a note on units."""
+
+    key: str
+    train: Dataset
+    test: Dataset | None
+    units_note: str | None = None
+
+
+def data_controls(values: dict) -> DataChoice | None:
+    """The sidebar's data section; fills `values` and returns the data (None: no usable CSV yet)."""
     sb = st.sidebar
     sb.header("Data")
     values["source"] = _widget(BY_KEY["source"], sb, format_func={"synthetic": "Synthetic", "csv": "CSV file"}.get)
-    tabular = digest = None
     if values["source"] == "csv":
-        tabular, digest = csv_controls(sb)
-    else:
-        for key in ("w1", "w2", "bias", "n", "seed"):
-            values[key] = _widget(BY_KEY[key], sb)
-        values["labels"] = _widget(BY_KEY["labels"], sb, format_func={
-            "threshold": "y = [σ(z) > 0.5]", "logistic": "y ~ Bernoulli(σ(z))"}.get,
-            help="Deterministic labels (as in the tutorial) make the classes separable; labels drawn from the "
-                 "model overlap, and the true weights can be recovered.")
-        values["flip"] = _widget(BY_KEY["flip"], sb, help="Fraction of labels flipped at random (noise).")
-        values["xscale"] = _widget(BY_KEY["xscale"], sb, help="Put x1 in other units, e.g. ×100 like age in years.")
-        values["xshift"] = _widget(BY_KEY["xshift"], sb)
-        values["test"] = _widget(BY_KEY["test"], sb, help="Fraction of points held out to test on.")
+        tabular, key = csv_controls(sb)
+        if tabular is None:
+            return None
+        note = None
+        if tabular.scaler.kind != "none":
+            note = f"Features were scaled ({tabular.scaler.kind}) before training; the weights are in scaled units."
+        return DataChoice(f"csv:{key}", tabular.train, tabular.test, note)
+    for key in ("w1", "w2", "bias", "n", "seed"):
+        values[key] = _widget(BY_KEY[key], sb)
+    values["labels"] = _widget(BY_KEY["labels"], sb, format_func={
+        "threshold": "y = [σ(z) > 0.5]", "logistic": "y ~ Bernoulli(σ(z))"}.get,
+        help="Deterministic labels (as in the tutorial) make the classes separable; labels drawn from the "
+             "model overlap, and the true weights can be recovered.")
+    values["flip"] = _widget(BY_KEY["flip"], sb, help="Fraction of labels flipped at random (noise).")
+    values["xscale"] = _widget(BY_KEY["xscale"], sb, help="Put x1 in other units, e.g. ×100 like age in years.")
+    values["xshift"] = _widget(BY_KEY["xshift"], sb)
+    values["test"] = _widget(BY_KEY["test"], sb, help="Fraction of points held out to test on.")
+    s = Settings.from_values({**DEFAULTS, **values})
+    key = repr({k: getattr(s, k) for k in DATA_KEYS})
+    train, test = cached_synthetic(key, s)
+    return DataChoice(key, train, test)
+
+
+def training_controls(values: dict, data: DataChoice) -> None:
+    """The sidebar's training and view sections; the largest stable rate is shown under η."""
+    sb = st.sidebar
     sb.header("Training")
-    for key in ("lr", "epochs", "init", "l2", "batch", "stop"):
+    values["lr"] = _widget(BY_KEY["lr"], sb)
+    l2 = st.session_state.get("l2", BY_KEY["l2"].default)  # the penalty's control is drawn below
+    _, stable = cached_analysis(data.key, l2, data.train)
+    above = values["lr"] >= stable
+    sb.caption(f"Largest stable learning rate for this data: 2/L = {stable:.4g}"
+               + (f". η = {fmt(values['lr'])} is above it: expect the loss to zig-zag." if above else "."))
+    for key in ("epochs", "init", "l2", "batch", "stop"):
         values[key] = _widget(BY_KEY[key], sb)
     sb.header("View")
     values["land"] = _widget(BY_KEY["land"], sb)
-    return Settings.from_values({**DEFAULTS, **values}), tabular, digest
 
 
 def csv_controls(sb) -> tuple[TabularData | None, str | None]:
@@ -268,23 +297,16 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
     presets_row()
-    settings, tabular, digest = sidebar()
+    values: dict = {}
+    data = data_controls(values)
+    if data is None:
+        st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
+        return
+    training_controls(values, data)
+    settings = Settings.from_values({**DEFAULTS, **values})
     write_share_link(settings)
-    if settings.source == "csv":
-        if tabular is None:
-            st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
-            return
-        data_key = f"csv:{digest}:{tabular.train.n}:{tabular.scaler.kind}:{tabular.test is None}"
-        note = None
-        if tabular.scaler.kind != "none":
-            note = f"Features were scaled ({tabular.scaler.kind}) before training; the weights are in scaled units."
-        r = cached_run(data_key, settings, tabular.train, tabular.test, note)
-    else:
-        data_key = repr({k: getattr(settings, k) for k in DATA_KEYS})
-        train_data, test_data = cached_synthetic(data_key, settings)
-        r = cached_run(data_key, settings, train_data, test_data, None)
-    st.sidebar.caption(f"Largest stable learning rate for this data: 2/L = {fmt(float(np.round(r.max_stable, 4)))}"
-                       + (" — η is above it." if settings.lr >= r.max_stable else "."))
+    data_key = data.key
+    r = cached_run(data_key, settings, data.train, data.test, data.units_note)
     land = run_landscape(data_key, r) if settings.land == "on" else None
     fig = cached_figure(f"{data_key}|{settings}", r, land)
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="animation")

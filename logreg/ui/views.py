@@ -102,7 +102,8 @@ def race_panel(r: Run, land_key: str) -> None:
     points = [h for x in runs for h in (x.history[0].w, x.history[-1].w)]
     points += [r.best.w] if r.best.exists else []
     land = _cached_race_landscape(land_key, landscape_box(points), r.settings.l2, r)
-    fig = race_figure(r.train, [(f"η = {fmt(v)}", x.history) for v, x in zip(rates, runs)],
+    labels = [f"η = {fmt(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
+    fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
     st.plotly_chart(fig, width="stretch", key="race_plot", config={"displaylogo": False})
     st.caption(f"Largest stable learning rate for this data: 2/L = {r.max_stable:.4g}. "
