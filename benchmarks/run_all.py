@@ -66,7 +66,10 @@ def main() -> int:
              f"{app['bare_chart_rerun_ms']:.1f} ms → ratio {app['ratio']:.1f}× (budget 10×)"),
             ("app: default page Plotly JSON", f"{app['default_payload_kib']:.0f} KiB (budget 200 KiB)"),
         ]
-        rows += [(f"app: page with tab '{k}'", f"{v:.0f} KiB") for k, v in app["tab_payload_kib"].items()]
+        rows += [(f"app: page with tab '{k}'",
+                  f"{v:.0f} KiB; lr-change rerun {app['tab_rerun_ms'][k]:.0f} ms "
+                  f"({app['tab_rerun_ms'][k] / app['bare_chart_rerun_ms']:.1f}× bare)")
+                 for k, v in app["tab_payload_kib"].items()]
     if load:
         s = load["summary"]
         rows += [

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from .geometry import contour_lines
 from .model import gradients, loss, sigmoid
 from .train import Snapshot
 
@@ -142,6 +144,11 @@ class Landscape:
     minimum: tuple[float, float] | None  # (w1, w2) of the optimum, when one exists
     truth: tuple[float, float] | None = None  # the generating weights, when known
     sample_note: str | None = None  # set when the grid was computed on a sample of the points
+
+    @cached_property
+    def contours(self) -> tuple[np.ndarray, np.ndarray]:
+        """Level sets of `values` as one NaN-separated line (x, y), computed once."""
+        return contour_lines(self.w1, self.w2, self.values)
 
 
 def _nice_range(lo: float, hi: float) -> tuple[float, float]:

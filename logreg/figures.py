@@ -8,15 +8,15 @@ the data points are sent once, and each frame restyles only the traces that move
 from __future__ import annotations
 
 from collections.abc import Sequence
-from copy import deepcopy
 from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 
 from .analysis import Landscape
 from .data import Dataset
-from .geometry import PROBABILITY_LEVELS, clip_lines, level_segments, logit
+from .geometry import PROBABILITY_LEVELS, clip_lines, logit
 from .train import Snapshot
 
 # Okabe–Ito colours (distinguishable with colour-blindness); classes also differ by marker shape.
@@ -28,22 +28,31 @@ MAX_POINTS = 3000  # more points slow the browser without showing anything new
 
 
 class FramedFigure(go.Figure):
-    """A go.Figure whose animation frames are kept as plain dicts.
+    """A go.Figure kept as the plain dict it was built from, frames included.
 
-    Plotly validates every go.Frame it builds (about 1 ms each), on every rerun. These frames are
-    made by this module only and checked against Plotly's schema by the tests, so they skip that:
-    `to_dict()` (what Streamlit and `to_html` serialise) returns them with the rest of the figure.
+    Plotly validates and deep-copies every trace and go.Frame it is given (about 1 ms a frame), on
+    every rerun. These figures are made by this module only and checked against Plotly's schema by
+    the tests, so they skip that: `to_dict()`, which Streamlit, `to_json` and `to_html` serialise,
+    returns a copy of the dict with its NumPy arrays in Plotly's binary form.
     """
 
     def __init__(self, figure: dict):
-        super().__init__({"data": figure["data"], "layout": figure["layout"]}, _validate=False)
-        self._plain_frames = figure.get("frames", [])
+        super().__init__()
+        self._plain = figure
 
     def to_dict(self) -> dict:
-        result = super().to_dict()
-        if self._plain_frames:
-            result["frames"] = deepcopy(self._plain_frames)
+        result = _copy_containers(self._plain)
+        convert_to_base64(result)
         return result
+
+
+def _copy_containers(value):
+    """Copy dicts and lists (the caller may rewrite them); share everything else, arrays included."""
+    if isinstance(value, dict):
+        return {k: _copy_containers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_containers(v) if isinstance(v, (dict, list)) else v for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -295,20 +304,6 @@ def animation_figure(
     return FramedFigure({"data": data, "layout": layout, "frames": frames})
 
 
-def _contour_lines(land: Landscape, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
-    """Level sets of the landscape as one line trace: levels spaced evenly in log(loss − min)."""
-    low, high = float(np.min(land.values)), float(np.quantile(land.values, 0.95))
-    gaps = np.geomspace(max(1e-3 * (high - low), 1e-9), high - low, count) if high > low else []
-    xs, ys = [], []
-    for gap in gaps:
-        x, y = level_segments(land.w1, land.w2, land.values, low + gap)
-        xs.append(x)
-        ys.append(y)
-    if not xs:
-        return np.array([], np.float32), np.array([], np.float32)
-    return np.concatenate(xs).astype(np.float32), np.concatenate(ys).astype(np.float32)
-
-
 _LAYOUT = {"x": [0, 0.56], "x2": [0.66, 1], "y2": [0.56, 1], "x3": [0.66, 1], "y3": [0, 0.44]}
 _LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
                           "x2": [0.53, 0.72], "y2": [0, 0.3], "x3": [0.83, 1], "y3": [0, 0.3]}
@@ -318,7 +313,7 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Seque
     """Traces 13–17, line and marker traces only (frames leave them in place): the loss contours,
     the run's path, the minimum, the truth and the current point."""
     path = np.array([s.w for s in history])  # float64, like the losses
-    cx, cy = _contour_lines(land)
+    cx, cy = land.contours
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
     return [
         {"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x4", "yaxis": "y4",

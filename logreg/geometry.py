@@ -100,3 +100,18 @@ def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, level: float) ->
     sx, sy = np.vstack(out_x), np.vstack(out_y)
     gap = np.full((len(sx), 1), np.nan)
     return np.hstack([sx, gap]).ravel(), np.hstack([sy, gap]).ravel()
+
+
+def contour_lines(x: np.ndarray, y: np.ndarray, Z: np.ndarray, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
+    """`count` level sets of Z as one line (NaN-separated segments), float32.
+
+    The levels are min(Z) + gaps spaced evenly in log(gap) up to Z's 95th percentile, so the rings
+    crowd near the minimum of a loss surface, where the path ends.
+    """
+    low, high = float(np.min(Z)), float(np.quantile(Z, 0.95))
+    gaps = np.geomspace(max(1e-3 * (high - low), 1e-9), high - low, count) if high > low else []
+    parts = [level_segments(x, y, Z, low + gap) for gap in gaps]
+    if not parts:
+        return np.array([], np.float32), np.array([], np.float32)
+    return (np.concatenate([p[0] for p in parts]).astype(np.float32),
+            np.concatenate([p[1] for p in parts]).astype(np.float32))

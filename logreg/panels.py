@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 
 from .analysis import Landscape, angle_degrees
 from .data import Dataset
-from .figures import CLASS_COLORS, CLASS_SYMBOLS, FramedFigure, _contour_lines, _segments, _xy, data_box, thinning
+from .figures import CLASS_COLORS, CLASS_SYMBOLS, FramedFigure, _segments, _xy, data_box, thinning
 from .model import sigmoid
 from .train import Snapshot
 
-RACE_FRAMES = 150  # several runs per frame: half the main view's frames keeps the payload alike
+RACE_FRAMES = 100  # several runs move in each frame: a third of the main view's frames keeps the payload alike
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
 _AXIS = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
 
@@ -100,7 +100,7 @@ def race_figure(
                          "yaxis": "y3", "line": {"color": color, "width": 2}, "showlegend": False,
                          "legendgroup": label, "hoverinfo": "skip"})
     if landscape is not None:
-        cx, cy = _contour_lines(landscape)
+        cx, cy = landscape.contours
         data.append({"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x3", "yaxis": "y3",
                      "line": {"color": "#9db4cc", "width": 1}, "showlegend": False, "hoverinfo": "skip"})
         if landscape.minimum:

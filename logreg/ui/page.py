@@ -329,7 +329,7 @@ def main() -> None:
             views.math_panel(r)
     with tabs[2]:
         if tabs[2].open:
-            views.race_panel(r, data_key)
+            views.race_panel(r, data_key, land if land is not None else run_landscape(data_key, r))
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from ..analysis import angle_degrees, landscape, landscape_box
+from ..analysis import angle_degrees
 from ..panels import epoch_detail_figure, race_figure, truth_figure
 from ..train import _Pass, step
 from .run import Run, run
@@ -86,7 +86,7 @@ def math_panel(r: Run) -> None:
         st.code(inspect.getsource(_Pass.__call__), language="python")
 
 
-def race_panel(r: Run, land_key: str) -> None:
+def race_panel(r: Run, land_key: str, land) -> None:
     st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
                "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
     lr = r.settings.lr
@@ -99,9 +99,6 @@ def race_panel(r: Run, land_key: str) -> None:
         return
     rates = sorted(float(v) for v in picked)
     runs = [_cached_race_run(f"{land_key}|{r.settings}", r, v) for v in rates]
-    points = [h for x in runs for h in (x.history[0].w, x.history[-1].w)]
-    points += [r.best.w] if r.best.exists else []
-    land = _cached_race_landscape(land_key, landscape_box(points), r.settings.l2, r)
     labels = [f"η = {fmt(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
@@ -110,11 +107,6 @@ def race_panel(r: Run, land_key: str) -> None:
                + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss."))
     for v, x in zip(rates, runs):
         st.markdown(f"- **η = {fmt(v)}** — {x.verdict.message}")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _cached_race_landscape(key: str, box: tuple, l2: float, _r: Run):
-    return landscape(_r.train.X, _r.train.y, box, l2=l2, best=_r.best)
 
 
 def truth_panel(r: Run) -> None:
