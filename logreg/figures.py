@@ -231,22 +231,8 @@ def animation_figure(
          "line": {"color": "#888888", "dash": "dot", "width": 1.2}, "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines", "name": "learned boundary (p = 0.5)", **first[1],
          "line": {"color": "#000000", "width": 3}, "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines", "name": "training loss", "x": epochs, "y": loss,
-         "line": {"color": TRAIN_COLOR}, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
-         "hovertemplate": "epoch %{x}<br>training loss %{y:.4f}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "name": "test loss", "x": epochs if has_test else empty, "y": t_loss,
-         "line": {"color": TEST_COLOR, "dash": "dash"}, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
-         "hovertemplate": "epoch %{x}<br>test loss %{y:.4f}<extra></extra>"},
-        {"type": "scatter", "mode": "markers", **first[2], "marker": {"color": marker_colors, "size": 11},
-         "xaxis": "x2", "yaxis": "y2", "showlegend": False, "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines", "name": "training accuracy", "x": epochs, "y": acc,
-         "line": {"color": TRAIN_COLOR}, "xaxis": "x3", "yaxis": "y3", "showlegend": False,
-         "hovertemplate": "epoch %{x}<br>training accuracy %{y:.1%}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "name": "test accuracy", "x": epochs if has_test else empty, "y": t_acc,
-         "line": {"color": TEST_COLOR, "dash": "dash"}, "xaxis": "x3", "yaxis": "y3", "showlegend": False,
-         "hovertemplate": "epoch %{x}<br>test accuracy %{y:.1%}<extra></extra>"},
-        {"type": "scatter", "mode": "markers", **first[3], "marker": {"color": marker_colors, "size": 11},
-         "xaxis": "x3", "yaxis": "y3", "showlegend": False, "hoverinfo": "skip"},
+        *_curve_panel("loss", "2", ".4f", epochs, loss, t_loss if has_test else None, first[2], marker_colors),
+        *_curve_panel("accuracy", "3", ".1%", epochs, acc, t_acc if has_test else None, first[3], marker_colors),
     ]
     moving = [5, 6, 9, 12]
     if landscape is not None:
@@ -307,6 +293,23 @@ def animation_figure(
 _LAYOUT = {"x": [0, 0.56], "x2": [0.66, 1], "y2": [0.56, 1], "x3": [0.66, 1], "y3": [0, 0.44]}
 _LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
                           "x2": [0.53, 0.72], "y2": [0, 0.3], "x3": [0.83, 1], "y3": [0, 0.3]}
+
+
+def _curve_panel(what: str, axis: str, number: str, epochs: np.ndarray, train: np.ndarray,
+                 test: np.ndarray | None, marker: dict, colors: list[str]) -> list[dict]:
+    """A panel's three traces: the training curve, the test curve (empty without test data) and the
+    markers of the current epoch (the one that moves)."""
+    on_axes = {"xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False}
+    curves = []
+    for part, y, style in (("training", train, {"color": TRAIN_COLOR}),
+                           ("test", test, {"color": TEST_COLOR, "dash": "dash"})):
+        x = epochs if y is not None else np.array([], np.float32)
+        curves.append({"type": "scatter", "mode": "lines", "name": f"{part} {what}", "x": x,
+                       "y": y if y is not None else np.array([], np.float32), "line": style, **on_axes,
+                       "hovertemplate": f"epoch %{{x}}<br>{part} {what} %{{y:{number}}}<extra></extra>"})
+    curves.append({"type": "scatter", "mode": "markers", **marker, "marker": {"color": colors, "size": 11},
+                   **on_axes, "hoverinfo": "skip"})
+    return curves
 
 
 def _landscape_traces(land: Landscape, history: Sequence[Snapshot], names: Sequence[str], current: dict) -> list:
