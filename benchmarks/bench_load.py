@@ -1,0 +1,530 @@
+"""How many viewers can one app process serve? A classroom in one Chromium, against a server on 127.0.0.1.
+
+Starts `streamlit run app.py` on a free loopback port and one headless Chromium (Debian's, at
+/usr/bin/chromium) with N browser contexts, each a separate Streamlit session. It measures:
+
+  alone        the rerun time of one slider change with no other viewer: from the key press on the
+               `epochs` slider until the script state is notRunning again (median of several presses,
+               each a new epochs value, so a real training run and figure, not a cache hit);
+  load         N sessions open the app at once, each with its own epochs (?epochs=100+7i), checks the
+               chart rendered with no stException, moves the epochs slider (the URL must follow) and
+               presses Play (the Plotly frame must advance), then Pause;
+  under load   rounds in which all N sessions move their slider at the same moment (median of every
+               session's rerun time over every round): a class changing a setting together;
+  memory       the server's RSS (the process and its children, from /proc/<pid>/status VmRSS) sampled
+               every 0.2 s: idle before any viewer, idle after one warm-up viewer (imports and caches
+               filled), the peak with N sessions, and some seconds after they closed.
+
+RSS per session = (peak − warm idle) / N; sessions that fit = (limit − warm idle) / RSS per session,
+for Community Cloud's 690 MB and 2.7 GB (decimal megabytes). Browser and server share this machine's
+cores, so rerun times under load are pessimistic for a real classroom, where each student has a CPU.
+
+    python benchmarks/bench_load.py                     # 20 sessions, about three minutes on 2 cores
+    python benchmarks/bench_load.py --sessions 5        # under a minute
+    python benchmarks/bench_load.py --same-settings     # every session on the default settings (cache hits)
+    python benchmarks/bench_load.py --json load.json
+
+Memory: every session here trains its own settings, so (peak − idle) / N counts the shared caches'
+growth (bounded by their max_entries) as well as the sessions themselves; --same-settings measures a
+session with the caches already filled. CPU: the report splits each phase's CPU time into the server's,
+Chromium's and the whole machine's; on this 2-core machine Chromium, not the server, is what saturates it while
+20 pages load.
+
+Bounded: everything stops after --timeout seconds (240 by default; the burst rounds are skipped when time
+runs short and a timeout still reports what was measured); only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--no-proxy-server"]
+VIEWPORT = {"width": 1400, "height": 900}
+LIMITS_MB = {"690 MB": 690e6, "2.7 GB": 2.7e9}
+MIB = 1024 * 1024
+TIMEOUT_MS = 60_000
+
+# Records key presses and Streamlit's script state in the page, on the page's own clock.
+INSTRUMENT = """
+window.__bench = {keys: [], states: []};
+document.addEventListener('keydown', () => window.__bench.keys.push(performance.now()), true);
+const watch = () => {
+  const seen = new WeakSet();
+  const record = el => window.__bench.states.push(
+      {t: performance.now(), s: el.getAttribute('data-test-script-state')});
+  new MutationObserver(list => {
+    for (const m of list) if (m.attributeName === 'data-test-script-state') record(m.target);
+  }).observe(document.documentElement, {subtree: true, attributes: true,
+                                        attributeFilter: ['data-test-script-state']});
+};
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', watch); else watch();
+"""
+# The rerun that followed the last key press: press → a state other than notRunning → notRunning.
+# A fast rerun (a cache hit) can start and finish between two renders, so that the page never shows
+# 'running': then the rerun counts as done when the chart has the expected number of frames and the
+# script is not running (timed when this poll sees it, up to 50 ms late).
+RERUN_DONE = """(expectFrames) => {
+  const b = window.__bench, k = b.keys[b.keys.length - 1];
+  if (k === undefined) return null;
+  const after = b.states.filter(x => x.t >= k);
+  const start = after.findIndex(x => x.s !== 'notRunning');
+  if (start >= 0) {
+    const end = after.slice(start).find(x => x.s === 'notRunning');
+    return end ? [end.t - k, after[start].t - k] : null;
+  }
+  const app = document.querySelector("[data-testid='stApp']");
+  const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+  const frames = gd && gd._fullLayout && gd._fullLayout.sliders ? gd._fullLayout.sliders[0].steps.length : -1;
+  if (app && app.getAttribute('data-test-script-state') === 'notRunning' && frames === expectFrames) {
+    const t = performance.now() - k;
+    return [t, t];
+  }
+  return null;
+}"""
+MAIN = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+EPOCHS = "[data-testid='stSlider'] input[type='range'][aria-label='epochs']"
+
+
+# ---------------------------------------------------------------- server and memory
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(base: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"{base}/_stcore/health", timeout=2) as r:
+            return r.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def start_server(log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if healthy(base):
+            return proc, base
+        time.sleep(0.25)
+    stop_server(proc)
+    raise RuntimeError(f"streamlit did not become healthy on {base} (exit code {proc.returncode})")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def rss_bytes(pid: int) -> int:
+    total = 0
+    for p in descendants(pid):
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+    return total
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process (all its threads)."""
+    out = {}
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[p] = (int(fields[11]) + int(fields[12])) / TICK
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent not idle, summed over its cores (other users' work included)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return (sum(values[:8]) - values[3] - values[4]) / TICK
+
+
+class Sampler(threading.Thread):
+    """The server's RSS every 0.2 s, tagged with the phase the benchmark is in, and CPU time per phase:
+    the server's, Chromium's (this script's other child processes) and the whole machine's."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.phase, self.samples = pid, "start", []
+        self.cpu: dict[str, list[float]] = {}  # phase -> [server CPU s, browser CPU s, machine busy CPU s, wall s]
+        self._halt = threading.Event()
+
+    def _read(self) -> tuple[float, dict[int, float], dict[int, float], float]:
+        server = descendants(self.pid)
+        ours = set(descendants(os.getpid())) - set(server) - {os.getpid()}
+        return time.monotonic(), cpu_by_pid(server), cpu_by_pid(sorted(ours)), machine_busy_seconds()
+
+    def run(self) -> None:
+        last = self._read()
+        while not self._halt.is_set():
+            phase = self.phase
+            now = self._read()
+            self.samples.append((now[0], phase, rss_bytes(self.pid)))
+            acc = self.cpu.setdefault(phase, [0.0, 0.0, 0.0, 0.0])
+            for i, k in ((0, 1), (1, 2)):  # per process, so that exited renderers do not count negative
+                acc[i] += sum(max(v - last[k].get(p, 0.0), 0.0) for p, v in now[k].items())
+            acc[2] += now[3] - last[3]
+            acc[3] += now[0] - last[0]
+            last = now
+            self._halt.wait(0.2)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=5)
+
+    def now(self) -> int:
+        return rss_bytes(self.pid)
+
+    def peak(self, *phases: str) -> int:
+        return max((r for _, p, r in self.samples if p in phases), default=0)
+
+
+# ---------------------------------------------------------------- browser work
+async def wait_app(page, timeout: int = TIMEOUT_MS) -> None:
+    """Streamlit's e2e protocol: a short sleep, connected, script not running, no skeleton."""
+    await page.wait_for_timeout(200)
+    await page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+    await page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    await page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
+
+
+async def open_app(page, base: str, query: str = "") -> None:
+    await page.goto(f"{base}/{query}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
+    await wait_app(page)
+    await page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible",
+                                                                                      timeout=TIMEOUT_MS)
+
+
+STARTS: dict[str, list[float]] = {}  # per kind of press: key press → the script state leaves notRunning
+
+
+async def press_and_time(page, tag: str, key: str = "ArrowRight") -> float:
+    """Move the epochs slider one step; milliseconds until the rerun it caused has finished."""
+    slider = page.locator(EPOCHS)
+    epochs = int(await slider.get_attribute("aria-valuetext"))
+    expect = epochs + 2 if key == "ArrowRight" else epochs  # frames of epochs 0..epochs+1 (below the thinning)
+    await slider.focus()
+    await slider.press(key)
+    handle = await page.wait_for_function(RERUN_DONE, arg=expect, timeout=TIMEOUT_MS, polling=50)
+    total, start = await handle.json_value()
+    STARTS.setdefault(tag, []).append(float(start))
+    await wait_app(page)
+    return float(total)
+
+
+async def exceptions(page) -> int:
+    return await page.locator("[data-testid='stException']").count()
+
+
+async def one_session(i: int, page, base: str, epochs: int) -> dict:
+    """A student: open the app, move a slider, press Play; report what worked."""
+    result = {"session": i, "ok": False}
+    step = "open"
+    try:
+        t0 = time.monotonic()
+        await open_app(page, base, f"?epochs={epochs}")
+        result["load_s"] = round(time.monotonic() - t0, 2)
+        step = "slider"
+        result["rerun_ms"] = round(await press_and_time(page, "load"), 1)
+        step = "url"
+        await page.wait_for_function(
+            f"() => new URLSearchParams(location.search).get('epochs') === '{epochs + 1}'", timeout=TIMEOUT_MS)
+        frames = await page.evaluate(f"() => {MAIN}._fullLayout.sliders[0].steps.length")
+        buttons = page.locator("[data-testid='stPlotlyChart']").first.locator("g.updatemenu-button")
+        step = "play"
+        await buttons.nth(0).click(timeout=TIMEOUT_MS)
+        await page.wait_for_function(f"() => {MAIN}._fullLayout.sliders[0].active > 0", timeout=TIMEOUT_MS)
+        await buttons.nth(1).click(timeout=TIMEOUT_MS)
+        result["frames"] = frames
+        result["exceptions"] = await exceptions(page)
+        result["ok"] = frames == epochs + 2 and result["exceptions"] == 0
+    except Exception as exc:  # a benchmark reports failures instead of stopping
+        result["error"] = f"at {step}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    return result
+
+
+async def new_page(browser):
+    context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(INSTRUMENT)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return context, page
+
+
+def nan_median(values) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float) -> None:
+    """Fill `out` phase by phase, so that a timeout still leaves what was measured."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        try:
+            out["rss_cold_idle"] = sampler.now()
+            # Warm-up: the first viewer pays for imports and fills the shared caches.
+            sampler.phase = "warmup"
+            context, page = await new_page(browser)
+            await open_app(page, base)
+            await context.close()
+            await asyncio.sleep(3)
+            sampler.phase = "idle"
+            await asyncio.sleep(1)
+            out["rss_warm_idle"] = sampler.now()
+
+            # One viewer alone changes the slider several times.
+            sampler.phase = "alone"
+            context, page = await new_page(browser)
+            await open_app(page, base, "?epochs=150")
+            out["rerun_alone_ms"] = []
+            for _ in range(args.presses):
+                out["rerun_alone_ms"].append(round(await press_and_time(page, "alone"), 1))
+            await context.close()
+            await asyncio.sleep(2)
+
+            # N viewers at once.
+            sampler.phase = "load"
+            opened = [await new_page(browser) for _ in range(args.sessions)]
+            t0 = time.monotonic()
+            epochs = [100 if args.same_settings else 100 + 7 * i for i in range(args.sessions)]
+            out["sessions"] = await asyncio.gather(*(one_session(i, page, base, epochs[i])
+                                                     for i, (_, page) in enumerate(opened)))
+            out["load_wall_s"] = round(time.monotonic() - t0, 2)
+
+            # One change while the others are connected, then all N change together.
+            sampler.phase = "under_load"
+            live = [page for (_, page), s in zip(opened, out["sessions"]) if s["ok"]]
+            out["rerun_one_of_n_ms"] = []
+            for _ in range(args.presses if live else 0):
+                out["rerun_one_of_n_ms"].append(round(await press_and_time(live[0], "one_of_n"), 1))
+            out["rerun_burst_ms"], out["burst_failures"], out["burst_rounds"] = [], [], 0
+            for _ in range(args.rounds):
+                if time.monotonic() > deadline - 60:  # leave time to close and report
+                    out["burst_rounds_skipped"] = args.rounds - out["burst_rounds"]
+                    break
+                times = await asyncio.gather(*(press_and_time(page, "burst") for page in live), return_exceptions=True)
+                out["rerun_burst_ms"] += [round(t, 1) for t in times if isinstance(t, float)]
+                out["burst_failures"] += [f"{type(t).__name__}: {str(t).splitlines()[0][:200]}"
+                                          for t in times if not isinstance(t, float)]
+                out["burst_rounds"] += 1
+            out["exceptions_after"] = sum([await exceptions(page) for page in live])
+
+            sampler.phase = "closing"
+            for context, _ in opened:
+                await context.close()
+        finally:
+            await browser.close()
+    sampler.phase = "after"
+    await asyncio.sleep(args.settle)
+    out["rss_after"] = sampler.now()
+
+
+# ---------------------------------------------------------------- report
+def summarise(args, raw: dict, sampler: Sampler, complete: bool) -> dict:
+    n = args.sessions
+    idle = raw.get("rss_warm_idle", 0)
+    peak = sampler.peak("load", "under_load", "closing")
+    per_session = max(peak - idle, 0) / n if peak else 0.0
+    ok = [s for s in raw.get("sessions", []) if s["ok"]]
+    alone = nan_median(raw.get("rerun_alone_ms"))
+    burst = nan_median(raw.get("rerun_burst_ms"))
+    fit = {name: (int((limit - idle) // per_session) if per_session > 0 else None) for name, limit in LIMITS_MB.items()}
+    return {
+        "sessions": n,
+        "complete": complete,
+        "all_ok": complete and len(ok) == n and raw.get("exceptions_after") == 0 and not raw.get("burst_failures"),
+        "sessions_ok": len(ok),
+        "rss_cold_idle_mib": raw.get("rss_cold_idle", 0) / MIB,
+        "rss_warm_idle_mib": idle / MIB,
+        "rss_peak_mib": peak / MIB,
+        "rss_after_mib": raw.get("rss_after", 0) / MIB,
+        "rss_per_session_mib": per_session / MIB,
+        "rerun_alone_ms": alone,
+        "rerun_one_of_n_ms": nan_median(raw.get("rerun_one_of_n_ms")),
+        "rerun_under_load_ms": burst,
+        "ratio": burst / alone if alone else float("nan"),
+        "fit": fit,
+        "rerun_start_ms": {k: statistics.median(v) for k, v in STARTS.items()},
+        "cpu_by_phase": {k: {"wall_s": round(v[3], 1), "server_cpu_s": round(v[0], 1), "browser_cpu_s": round(v[1], 1),
+                             "machine_busy_cpu_s": round(v[2], 1)} for k, v in sampler.cpu.items()},
+        # Server CPU per script run in the phases where the runs are counted exactly: every press and page
+        # load is one run (a cache miss: each uses new settings unless --same-settings).
+        "server_cpu_per_run_ms": {
+            phase: round(1000 * sampler.cpu[phase][0] / runs, 1)
+            for phase, runs in (
+                ("alone", 1 + len(raw.get("rerun_alone_ms", []))),
+                ("load", 2 * len(ok)),
+                ("under_load", len(raw.get("rerun_one_of_n_ms", [])) + len(raw.get("rerun_burst_ms", []))))
+            if phase in sampler.cpu and runs},
+        "load_wall_s": raw.get("load_wall_s"),
+        "load_s_median": round(statistics.median([s["load_s"] for s in ok]), 1) if ok else None,
+    }
+
+
+def print_report(summary: dict, raw: dict) -> None:
+    cols = [("sessions", f"{summary['sessions']}"),
+            ("all ok", "yes" if summary["all_ok"] else
+             f"NO ({summary['sessions_ok']} ok{'' if summary['complete'] else ', timed out'})"),
+            ("peak RSS MiB", f"{summary['rss_peak_mib']:.0f}"),
+            ("RSS/session MiB", f"{summary['rss_per_session_mib']:.1f}"),
+            ("rerun alone ms", f"{summary['rerun_alone_ms']:.0f}"),
+            ("rerun under load ms", f"{summary['rerun_under_load_ms']:.0f}"),
+            ("ratio", f"{summary['ratio']:.1f}×"),
+            ("fit 690 MB", f"{summary['fit']['690 MB']}"),
+            ("fit 2.7 GB", f"{summary['fit']['2.7 GB']}")]
+    widths = [max(len(h), len(v)) for h, v in cols]
+    print(" | ".join(h.rjust(w) for (h, _), w in zip(cols, widths)))
+    print("-|-".join("-" * w for w in widths))
+    print(" | ".join(v.rjust(w) for (_, v), w in zip(cols, widths)))
+    print()
+    print(f"server RSS: {summary['rss_cold_idle_mib']:.0f} MiB before any viewer, {summary['rss_warm_idle_mib']:.0f} "
+          f"MiB idle after one warm-up viewer, {summary['rss_peak_mib']:.0f} MiB peak with "
+          f"{summary['sessions']} sessions, {summary['rss_after_mib']:.0f} MiB after they closed")
+    print(f"rerun (key press → script done), median: alone {summary['rerun_alone_ms']:.0f} ms "
+          f"{raw.get('rerun_alone_ms')}; one change while {summary['sessions'] - 1} others are connected "
+          f"{summary['rerun_one_of_n_ms']:.0f} ms; all {summary['sessions_ok']} changing at once "
+          f"{summary['rerun_under_load_ms']:.0f} ms (max {max(raw.get('rerun_burst_ms') or [float('nan')]):.0f} ms)")
+    starts = ", ".join(f"{k} {v:.0f} ms" for k, v in summary["rerun_start_ms"].items())
+    print(f"of which key press → script started (the slider's own delay in the browser), median: {starts}")
+    per_run = ", ".join(f"{k} {v:.0f} ms" for k, v in summary["server_cpu_per_run_ms"].items())
+    print(f"server CPU per script run (what a burst of N changes costs the one Python process): {per_run}")
+    print(f"opening {summary['sessions']} sessions at once took {summary['load_wall_s']} s "
+          f"(median {summary['load_s_median']} s per session until its chart was drawn)")
+    print(f"sessions that fit: (limit − warm idle) / RSS per session; "
+          f"690 MB → {summary['fit']['690 MB']}, 2.7 GB → {summary['fit']['2.7 GB']}")
+    for s in raw.get("sessions", []):
+        if not s["ok"]:
+            print(f"  session {s['session']} FAILED: {s.get('error') or s}")
+    for failure in raw.get("burst_failures", []):
+        print(f"  a rerun in a burst FAILED: {failure}")
+    print(f"CPU seconds per phase ({os.cpu_count()} cores; 'machine' includes anything else running here):")
+    print(f"  {'phase':<11} {'wall':>6} {'server':>7} {'Chromium':>9} {'machine':>8}")
+    for phase, c in summary["cpu_by_phase"].items():
+        print(f"  {phase:<11} {c['wall_s']:>6.1f} {c['server_cpu_s']:>7.1f} {c['browser_cpu_s']:>9.1f} "
+              f"{c['machine_busy_cpu_s']:>8.1f}")
+    print("note: browser and server share this machine's cores; under-load times are pessimistic.")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20, help="browser contexts opened at once (default 20)")
+    parser.add_argument("--presses", type=int, default=5, help="slider changes timed alone (default 5)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of all sessions changing at once (default 2)")
+    parser.add_argument("--same-settings", action="store_true",
+                        help="every session opens the same settings (cache hits: the memory of a session alone)")
+    parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before the 'after' RSS")
+    parser.add_argument("--timeout", type=float, default=240.0, help="hard limit for the whole run, seconds")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    if args.sessions < 1:
+        parser.error("--sessions must be at least 1")
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
+        return 2
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "server.log", "wb") as log:
+        proc, base = start_server(log)
+
+        def hard_stop() -> None:  # last resort if asyncio's own timeout cannot fire
+            print(f"hard timeout: stopping after {args.timeout + 30:.0f} s", file=sys.stderr)
+            stop_server(proc)
+            os._exit(3)
+
+        watchdog = threading.Timer(args.timeout + 30, hard_stop)
+        watchdog.daemon = True
+        watchdog.start()
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        raw: dict = {}
+        complete = False
+        budget = args.timeout - (time.monotonic() - started)
+        try:
+            asyncio.run(asyncio.wait_for(measure(args, base, sampler, raw, time.monotonic() + budget), budget))
+            complete = True
+        except TimeoutError:
+            print(f"timed out after {args.timeout:.0f} s: the results below are partial", file=sys.stderr)
+        finally:
+            sampler.stop()
+            watchdog.cancel()
+            stop_server(proc)
+            if proc.returncode not in (0, -signal.SIGTERM):
+                print(Path(tmp, "server.log").read_text(errors="replace")[-2000:], file=sys.stderr)
+    summary = summarise(args, raw, sampler, complete)
+    print_report(summary, raw)
+    if args.json:
+        args.json.write_text(json.dumps({
+            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+            "summary": summary, "raw": raw, "wall_s": round(time.monotonic() - started, 1),
+            "rss_samples": [(round(t - sampler.samples[0][0], 2), p, r) for t, p, r in sampler.samples],
+        }, indent=1, default=float))
+        print(f"wrote {args.json}")
+    return 0 if summary["all_ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""Fixtures for the real-browser tests: the app served on loopback, Debian's Chromium driven by Playwright,
+and the wait protocol of Streamlit's own e2e suite (DESIGN.md section 3).
+
+Only 127.0.0.1 is ever contacted: the server binds to it and Chromium is started with its background
+networking switched off.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-proxy-server",
+]
+INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
+VIEWPORT = {"width": 1400, "height": 900}
+SERVER_START_S = 60
+TEST_LIMIT_S = 120  # a hard limit per test, on top of Playwright's own timeouts
+TIMEOUT_MS = 30_000  # Playwright's default for every action and wait
+
+
+# ---------------------------------------------------------------- marking and limits
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (`-m "not browser"` skips them all)."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _time_limit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that runs past TEST_LIMIT_S even if something hangs outside Playwright's timeouts."""
+    if HERE not in Path(str(request.node.path)).resolve().parents or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        pytest.fail(f"browser test ran longer than {TEST_LIMIT_S} s", pytrace=False)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, TEST_LIMIT_S)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------- prerequisites
+def require_chromium() -> None:
+    """Skip without Debian's chromium, except on CI (CI=true), where a missing browser is a failure."""
+    problem = None
+    if not os.access(CHROMIUM, os.X_OK):
+        problem = f"{CHROMIUM} is missing; {INSTALL_HINT}"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the playwright package is missing: pip install -r requirements-dev.txt"
+    if problem is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run on CI: {problem}", pytrace=False)
+    pytest.skip(INSTALL_HINT if "chromium" in problem else problem)
+
+
+# ---------------------------------------------------------------- the app server
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def health(base_url: str) -> str:
+    try:
+        with _NO_PROXY.open(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.read().decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on 127.0.0.1 and wait until /_stcore/health says ok."""
+    port = port or free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        if health(base_url) == "ok":
+            return proc, base_url
+        time.sleep(0.25)
+    stop_server(proc)
+    tail = log_path.read_text(errors="replace")[-3000:]
+    raise RuntimeError(f"streamlit did not become healthy on {base_url} within {SERVER_START_S} s "
+                       f"(exit code {proc.returncode}). Its output:\n{tail}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the app, served for the whole session."""
+    require_chromium()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    proc, base_url = start_server(log_path)
+    try:
+        yield base_url
+    finally:
+        stop_server(proc)
+
+
+# ---------------------------------------------------------------- the browser
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium, one for the session. Named apart from pytest-playwright's `browser` fixture;
+    Playwright's own browser download is not used."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class App:
+    """A page of the app with the wait protocol and the checks every test needs."""
+
+    def __init__(self, page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def open(self, query: str = "", page=None) -> object:
+        page = page or self.page
+        page.goto(f"{self.base_url}/{query}", wait_until="domcontentloaded")
+        self.wait(page)
+        return page
+
+    def wait(self, page=None, timeout: int = TIMEOUT_MS) -> None:
+        """Streamlit's e2e protocol: a short sleep (a rerun may not have started yet), then connected,
+        then the script not running, then no skeleton left."""
+        page = page or self.page
+        page.wait_for_timeout(200)
+        page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+        page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=timeout)
+
+    def exceptions(self, page=None) -> list[str]:
+        return (page or self.page).locator("[data-testid='stException']").all_inner_texts()
+
+    def assert_ok(self, page=None, charts: int | None = None) -> None:
+        """No exception on the page and (optionally) exactly `charts` main charts."""
+        page = page or self.page
+        assert self.exceptions(page) == [], f"the app raised: {self.exceptions(page)}"
+        if charts is not None:
+            chart = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+            if charts:
+                chart.first.wait_for(state="visible", timeout=TIMEOUT_MS)
+            assert page.locator("[data-testid='stPlotlyChart']").count() == charts
+
+
+@pytest.fixture
+def browser_page(chromium, app_url: str) -> Iterator[object]:
+    """A fresh browser context (no shared session state) with a 1400×900 viewport."""
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    pg = context.new_page()
+    pg.page_errors = []
+    pg.on("pageerror", lambda err: pg.page_errors.append(str(err)))
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def app(browser_page, app_url: str) -> App:
+    return App(browser_page, app_url)
