@@ -7,6 +7,7 @@ the data points are sent once, and each frame restyles only the traces that move
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -120,17 +121,27 @@ def _xy(x: np.ndarray, y: np.ndarray) -> dict:
 def boundary_status(w: np.ndarray, b: float, box) -> str:
     """What a student sees of the boundary, in words."""
     if not np.any(w):
-        return "no boundary yet (w = 0: every point gets the same probability)"
+        return "no boundary yet (w = 0)"
     seg = clip_lines(w[None, :], np.array([b]), 0.0, box)[0]
     if np.isnan(seg[0]):
-        return "the boundary lies outside the view"
+        return "boundary outside the view"
     if w[1] == 0:
         return f"vertical boundary x1 = {-b / w[0]:.3g}"
-    return f"boundary x2 = {-w[0] / w[1]:.3g}·x1 {'+' if -b / w[1] >= 0 else '−'} {abs(b / w[1]):.3g}"
+    return f"x2 = {-w[0] / w[1]:.3g}·x1 {'+' if -b / w[1] >= 0 else '−'} {abs(b / w[1]):.3g}"
+
+
+def shown_names(data: Dataset) -> tuple[list[str], list[str]]:
+    """Feature and class names as Plotly should print them: escaped, since Plotly reads a subset of
+    HTML in text (a column named <a href=…> from an uploaded file must stay text, not become a link)."""
+    def shown(text) -> str:
+        return html.escape(str(text), quote=False)  # with < and > escaped no tag can form; quotes may stay
+
+    return [shown(n) for n in data.feature_names], [shown(c) for c in data.class_names]
 
 
 def readout(s: Snapshot, names: Sequence[str], box) -> str:
-    text = (f"epoch {s.epoch} · w_{names[0]} {s.w[0]:+.3f} · w_{names[1]} {s.w[1]:+.3f} · b {s.b:+.3f}"
+    """The scrubber's line for one epoch: parameters, loss and accuracy, and the boundary in words."""
+    text = (f"epoch {s.epoch} · w1 {s.w[0]:+.3f} w2 {s.w[1]:+.3f} b {s.b:+.3f}"
             f" · loss {s.loss:.4f} · accuracy {s.accuracy:.1%}")
     if s.test_loss is not None:
         text += f" · test loss {s.test_loss:.4f} · test accuracy {s.test_accuracy:.1%}"
@@ -139,13 +150,14 @@ def readout(s: Snapshot, names: Sequence[str], box) -> str:
 
 def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) -> list[dict]:
     X, y = (data.X, data.y) if idx is None else (data.X[idx], data.y[idx])
+    features, classes = shown_names(data)
     traces = []
     for k in (0, 1):
         sel = y == k
         traces.append({
             "type": "scattergl" if len(X) > 5000 else "scatter",
             "mode": "markers",
-            "name": f"{data.class_names[k]} ({split_name})",
+            "name": f"{classes[k]} ({split_name})",
             "x": X[sel, 0].astype(np.float32), "y": X[sel, 1].astype(np.float32),
             "marker": {
                 "color": CLASS_COLORS[k] if not test else "rgba(0,0,0,0)",
@@ -154,8 +166,8 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
                 "line": {"width": 1.5 if test else 0.5, "color": CLASS_COLORS[k] if test else "white"},
             },
             "xaxis": "x", "yaxis": "y",
-            "hovertemplate": f"{data.feature_names[0]} %{{x:.3g}}<br>{data.feature_names[1]} %{{y:.3g}}"
-                             f"<extra>class {data.class_names[k]} ({split_name})</extra>",
+            "hovertemplate": f"{features[0]} %{{x:.3g}}<br>{features[1]} %{{y:.3g}}"
+                             f"<extra>class {classes[k]} ({split_name})</extra>",
         })
     return traces
 
@@ -180,7 +192,7 @@ def animation_figure(
     if not history:
         raise ValueError("history must hold at least one snapshot")
     plan = plan or thinning(len(history), train.n)
-    names = train.feature_names
+    names, _ = shown_names(train)
     box = data_box(train.X if plan.point_index is None else train.X[plan.point_index],
                    None if test is None else test.X)
     shown = [history[i] for i in plan.frame_index]
@@ -255,10 +267,10 @@ def animation_figure(
     domains = _LAYOUT_WITH_LANDSCAPE if landscape is not None else _LAYOUT
     layout = {
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 130},
+        "margin": {"l": 60, "r": 20, "t": 95, "b": 85},
         "plot_bgcolor": "white",
         "font": {"size": 15},
-        "legend": {"orientation": "h", "x": 0, "y": 1.1, "font": {"size": 13}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top", "font": {"size": 13}},
         "xaxis": {**axis, "domain": domains["x"], "range": list(box[:2]), "title": {"text": names[0]}},
         "yaxis": {**axis, "domain": [0, 1], "range": list(box[2:]), "title": {"text": names[1]}},
         "xaxis2": {**axis, "domain": domains["x2"], "range": [0, last_epoch], "anchor": "y2",
@@ -269,11 +281,12 @@ def animation_figure(
                    "title": {"text": "epoch"}},
         "yaxis3": {**axis, "domain": domains["y3"], "range": [0, 1.02], "anchor": "x3", "tickformat": ".0%",
                    "title": {"text": "accuracy"}},
-        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.1,
-                         "xanchor": "left", "yanchor": "top", "pad": {"t": 10, "r": 10},
+        # Play, Pause and the scrubber sit above the plots, where a laptop screen shows them
+        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 1.02,
+                         "xanchor": "left", "yanchor": "bottom", "pad": {"t": 0, "r": 10},
                          "buttons": [play, pause]}],
-        "sliders": [{"active": 0, "steps": steps, "x": 0.2, "len": 0.8, "y": -0.06, "yanchor": "top",
-                     "pad": {"t": 40, "b": 0}, "ticklen": 0, "minorticklen": 0,
+        "sliders": [{"active": 0, "steps": steps, "x": 0.2, "len": 0.8, "y": 1.0, "yanchor": "bottom",
+                     "pad": {"t": 0, "b": 10}, "ticklen": 0, "minorticklen": 0,
                      "font": {"size": 1, "color": "rgba(0,0,0,0)"},
                      "currentvalue": {"visible": True, "prefix": "", "xanchor": "left",
                                       "font": {"size": 15, "color": "#222"}},

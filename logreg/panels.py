@@ -12,7 +12,16 @@ import plotly.graph_objects as go
 
 from .analysis import Landscape, angle_degrees
 from .data import Dataset
-from .figures import CLASS_COLORS, CLASS_SYMBOLS, FramedFigure, _segments, _xy, data_box, thinning
+from .figures import (
+    CLASS_COLORS,
+    CLASS_SYMBOLS,
+    FramedFigure,
+    _segments,
+    _xy,
+    data_box,
+    shown_names,
+    thinning,
+)
 from .model import sigmoid
 from .train import Snapshot
 
@@ -31,13 +40,14 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
     pull = np.abs(p - y)
     wrong = (X @ s.w + s.b > 0) != (y == 1)
     box = data_box(X)
+    features, classes = shown_names(data)
     traces = []
     for k in (0, 1):
         for miss in (False, True):
             sel = (y == k) & (wrong == miss)
             traces.append({
                 "type": "scatter", "mode": "markers", "x": X[sel, 0], "y": X[sel, 1],
-                "name": f"{data.class_names[k]}, {'misclassified' if miss else 'correct'}",
+                "name": f"{classes[k]}, {'misclassified' if miss else 'correct'}",
                 "marker": {"color": CLASS_COLORS[k], "symbol": "x-thin-open" if miss else CLASS_SYMBOLS[k],
                            "size": 4 + 18 * pull[sel], "line": {"width": 2 if miss else 0.5,
                                                                "color": CLASS_COLORS[k] if miss else "white"}},
@@ -50,8 +60,8 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
     layout = {
         "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.08, "font": {"size": 12}},
-        "xaxis": {**_AXIS, "range": list(box[:2]), "title": {"text": data.feature_names[0]}},
-        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": data.feature_names[1]}},
+        "xaxis": {**_AXIS, "range": list(box[:2]), "title": {"text": features[0]}},
+        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
     }
     return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
@@ -72,6 +82,7 @@ def race_figure(
     idx = plan.point_index if plan.point_index is not None else np.arange(train.n)
     X, y = train.X[idx].astype(np.float32), train.y[idx]
     gap = best_objective is not None
+    features, _ = shown_names(train)
     data: list[dict] = [
         {"type": "scatter", "mode": "markers", "x": X[y == k, 0], "y": X[y == k, 1], "showlegend": False,
          "marker": {"color": CLASS_COLORS[k], "symbol": CLASS_SYMBOLS[k], "size": 6, "opacity": 0.5},
@@ -150,8 +161,8 @@ def race_figure(
         "height": height, "plot_bgcolor": "white", "font": {"size": 15},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
         "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 13}},
-        "xaxis": {**_AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": train.feature_names[0]}},
-        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": train.feature_names[1]}},
+        "xaxis": {**_AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
+        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
         "xaxis2": {**_AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
                    "title": {"text": "epoch"}},
         "yaxis2": {**_AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
@@ -171,10 +182,10 @@ def race_figure(
     if landscape is not None:
         layout["xaxis3"] = {**_AXIS, "domain": [0.56, 1], "anchor": "y3",
                             "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
-                            "title": {"text": f"w_{train.feature_names[0]}", "standoff": 2}}
+                            "title": {"text": f"w_{features[0]}", "standoff": 2}}
         layout["yaxis3"] = {**_AXIS, "domain": [0, 0.4], "anchor": "x3",
                             "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
-                            "title": {"text": f"w_{train.feature_names[1]}"}}
+                            "title": {"text": f"w_{features[1]}"}}
     return FramedFigure({"data": data, "layout": layout, "frames": frames})
 
 

@@ -218,7 +218,7 @@ def test_hostile_values_never_raise(key, raw):
 def _unquote(shown: str) -> str:
     """The text a reader sees: quotes removed, and each backslash escape shown as its mark."""
     assert shown[0] == "'" and shown[-1] == "'"
-    return re.sub(r"\\(.)", r"\1", shown[1:-1])
+    return re.sub(r"\\(.)", r"\1", shown[1:-1]).replace("\u200b", "")
 
 
 @given(raw=st.text(max_size=300))
@@ -227,6 +227,7 @@ def test_shown_is_short_printable_and_quoted(raw):
     inner = _unquote(shown)
     # every ASCII punctuation mark is escaped, so no Markdown can form
     assert not re.search(r"(?<!\\)[\[\]()*_`$:<>]", re.sub(r"\\.", "", shown[1:-1]))
+    assert "://" not in shown  # an address can't be autolinked
     assert inner.isprintable() and len(inner) <= 25
     if len(raw) > 24:
         assert inner.endswith("…")

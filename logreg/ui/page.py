@@ -16,7 +16,7 @@ from ..figures import animation_figure, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
 from . import views
 from .run import Run, analyse, run, synthetic_split
-from .settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query, quote_value
+from .settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Control, Settings, fmt, parse_query, plain, quote_value
 
 TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
@@ -194,12 +194,15 @@ def csv_controls(sb) -> tuple[TabularData | None, str | None]:
     try:
         df = cached_table(raw)
     except ValueError as exc:
-        sb.error(f"This file can't be used: {exc}.")
+        sb.error(f"This file can't be used: {plain(exc)}.")
         return None, None
     columns = [str(c) for c in df.columns]
-    numeric = [c for c in columns if pd.api.types.is_numeric_dtype(df[c])] or columns
-    f1 = sb.selectbox("feature x1", numeric, index=0, key="csv_f1")
-    f2 = sb.selectbox("feature x2", numeric, index=min(1, len(numeric) - 1), key="csv_f2")
+    # every column is offered (a column with one text cell is named, with its line, when chosen);
+    # the first two numeric ones are chosen to start with, and the last column as the label
+    numeric = [i for i, c in enumerate(columns) if pd.api.types.is_numeric_dtype(df[c])]
+    first, second = (numeric + [i for i in range(len(columns)) if i not in numeric])[:2]
+    f1 = sb.selectbox("feature x1", columns, index=first, key="csv_f1")
+    f2 = sb.selectbox("feature x2", columns, index=second, key="csv_f2")
     label = sb.selectbox("label column", columns, index=len(columns) - 1, key="csv_label")
     scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
     test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
@@ -208,9 +211,9 @@ def csv_controls(sb) -> tuple[TabularData | None, str | None]:
         data = cached_tabular(digest, df, (f1, f2), label, scaling, test, 0)
         digest = f"{digest}:{f1}:{f2}:{label}:{scaling}:{test}"  # names the data, not just the file
     except ValueError as exc:
-        sb.error(f"These columns can't be used: {exc}.")
+        sb.error(f"These columns can't be used: {plain(exc)}.")
         return None, None
-    mapping = ", ".join(f"{k!s} → {v}" for k, v in data.label_mapping.items())
+    mapping = ", ".join(f"{plain(k)} → {v}" for k, v in data.label_mapping.items())
     sb.caption(f"{data.n_rows} rows; label mapping: {mapping}; {data.train.n} train / "
                f"{0 if data.test is None else data.test.n} test rows.")
     return data, digest

@@ -150,8 +150,14 @@ def quote_value(raw: str) -> str:
     (CommonMark shows an escaped mark as itself): no link, emphasis, colour or formula can form.
     """
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
-    text = text[:24] + ("…" if len(text) > 24 else "")
-    return "'" + "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in text) + "'"
+    return "'" + plain(text[:24] + ("…" if len(text) > 24 else "")) + "'"
+
+
+def plain(text: str) -> str:
+    """Text that Markdown shows as typed: every ASCII punctuation mark backslash-escaped, and a
+    zero-width space after each ':', '@' and '.', so no web or mail address turns into a link."""
+    return "".join(("\\" + ch if ch in _PUNCTUATION else ch) + ("\u200b" if ch in ":@." else "")
+                   for ch in str(text))
 
 
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

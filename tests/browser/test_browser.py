@@ -219,8 +219,6 @@ def test_broken_csv_shows_an_error_as_text(app, case):
         assert "<b>x</b>" in error.first.inner_text()  # shown literally, not dropped
 
 
-@pytest.mark.xfail(reason="app bug: CSV column names reach Plotly text (pseudo-HTML, <a href> becomes a link) and "
-                          "label values reach st.caption as Markdown ([t](url) becomes a link)", strict=False)
 def test_csv_names_and_labels_are_shown_as_text(app):
     lines = ['<a href="http://example.com/x">age</a>,income,bought']
     for i in range(30):
