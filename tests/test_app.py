@@ -635,3 +635,14 @@ def test_diverging_run_page_is_clean():
     spec = chart(at)
     assert all(np.isfinite(spec["layout"][k]["range"]).all() for k in ("yaxis2", "xaxis4", "yaxis4"))
     assert_no_bad_numbers(at)
+
+
+def test_csv_offers_every_column_and_starts_from_the_numeric_ones():
+    rows = ["name,age,income,bought"] + [f"p{i},{20 + i},{(i * 37) % 90},{i % 2}" for i in range(30)]
+    at = csv_app(("\n".join(rows) + "\n").encode())
+    assert not at.exception
+    assert at.selectbox(key="csv_f1").options == ["name", "age", "income", "bought"]
+    assert (at.selectbox(key="csv_f1").value, at.selectbox(key="csv_f2").value) == ("age", "income")
+    at.selectbox(key="csv_f1").set_value("name").run()  # a text column: the message names a line
+    assert not at.exception
+    assert any("name" in e.value and "line" in e.value for e in at.error)

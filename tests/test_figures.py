@@ -414,3 +414,17 @@ def test_data_box_pads_and_never_collapses():
     same = np.array([[3.0, 3.0], [3.0, 3.0]])
     box = data_box(same, None)
     assert box[0] < 3 < box[1] and box[2] < 3 < box[3]
+
+
+def test_names_from_a_file_are_escaped_for_plotly():
+    from logreg.data import Dataset
+
+    base = make_synthetic(n=40)
+    named = Dataset(X=base.X, y=base.y, feature_names=('<a href="http://e.vil">age</a>', "<b>inc</b>"),
+                    class_names=("<i>no</i>", "yes"))
+    d = animation_figure(named, list(train(named.X, named.y, learning_rate=0.1, epochs=3))).to_dict()
+    text = json.dumps({"layout": d["layout"], "names": [t.get("name") for t in d["data"]],
+                       "hover": [t.get("hovertemplate") for t in d["data"]]})
+    assert "<a " not in text and "<b>" not in text and "<i>" not in text
+    assert "&lt;a href=\\\"http://e.vil\\\"&gt;age&lt;/a&gt;" in text  # shown literally, quotes as typed
+    assert "&lt;b&gt;inc&lt;/b&gt;" in d["layout"]["yaxis"]["title"]["text"]
