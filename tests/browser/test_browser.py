@@ -83,6 +83,13 @@ def test_play_advances_frames_and_pause_stops_them(app):
 
     play, pause = main_chart_buttons(page).nth(0), main_chart_buttons(page).nth(1)
     assert "Play" in play.text_content() and "Pause" in pause.text_content()
+    # the server must do nothing while the browser plays: record every script-state change from here on
+    page.evaluate("""() => {
+        window.__scriptStates = [];
+        const app = document.querySelector("[data-testid='stApp']");
+        new MutationObserver(() => window.__scriptStates.push(app.getAttribute('data-test-script-state')))
+            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }""")
     play.click()
     page.wait_for_timeout(1500)
     page.wait_for_function(f"() => ({ACTIVE_JS}) >= 5", timeout=10_000)
@@ -98,6 +105,7 @@ def test_play_advances_frames_and_pause_stops_them(app):
     assert page.evaluate(ACTIVE) == paused_at, "frames kept advancing after Pause"
     assert page.evaluate(BOUNDARY)["d"] == paused_line, "the boundary kept moving after Pause"
     assert 0 < paused_at < n_frames - 1, f"Play reached the end ({paused_at}) before Pause was tested"
+    assert page.evaluate("window.__scriptStates") == [], "the app reran while the animation played"
     assert app.exceptions() == []
 
 
