@@ -43,7 +43,7 @@ class FramedFigure(go.Figure):
 
     def to_dict(self) -> dict:
         result = _copy_containers(self._plain)
-        convert_to_base64(result)
+        convert_to_base64(result["data"])  # NumPy arrays live in the traces only; frames hold short lists
         return result
 
 
@@ -118,12 +118,14 @@ def _xy(x: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def boundary_status(w: np.ndarray, b: float, box) -> str:
-    """What a student sees of the boundary, in words."""
+def boundary_status(w: np.ndarray, b: float, box, inside: bool | None = None) -> str:
+    """What a student sees of the boundary, in words. inside: whether the line crosses the box,
+    when the caller has already clipped it."""
     if not np.any(w):
         return "no boundary yet (w = 0)"
-    seg = clip_lines(w[None, :], np.array([b]), 0.0, box)[0]
-    if np.isnan(seg[0]):
+    if inside is None:
+        inside = not np.isnan(clip_lines(w[None, :], np.array([b]), 0.0, box)[0, 0])
+    if not inside:
         return "boundary outside the view"
     if w[1] == 0:
         return f"vertical boundary x1 = {-b / w[0]:.3g}"
@@ -139,13 +141,13 @@ def shown_names(data: Dataset) -> tuple[list[str], list[str]]:
     return [shown(n) for n in data.feature_names], [shown(c) for c in data.class_names]
 
 
-def readout(s: Snapshot, names: Sequence[str], box) -> str:
+def readout(s: Snapshot, names: Sequence[str], box, inside: bool | None = None) -> str:
     """The scrubber's line for one epoch: parameters, loss and accuracy, and the boundary in words."""
     text = (f"epoch {s.epoch} · w1 {s.w[0]:+.3f} w2 {s.w[1]:+.3f} b {s.b:+.3f}"
             f" · loss {s.loss:.4f} · accuracy {s.accuracy:.1%}")
     if s.test_loss is not None:
         text += f" · test loss {s.test_loss:.4f} · test accuracy {s.test_accuracy:.1%}"
-    return text + " · " + boundary_status(s.w, s.b, box)
+    return text + " · " + boundary_status(s.w, s.b, box, inside)
 
 
 def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) -> list[dict]:
@@ -252,7 +254,8 @@ def animation_figure(
         moving.append(17)
     frames = [{"name": str(s.epoch), "traces": moving, "data": frame_traces(k)} for k, s in enumerate(shown)]
 
-    labels = [readout(s, names, box) for s in shown]
+    inside = ~np.isnan(line_x[:, 0])  # the clipped boundary of each frame, computed above
+    labels = [readout(s, names, box, bool(inside[k])) for k, s in enumerate(shown)]
     steps = [{"method": "animate", "label": labels[k],
               "args": [[str(s.epoch)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                         "transition": {"duration": 0}}]}

@@ -24,35 +24,38 @@ def clip_lines(
 
     w (F, 2), b (F,) for F lines at once. Returns (F, 4): x_start, y_start, x_end, y_end, NaN
     where a line has no direction (w = 0) or misses the box. The line is written as
-    x(t) = x0 + t·d with x0 = (level − b)·w/‖w‖² its point nearest the origin and d = (−w2, w1)/‖w‖,
-    and t is clipped to the box one axis at a time.
+    x(t) = x0 + t·d with x0 = (level − b)/‖w‖ · n its point nearest the origin, n = w/‖w‖ the unit
+    normal and d = (−n2, n1), and t is clipped to the box one axis at a time. ‖w‖ comes from hypot,
+    never from w·w, which underflows for tiny weights (1e-200) and overflows for huge ones.
     """
     w = np.atleast_2d(np.asarray(w, dtype=float))
     b = np.atleast_1d(np.asarray(b, dtype=float))
     out = np.full((w.shape[0], 4), np.nan)
-    norm2 = np.einsum("ij,ij->i", w, w)
-    ok = norm2 > 0
+    norm = np.hypot(w[:, 0], w[:, 1])
+    ok = norm > 0
     if not ok.any():
         return out
-    w, b, norm2 = w[ok], b[ok], norm2[ok]
-    norm = np.sqrt(norm2)
-    x0 = (level - b)[:, None] * w / norm2[:, None]  # (F, 2)
-    d = np.stack([-w[:, 1], w[:, 0]], axis=1) / norm[:, None]
+    w, b, norm = w[ok], b[ok], norm[ok]
+    n = w / norm[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):  # a line beyond the floats misses the box
+        x0 = ((level - b) / norm)[:, None] * n  # (F, 2)
+    d = np.stack([-n[:, 1], n[:, 0]], axis=1)
     lows, highs = np.array(box[0::2], dtype=float), np.array(box[1::2], dtype=float)
     t_lo = np.full(len(b), -np.inf)
     t_hi = np.full(len(b), np.inf)
-    for axis in range(2):
-        di, xi = d[:, axis], x0[:, axis]
-        moving = np.abs(di) > 1e-15
-        safe = np.where(moving, di, 1.0)
-        a, c = (lows[axis] - xi) / safe, (highs[axis] - xi) / safe
-        t_lo = np.where(moving, np.maximum(t_lo, np.minimum(a, c)), t_lo)
-        t_hi = np.where(moving, np.minimum(t_hi, np.maximum(a, c)), t_hi)
-        inside = (xi >= lows[axis]) & (xi <= highs[axis])
-        t_hi = np.where(moving | inside, t_hi, -np.inf)  # parallel to this axis and outside the box
-    hit = t_lo < t_hi
-    t_lo, t_hi = np.where(hit, t_lo, 0.0), np.where(hit, t_hi, 0.0)
-    seg = np.concatenate([x0 + t_lo[:, None] * d, x0 + t_hi[:, None] * d], axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # a non-finite t (a line at infinity) is a miss
+        for axis in range(2):
+            di, xi = d[:, axis], x0[:, axis]
+            moving = np.abs(di) > 1e-15
+            safe = np.where(moving, di, 1.0)
+            a, c = (lows[axis] - xi) / safe, (highs[axis] - xi) / safe
+            t_lo = np.where(moving, np.maximum(t_lo, np.minimum(a, c)), t_lo)
+            t_hi = np.where(moving, np.minimum(t_hi, np.maximum(a, c)), t_hi)
+            inside = (xi >= lows[axis]) & (xi <= highs[axis])
+            t_hi = np.where(moving | inside, t_hi, -np.inf)  # parallel to this axis and outside the box
+        hit = t_lo < t_hi
+        t_lo, t_hi = np.where(hit, t_lo, 0.0), np.where(hit, t_hi, 0.0)
+        seg = np.concatenate([x0 + t_lo[:, None] * d, x0 + t_hi[:, None] * d], axis=1)
     seg[~hit] = np.nan
     out[ok] = seg
     return out

@@ -248,10 +248,9 @@ def summary(r: Run) -> None:
         rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
     if r.best.exists:
         rows["minimum of the loss"] = [r.best.w[0], r.best.w[1], r.best.b]
-    table = pd.DataFrame(rows, index=[f"w_{names[0]}", f"w_{names[1]}", "b"]).T
-    st.dataframe(table.style.format("{:+.4f}"), width="content")
-    if not r.best.exists:
-        st.caption(f"No finite minimum: {r.best.reason}.")
+    table = pd.DataFrame({k: [f"{v:+.4f}" for v in vals] for k, vals in rows.items()},
+                         index=[f"w_{names[0]}", f"w_{names[1]}", "b"]).T
+    st.dataframe(table, width="content")
     if r.units_note:
         st.caption(r.units_note)
 
@@ -295,7 +294,7 @@ def main() -> None:
     st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide")
     read_share_link()
     st.title("Watch logistic regression learn")
-    st.caption("Batch gradient descent on the cross-entropy loss, one epoch per frame. Press ▶ Play under the "
+    st.caption("Batch gradient descent on the cross-entropy loss, one epoch per frame. Press ▶ Play above the "
                "chart, drag the scrubber to any epoch, and change the settings on the left.")
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
