@@ -148,3 +148,15 @@ def test_given_data_is_used_as_it_is():
     data = make_synthetic(60, seed=5)
     r = run(Settings(test=0.3, n=1000), data)  # the settings' n and test do not resample given data
     assert r.train is data and r.test is None and len(r.history) == 101
+
+
+def test_a_mini_batch_run_is_capped_and_says_so():
+    from logreg.ui.run import MAX_UPDATES, affordable_epochs
+
+    s = Settings(n=20000, batch="1", epochs=5000)
+    epochs, note = affordable_epochs(s, 20000)
+    assert epochs == MAX_UPDATES // 20000 and "stops after 10 of the 5,000 epochs" in note
+    assert affordable_epochs(Settings(n=1000, batch="256", epochs=100), 1000) == (100, None)
+    assert affordable_epochs(Settings(batch="full", epochs=5000), 1000) == (5000, None)
+    r = run(Settings(n=2000, batch="1", epochs=500))
+    assert len(r.history) == MAX_UPDATES // 2000 + 1 and r.notes and "stops after 100 of the 500" in r.notes[0]

@@ -309,6 +309,8 @@ def main() -> None:
     write_share_link(settings)
     data_key = data.key
     r = cached_run(data_key, settings, data.train, data.test, data.units_note)
+    for note in r.notes:
+        st.warning(note)
     land = run_landscape(data_key, r) if settings.land == "on" else None
     fig = cached_figure(f"{data_key}|{settings}", r, land)
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key="animation")

@@ -25,6 +25,23 @@ class Run:
     verdict: Verdict
     true_line: tuple[np.ndarray, float] | None
     units_note: str | None = None  # set when the features were scaled before training
+    notes: tuple[str, ...] = ()  # what the run did differently from what was asked, in words
+
+
+MAX_UPDATES = 200_000  # mini-batch steps in one run: about 2 s here, so one student can't stall a shared server
+
+
+def affordable_epochs(s: Settings, n: int) -> tuple[int, str | None]:
+    """The epochs a run makes within MAX_UPDATES, and a note when that is fewer than asked."""
+    if s.batch_size is None or s.batch_size >= n:
+        return s.epochs, None
+    per_epoch = -(-n // s.batch_size)  # updates in one pass over the data
+    epochs = max(1, min(s.epochs, MAX_UPDATES // per_epoch))
+    if epochs == s.epochs:
+        return epochs, None
+    return epochs, (f"Batch size {s.batch} on {n:,} points makes {per_epoch:,} updates per epoch. To keep the "
+                    f"shared server responsive a run makes at most {MAX_UPDATES:,} updates, so this run stops after "
+                    f"{epochs:,} of the {s.epochs:,} epochs asked for. A larger batch or fewer points runs them all.")
 
 
 def synthetic_data(s: Settings) -> Dataset:
@@ -52,11 +69,13 @@ def run(
     """
     if data is None:
         data, test = synthetic_split(s)
+    epochs, cap_note = affordable_epochs(s, data.n)
     history = tuple(train(
-        data.X, data.y, learning_rate=s.lr, epochs=s.epochs, init=s.init, loss_threshold=s.loss_threshold,
+        data.X, data.y, learning_rate=s.lr, epochs=epochs, init=s.init, loss_threshold=s.loss_threshold,
         l2=s.l2, batch_size=s.batch_size, seed=s.seed,
         X_test=None if test is None else test.X, y_test=None if test is None else test.y,
     ))
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
-    return Run(s, data, test, history, stable, best, verdict(history, s.lr, stable, best), true_line, units_note)
+    return Run(s, data, test, history, stable, best, verdict(history, s.lr, stable, best), true_line, units_note,
+               notes=(cap_note,) if cap_note else ())
