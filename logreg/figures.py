@@ -141,12 +141,19 @@ def shown_names(data: Dataset) -> tuple[list[str], list[str]]:
     return [shown(n) for n in data.feature_names], [shown(c) for c in data.class_names]
 
 
+def number(x: float, spec: str) -> str:
+    """x formatted by spec, or in scientific notation once it is too large to read that way."""
+    if abs(x) < 1e6:
+        return format(x, spec)
+    return format(x, ("+" if "+" in spec else "") + ".3e")
+
+
 def readout(s: Snapshot, names: Sequence[str], box, inside: bool | None = None) -> str:
     """The scrubber's line for one epoch: parameters, loss and accuracy, and the boundary in words."""
-    text = (f"epoch {s.epoch} · w1 {s.w[0]:+.3f} w2 {s.w[1]:+.3f} b {s.b:+.3f}"
-            f" · loss {s.loss:.4f} · accuracy {s.accuracy:.1%}")
+    text = (f"epoch {s.epoch} · w1 {number(s.w[0], '+.3f')} w2 {number(s.w[1], '+.3f')} b {number(s.b, '+.3f')}"
+            f" · loss {number(s.loss, '.4f')} · accuracy {s.accuracy:.1%}")
     if s.test_loss is not None:
-        text += f" · test loss {s.test_loss:.4f} · test accuracy {s.test_accuracy:.1%}"
+        text += f" · test loss {number(s.test_loss, '.4f')} · test accuracy {s.test_accuracy:.1%}"
     return text + " · " + boundary_status(s.w, s.b, box, inside)
 
 

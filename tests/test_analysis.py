@@ -283,3 +283,26 @@ def test_verdict_diverged(logistic):
     assert history[-1].diverged
     v = verdict(history, 1e308, max_stable_learning_rate(X))
     assert v.kind == "diverged"
+
+
+def test_verdict_names_the_objective_under_a_penalty_and_never_a_minimum_above_the_loss():
+    from logreg.analysis import max_stable_learning_rate, optimum, verdict
+
+    d = make_synthetic(labels="logistic")
+    best = optimum(d.X, d.y, l2=1.0)
+    h = list(train(d.X, d.y, learning_rate=1.0, epochs=1000, l2=1.0))
+    v = verdict(h, 1.0, max_stable_learning_rate(d.X, 1.0), best, l2=1.0)
+    assert v.kind == "converged" and "objective" in v.message
+    assert h[-1].loss < best.objective <= h[-1].objective  # the penalised minimum sits above the plain loss
+
+
+def test_verdict_for_noisy_mini_batches_and_for_an_early_stop():
+    from logreg.analysis import max_stable_learning_rate, optimum, verdict
+
+    d = make_synthetic(labels="logistic")
+    best, stable = optimum(d.X, d.y), max_stable_learning_rate(d.X)
+    noisy = list(train(d.X, d.y, learning_rate=2.0, epochs=50, batch_size=1))
+    assert 2.0 < stable and verdict(noisy, 2.0, stable, best, mini_batch=True).kind == "noisy"
+    stopped = list(train(d.X, d.y, learning_rate=1.0, epochs=100, loss_threshold=0.52))
+    v = verdict(stopped, 1.0, stable, best, loss_threshold=0.52)
+    assert v.kind == "stopped" and f"epoch {stopped[-1].epoch}" in v.message

@@ -561,7 +561,7 @@ def test_math_tab_with_mini_batches_says_an_epoch_is_several_steps():
 def test_race_tab_lists_one_verdict_per_learning_rate():
     at = app(view="Learning rates side by side")
     no_exception(at)
-    picked = at.multiselect(key="race_rates").value
+    picked = at.multiselect(key="race_rates_0.1").value
     assert picked == ["0.025", "0.1", "0.4"]
     verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
     assert [v.split("**")[1] for v in verdicts] == [f"η = {p}" for p in picked]
@@ -570,7 +570,7 @@ def test_race_tab_lists_one_verdict_per_learning_rate():
         assert v.endswith(expected)
     spec = chart(at, "race_plot")
     assert len(spec["frames"][0]["traces"]) == 3 * 3  # boundary, loss marker, landscape point per run
-    at.multiselect(key="race_rates").set_value(["0.01", "1", "10", "20"])
+    at.multiselect(key="race_rates_0.1").set_value(["0.01", "1", "10", "20"])
     at.run()
     no_exception(at)
     verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
@@ -578,7 +578,7 @@ def test_race_tab_lists_one_verdict_per_learning_rate():
     for v, p in zip(verdicts, (0.01, 1.0, 10.0, 20.0)):
         assert v.endswith(run(replace(Settings(), lr=p)).verdict.message)
     assert len(chart(at, "race_plot")["frames"][0]["traces"]) == 4 * 3
-    at.multiselect(key="race_rates").set_value([])
+    at.multiselect(key="race_rates_0.1").set_value([])
     at.run()
     no_exception(at)
     assert any("at least one" in i.value for i in at.info)
@@ -646,3 +646,32 @@ def test_csv_offers_every_column_and_starts_from_the_numeric_ones():
     at.selectbox(key="csv_f1").set_value("name").run()  # a text column: the message names a line
     assert not at.exception
     assert any("name" in e.value and "line" in e.value for e in at.error)
+
+
+def test_math_tab_treats_a_batch_as_large_as_the_data_as_full_batch():
+    at = app(view="Math at one epoch", batch="256", n="200")
+    no_exception(at)
+    assert any(r"\leftarrow" in x.value for x in at.latex), "the update equations of full-batch descent are shown"
+
+
+def test_settings_survive_a_trip_to_the_csv_source():
+    at = app(lr="1", epochs="300", w1="4")
+    at.button_group(key="source").set_value("csv").run()
+    at.button_group(key="source").set_value("synthetic").run()
+    no_exception(at)
+    assert at.select_slider(key="lr").value == 1.0 and at.slider(key="epochs").value == 300
+    assert at.slider(key="w1").value == 4.0
+
+
+def test_race_follows_a_new_learning_rate():
+    at = app(view="Learning rates side by side")
+    at.select_slider(key="lr").set_value(1.0).run()
+    no_exception(at)
+    assert at.multiselect(key="race_rates_1").value == ["0.25", "1", "4"]
+
+
+def test_penalised_summary_shows_the_objective_and_its_minimum():
+    at = app(l2="1", lr="1", epochs="1000", labels="logistic")
+    no_exception(at)
+    assert any(m.label == "objective" for m in at.metric)
+    assert "objective" in at.success[0].value

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ..analysis import Landscape, Optimum, landscape, landscape_box
 from ..data import Dataset
-from ..figures import animation_figure, thinning
+from ..figures import animation_figure, number, thinning
 from ..tabular import SCALINGS, TabularData, from_frame, read_csv
 from . import views
 from .run import Run, analyse, run, synthetic_split
@@ -117,7 +117,7 @@ def apply_preset(values: dict) -> None:
 # ---------------------------------------------------------------- controls
 def _widget(c: Control, container=st, **extra):
     """Draw control `c` (its key is its URL parameter's name); return its value."""
-    common = {"key": c.key, **extra}
+    common = {"key": c.key, "persist_state": "session", **extra}  # kept while hidden (e.g. during a CSV upload)
     if c.key not in st.session_state:
         st.session_state[c.key] = c.default
     if c.kind == "choice" and isinstance(c.default, float):
@@ -165,7 +165,7 @@ def data_controls(values: dict) -> DataChoice | None:
     values["test"] = _widget(BY_KEY["test"], sb, help="Fraction of points held out to test on.")
     s = Settings.from_values({**DEFAULTS, **values})
     key = repr({k: getattr(s, k) for k in DATA_KEYS})
-    train, test = cached_synthetic(key, s)
+    train, test = cached_synthetic(key, Settings.from_values({k: getattr(s, k) for k in DATA_KEYS}))
     return DataChoice(key, train, test)
 
 
@@ -232,23 +232,26 @@ def presets_row() -> None:
 
 def summary(r: Run) -> None:
     last = r.history[-1]
-    cols = st.columns(4)
-    cols[0].metric("final loss", f"{last.loss:.4f}", f"{last.loss - r.history[0].loss:+.4f} since epoch 0",
-                   delta_color="inverse")
+    cols = st.columns(5)
+    cols[0].metric("final loss", number(last.loss, ".4f"), f"{number(last.loss - r.history[0].loss, '+.4f')} "
+                   "since epoch 0", delta_color="inverse")
     cols[1].metric("accuracy", f"{last.accuracy:.1%}")
     if last.test_loss is not None:
-        cols[2].metric("test loss", f"{last.test_loss:.4f}")
+        cols[2].metric("test loss", number(last.test_loss, ".4f"))
         cols[3].metric("test accuracy", f"{last.test_accuracy:.1%}")
+    if r.settings.l2 > 0:
+        cols[4].metric("objective", number(last.objective, ".4f"),
+                       help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².")
     kind = r.verdict.kind
-    {"converged": st.success, "improving": st.info, "unstable": st.warning, "diverged": st.error}[kind](
-        r.verdict.message)
+    {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning, "unstable": st.warning,
+     "diverged": st.error}[kind](r.verdict.message)
     names = r.train.feature_names
     rows = {"learned": [last.w[0], last.w[1], last.b]}
     if r.true_line is not None:
         rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
     if r.best.exists:
-        rows["minimum of the loss"] = [r.best.w[0], r.best.w[1], r.best.b]
-    table = pd.DataFrame({k: [f"{v:+.4f}" for v in vals] for k, vals in rows.items()},
+        rows["minimum of the " + ("loss" if r.settings.l2 == 0 else "objective")] = [r.best.w[0], r.best.w[1], r.best.b]
+    table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()},
                          index=[f"w_{names[0]}", f"w_{names[1]}", "b"]).T
     st.dataframe(table, width="content")
     if r.units_note:
@@ -294,7 +297,8 @@ def main() -> None:
     st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide")
     read_share_link()
     st.title("Watch logistic regression learn")
-    st.caption("Batch gradient descent on the cross-entropy loss, one epoch per frame. Press ▶ Play above the "
+    st.caption("Gradient descent on the cross-entropy loss (full batch unless you choose mini-batches), one epoch "
+               "per frame. Press ▶ Play above the "
                "chart, drag the scrubber to any epoch, and change the settings on the left.")
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
@@ -318,9 +322,10 @@ def main() -> None:
         st.caption(note)
     if land is not None:
         st.caption(
-            "**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss over (w1, w2) "
-            "with b set to its best value at every point. The orange path is the run's (w1, w2); the run's own b is "
-            "not always the best one, so the path need not cross these contours at right angles. "
+            "**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss"
+            + (" plus the penalty (λ/2)·‖w‖²" if settings.l2 > 0 else "")
+            + " over (w1, w2) with b set to its best value at every point. The orange path is the run's (w1, w2); "
+            "the run's own b is not always the best one, so the path need not cross these contours at right angles. "
             + ("★ marks the minimum." if r.best.exists else f"There is no minimum to mark: {r.best.reason}.")
             + (" ✕ marks the true weights." if r.true_line is not None else "")
             + (f" {land.sample_note}" if land.sample_note else ""))

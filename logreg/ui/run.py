@@ -77,5 +77,7 @@ def run(
     ))
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
-    return Run(s, data, test, history, stable, best, verdict(history, s.lr, stable, best), true_line, units_note,
+    mini_batch = s.batch_size is not None and s.batch_size < data.n
+    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold)
+    return Run(s, data, test, history, stable, best, judged, true_line, units_note,
                notes=(cap_note,) if cap_note else ())

@@ -204,11 +204,12 @@ PRESETS: tuple[Preset, ...] = (
            "Watch the boundary swing into place in the first 20 epochs, then the loss keep falling slowly."),
     Preset("Overlapping classes", {"labels": "logistic", "w1": 1.0, "w2": -1.5, "bias": 0.0, "flip": 0.05,
                                    "lr": 1.0, "epochs": 300, "test": 0.3},
-           "No line separates the classes, so the loss levels off above 0 and the learned weights settle near "
-           "the true ones. Compare the training and test curves."),
-    Preset("Learning rate too large", {"labels": "logistic", "lr": 20.0, "epochs": 100},
-           "η = 20 is above the largest stable rate 2/L for this data: each step overshoots, "
-           "the boundary swings back and forth and the loss zig-zags instead of falling."),
+           "No line separates the classes, so the loss levels off above 0 and the weights settle at its minimum: "
+           "near the true ones, a little smaller because 5% of the labels are flipped. Compare the training and "
+           "test curves."),
+    Preset("Learning rate too large", {"labels": "logistic", "lr": 50.0, "epochs": 100},
+           "η = 50 is far above the largest stable rate 2/L ≈ 7.9 for this data: each step overshoots, "
+           "the boundary swings back and forth and the loss jumps up and down instead of falling."),
     Preset("Badly scaled feature", {"xscale": 100.0, "xshift": 50.0, "lr": 0.0005,
                                     "epochs": 1000},
            "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The largest stable "

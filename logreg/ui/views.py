@@ -9,7 +9,8 @@ import numpy as np
 import streamlit as st
 
 from ..analysis import angle_degrees
-from ..panels import epoch_detail_figure, race_figure, truth_figure
+from ..figures import number, thinning
+from ..panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
 from ..train import _Pass, step
 from .run import Run, run
 from .settings import fmt
@@ -50,15 +51,17 @@ def math_panel(r: Run) -> None:
         st.latex(rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
                  rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}")
         st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
+        penalty_term = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if lam else ""
         st.latex(rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
-                 rf" = {s.loss:.4f} \quad (n = {n})")
+                 rf"{penalty_term} = {number(s.objective, '.4f')} \quad (n = {n})")
         penalty = r" + \lambda w_{1}" if lam else ""
         st.latex(rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
                  rf" = {T(g1)}")
         st.latex(rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
                  rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}")
         st.latex(rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i) = {T(gb)}")
-        if s_next is not None and r.settings.batch_size is None:
+        full_batch = r.settings.batch_size is None or r.settings.batch_size >= n
+        if s_next is not None and full_batch:
             st.latex(rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
                      rf"({T(g1)}) = {T(float(s_next.w[0]))}")
             st.latex(rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
@@ -71,7 +74,8 @@ def math_panel(r: Run) -> None:
         else:
             st.caption("This is the last epoch of the run.")
         if lam:
-            st.caption(f"λ = {fmt(lam)}: the L2 penalty adds λ·w to the weight gradients (not to b).")
+            st.caption(f"λ = {fmt(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
+                       f"(not to b). The cross-entropy alone is {s.loss:.4f}.")
     with right:
         st.plotly_chart(epoch_detail_figure(r.train, s), width="stretch", key="math_plot",
                         config={"displaylogo": False})
@@ -92,19 +96,26 @@ def race_panel(r: Run, land_key: str, land) -> None:
     lr = r.settings.lr
     choices = sorted({*(fmt(v) for v in (lr / 4, lr, lr * 4)), "0.01", "0.1", "1", "5", "10", "20"}, key=float)
     picked = st.multiselect("learning rates", choices, default=[fmt(lr / 4), fmt(lr), fmt(lr * 4)],
-                            max_selections=4, key="race_rates")
+                            max_selections=4, key=f"race_rates_{fmt(lr)}")  # a new η starts a new race
     log_scale = st.toggle("log scale", value=True, key="race_log")
     if not picked:
         st.info("Choose at least one learning rate.")
         return
     rates = sorted(float(v) for v in picked)
-    runs = [_cached_race_run(f"{land_key}|{r.settings}", r, v) for v in rates]
+    # the page's own run is the race's run at η whenever it ran without an early stop
+    runs = [r if v == lr and r.settings.stop == 0 else _cached_race_run(f"{land_key}|{r.settings}", r, v)
+            for v in rates]
     labels = [f"η = {fmt(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
     st.plotly_chart(fig, width="stretch", key="race_plot", config={"displaylogo": False})
+    length = max(len(x.history) for x in runs)
+    plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
     st.caption(f"Largest stable learning rate for this data: 2/L = {r.max_stable:.4g}. "
-               + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss."))
+               + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
+               + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
+               + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
+               + " ".join(plan.notes(length)).replace("The animation", "This race"))
     for v, x in zip(rates, runs):
         st.markdown(f"- **η = {fmt(v)}** — {x.verdict.message}")
 
@@ -120,9 +131,15 @@ def truth_panel(r: Run) -> None:
                "boundary's slope) and their size ‖w‖ (how sure the model is).")
     st.plotly_chart(truth_figure(r.history, true_w), width="stretch", key="truth_plot", config={"displaylogo": False})
     st.markdown(f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
-                f"‖w‖ = {np.linalg.norm(last.w):.3f} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
+                f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
     s = r.settings
-    if s.l2 > 0:
+    if r.verdict.kind in ("diverged", "unstable", "noisy"):
+        st.markdown(f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
+                    "compare them with the truth only after choosing a smaller learning rate.")
+    elif np.all(r.train.y == r.train.y[0]):
+        st.markdown("**Lesson:** every label is the same class, so there is no boundary to find: the model only "
+                    "pushes its bias towards that class, and the weights say nothing about the true ones.")
+    elif s.l2 > 0:
         st.markdown(f"**Lesson:** the L2 penalty λ = {fmt(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
                     "when a line separates the classes; the learned weights are the minimum of the penalised loss.")
     elif r.best.exists:
