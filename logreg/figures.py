@@ -42,6 +42,7 @@ class FramedFigure(go.Figure):
         self._plain = figure
 
     def to_dict(self) -> dict:
+        """A copy of the figure as Plotly's dict, its NumPy arrays in Plotly's binary form."""
         result = _copy_containers(self._plain)
         convert_to_base64(result["data"])  # NumPy arrays live in the traces only; frames hold short lists
         return result
@@ -112,10 +113,8 @@ def _segments(w: np.ndarray, b: np.ndarray, levels: Sequence[float], box) -> tup
 
 def _xy(x: np.ndarray, y: np.ndarray) -> dict:
     """Coordinates for a frame trace: lists with None for gaps (NaN is not valid JSON)."""
-    return {
-        "x": [None if np.isnan(v) else round(float(v), 5) for v in x],
-        "y": [None if np.isnan(v) else round(float(v), 5) for v in y],
-    }
+    return {"x": [None if v != v else v for v in np.round(x, 5).tolist()],  # v != v: NaN
+            "y": [None if v != v else v for v in np.round(y, 5).tolist()]}
 
 
 def boundary_status(w: np.ndarray, b: float, box, inside: bool | None = None) -> str:
