@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -118,9 +118,6 @@ def split(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, 
     test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
 
     def part(idx: np.ndarray) -> Dataset:
-        return Dataset(
-            X=_frozen(data.X[idx]), y=_frozen(data.y[idx]), feature_names=data.feature_names,
-            class_names=data.class_names, true_w=data.true_w, true_b=data.true_b, notes=data.notes,
-        )
+        return replace(data, X=_frozen(data.X[idx]), y=_frozen(data.y[idx]))
 
     return part(train_idx), part(test_idx)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -188,8 +188,7 @@ def from_frame(
     def scaled(part: Dataset | None) -> Dataset | None:
         if part is None:
             return None
-        return Dataset(X=_frozen(scaler.transform(part.X)), y=part.y, feature_names=part.feature_names,
-                       class_names=part.class_names)
+        return replace(part, X=_frozen(scaler.transform(part.X)))
 
     return TabularData(scaled(train_raw), scaled(test_raw), scaler, mapping, len(df))
 

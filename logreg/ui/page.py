@@ -27,7 +27,8 @@ DATA_KEYS = ("w1", "w2", "bias", "n", "seed", "labels", "flip", "xscale", "xshif
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def cached_synthetic(data_key: str, s: Settings) -> tuple[Dataset, Dataset | None]:
+def cached_synthetic(s: Settings) -> tuple[Dataset, Dataset | None]:
+    """The synthetic data of `s` (the caller passes only its data settings)."""
     return synthetic_split(s)
 
 
@@ -165,7 +166,7 @@ def data_controls(values: dict) -> DataChoice | None:
     values["test"] = _widget(BY_KEY["test"], sb, help="Fraction of points held out to test on.")
     s = Settings.from_values({**DEFAULTS, **values})
     key = repr({k: getattr(s, k) for k in DATA_KEYS})
-    train, test = cached_synthetic(key, Settings.from_values({k: getattr(s, k) for k in DATA_KEYS}))
+    train, test = cached_synthetic(Settings.from_values({k: getattr(s, k) for k in DATA_KEYS}))
     return DataChoice(key, train, test)
 
 
