@@ -244,8 +244,8 @@ def summary(r: Run) -> None:
         cols[4].metric("objective", number(last.objective, ".4f"),
                        help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².")
     kind = r.verdict.kind
-    {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning, "unstable": st.warning,
-     "diverged": st.error}[kind](r.verdict.message)
+    {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning,
+     "oscillating": st.warning, "diverged": st.error}[kind](r.verdict.message)
     names = r.train.feature_names
     rows = {"learned": [last.w[0], last.w[1], last.b]}
     if r.true_line is not None:
