@@ -176,6 +176,12 @@ class _Why:
         return said + "."
 
     def settled(self, rose: bool) -> str:
+        if self.s_min is not None and self.lr > 2 / self.s_min:  # close to θ* now, but it cannot stay there
+            return " ".join([self.guarantee(), (
+                f"It is above 2/s(θ*) = {2 / self.s_min:.3g} (s(θ*) = {self.s_min:.3g} is the curvature at the "
+                f"minimum), so near the minimum each step overshoots and the distance along the sharpest direction "
+                f"grows by |1 − η·s(θ*)| = {abs(1 - self.lr * self.s_min):.3g} per epoch; within these epochs that "
+                "has not shown as a rise in the last quarter.")])
         parts = [self.guarantee(), self.minimum()]
         if rose and self.lr >= self.max_stable:
             parts.append("Above 2/L descent is not guaranteed: this run rose before it settled.")

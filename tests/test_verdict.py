@@ -78,6 +78,14 @@ def test_within_tolerance_but_still_rising_at_the_end_is_oscillating():
     assert "above 2/s(θ*) = 20" in v.message
 
 
+def test_converged_just_above_two_over_the_sharpness_at_the_minimum_claims_no_settling():
+    # the unstable direction grows by |1 − η·s(θ*)| per epoch: from very close it can stay hidden for a while
+    h = fake([0.7, 0.5] + [0.3 + 10.0 ** -k for k in range(6, 14)])
+    v = verdict(h, 20.2, 7.9, MINIMUM, sharpness_at_min=0.1)
+    assert v.kind == "converged"
+    assert "|1 − η·s(θ*)| = 1.02 per epoch" in v.message and "cannot" not in v.message
+
+
 @pytest.mark.parametrize("mini_batch", [False, True])
 def test_a_run_that_never_rose_is_never_oscillating_diverged_or_noisy(mini_batch):
     h = fake([0.7, 0.6, 0.5, 0.45, 0.41])
