@@ -88,7 +88,10 @@ def verdict(
     quarter = T - last_quarter_start(T)
     noun = "loss" if l2 == 0 else "objective"
     what = "loss" if l2 == 0 else "objective (loss + λ/2·‖w‖²)"
-    why = _Why(learning_rate, max_stable, best, l2, sharpness_at_min, sharpness_now, sharpness_peak, noun, last)
+    if mini_batch:  # 2/L and 2/s(θ*) bound full-batch steps: no curvature sentence applies to mini-batches
+        sharpness_at_min = sharpness_now = sharpness_peak = None
+    why = _Why(learning_rate, max_stable, best, l2, sharpness_at_min, sharpness_now, sharpness_peak, noun, last,
+               mini_batch)
 
     def made(kind: str, message: str) -> Verdict:
         return Verdict(kind, " ".join(message.split()), len(rises), tail)
@@ -125,6 +128,8 @@ def verdict(
 
 def _rose(rises: np.ndarray, T: int, noun: str, quarter: int | None = None) -> str:
     """When the objective rose, in words; quarter: also say that the last quarter only fell."""
+    if T == 0:
+        return ""
     if len(rises) == 0:
         return f"The {noun} fell in every epoch."
     since = "" if quarter is None else f", and fell in each of the last {quarter}"
@@ -146,8 +151,11 @@ class _Why:
     s_peak: float | None
     noun: str
     last: Snapshot
+    mini: bool = False
 
     def guarantee(self) -> str:
+        if self.mini:
+            return "Each mini-batch step follows the gradient of a few points, so 2/L guarantees nothing for it."
         if self.lr < self.max_stable:
             return f"η = {self.lr:.3g} is below 2/L = {self.max_stable:.3g}: every step is guaranteed to lower the " \
                    f"{self.noun}."

@@ -180,3 +180,21 @@ def test_noisy_mini_batches_and_an_early_stop():
     v = verdict(stopped, 1.0, stable, best, loss_threshold=0.52)
     assert v.kind == "stopped" and f"epoch {stopped[-1].epoch}" in v.message
     assert_first_word(v)
+
+
+def test_mini_batch_runs_get_no_full_batch_guarantee():
+    d = make_synthetic(n=300, seed=4, labels="logistic")
+    h = list(train(d.X, d.y, learning_rate=0.01, epochs=20, batch_size=100))
+    best = optimum(d.X, d.y)
+    v = verdict(h, 0.01, max_stable_learning_rate(d.X), best, mini_batch=True,
+                sharpness_at_min=sharpness_at_minimum(d.X, best))
+    assert v.kind == "improving" and v.rises == 0
+    assert "guarantees nothing" in v.message and "guaranteed to lower" not in v.message and "s(θ*)" not in v.message
+
+
+def test_a_run_stopped_at_its_start_claims_no_epochs():
+    d = make_synthetic(n=300, seed=4, labels="logistic")
+    h = list(train(d.X, d.y, learning_rate=1.0, epochs=20, loss_threshold=0.7))
+    assert len(h) == 1
+    v = verdict(h, 1.0, max_stable_learning_rate(d.X), loss_threshold=0.7)
+    assert v.kind == "stopped" and "every epoch" not in v.message and v.message.startswith("Stopped at epoch 0")
