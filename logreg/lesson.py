@@ -23,7 +23,7 @@ from .verdict import verdict
 ROLES = {
     "too slow": "far below 2/L: every step descends, but after these epochs it is still improving",
     "guaranteed": "the largest rate below 2/L: every step is guaranteed to lower the objective",
-    "smooth above 2/L": "above 2/L, where nothing is guaranteed, yet the objective fell in every epoch and ends "
+    "smooth above 2/L": "above 2/L, where nothing is guaranteed, yet the objective never rose and it ends "
                         "no higher than the guaranteed rate's",
     "rose, then fell lower": "its objective rose at some epochs, yet it ends lower than the guaranteed rate",
     "oscillating": "its objective still rises in the last quarter of the epochs",

@@ -7,7 +7,7 @@ The kinds, checked in this order, each the first word of the message:
                    and no rise in the last quarter of the epochs; earlier rises are counted in the message.
   Noisy            a mini-batch run whose objective rose.
   Oscillating      a full-batch run whose objective still rises in the last quarter of its epochs.
-  Still improving  everything else: the objective fell in every epoch of the last quarter.
+  Still improving  everything else: the objective did not rise in the last quarter.
 A run that never rose is therefore never Diverged, Noisy or Oscillating. A diverged run has always
 risen: the step that leaves the finite numbers is counted as a rise (the last one).
 
@@ -131,8 +131,8 @@ def _rose(rises: np.ndarray, T: int, noun: str, quarter: int | None = None) -> s
     if T == 0:
         return ""
     if len(rises) == 0:
-        return f"The {noun} fell in every epoch."
-    since = "" if quarter is None else f", and fell in each of the last {quarter}"
+        return f"The {noun} never rose."
+    since = "" if quarter is None else f", and not in the last {quarter} epochs"
     if len(rises) == 1:
         return f"It rose once, at epoch {rises[0]}{since}."
     return f"It rose in {len(rises)} of {T} epochs, the last at epoch {rises[-1]}{since}."
