@@ -115,8 +115,11 @@ def verdict(
                              "smooths the curve.")
     if tail:
         where = "" if gap is None else f"It ends {gap:.2e} above the minimum {best.objective:.4f}."
-        return made("oscillating", f"Oscillating: the {what} still rises and falls: it went up in {len(rises)} of "
-                                   f"{T} epochs, {tail} of them in the last {quarter}. {where} {why.oscillating()}")
+        objectives = np.array([x.objective for x in history[last_quarter_start(T):]])
+        falls = bool(np.any(np.diff(objectives) < 0))
+        how = "still rises and falls" if falls else f"did not fall in any of the last {quarter} epochs"
+        return made("oscillating", f"Oscillating: the {what} {how}: it went up in {len(rises)} of {T} epochs, "
+                                   f"{tail} of them in the last {quarter}. {where} {why.oscillating()}")
     if gap is not None:
         state = f"the {what} is {gap:.2e} above its minimum {best.objective:.4f}"
     else:
@@ -136,6 +139,15 @@ def _rose(rises: np.ndarray, T: int, noun: str, quarter: int | None = None) -> s
     if len(rises) == 1:
         return f"It rose once, at epoch {rises[0]}{since}."
     return f"It rose in {len(rises)} of {T} epochs, the last at epoch {rises[-1]}{since}."
+
+
+def _apart(a: float, b: float) -> tuple[str, str]:
+    """a and b with 3 significant digits, or more (up to 8) when 3 would print them alike."""
+    for digits in range(3, 9):
+        sa, sb = f"{a:.{digits}g}", f"{b:.{digits}g}"
+        if sa != sb:
+            break
+    return sa, sb
 
 
 @dataclass(frozen=True)
@@ -177,10 +189,11 @@ class _Why:
         """Without a minimum (λ = 0, separable): the curvature fades as ‖w‖ grows."""
         if not self.no_minimum() or self.s_now is None:
             return ""
+        now, rate = _apart(self.s_now, 2 / self.lr)
         said = (f"As ‖w‖ grows (now {np.linalg.norm(self.last.w):.3g}) every p(1 − p) fades, and the sharpness has "
-                f"fallen from L = {2 / self.max_stable:.3g} at θ = 0 to s = {self.s_now:.3g}")
+                f"fallen from L = {2 / self.max_stable:.3g} at θ = 0 to s = {now}")
         if self.lr >= self.max_stable and self.s_now < 2 / self.lr:
-            return said + f", below 2/η = {2 / self.lr:.3g}: that is why this rate above 2/L descends here."
+            return said + f", below 2/η = {rate}: that is why this rate above 2/L descends here."
         return said + "."
 
     def settled(self, rose: bool) -> str:
@@ -196,11 +209,12 @@ class _Why:
         return " ".join(p for p in parts if p)
 
     def oscillating(self) -> str:
-        parts = [self.guarantee(), self.minimum()]
+        parts = [self.penalty(), self.guarantee(), self.minimum()]
         if self.s_peak is not None:
             above = self.s_peak > 2 / self.lr
-            parts.append(f"In the last quarter the sharpness reached s = {self.s_peak:.3g}, "
-                         f"{'above' if above else 'below'} 2/η = {2 / self.lr:.3g}"
+            peak, rate = _apart(self.s_peak, 2 / self.lr)
+            parts.append(f"In the last quarter the sharpness reached s = {peak}, "
+                         f"{'above' if above else 'below'} 2/η = {rate}"
                          + (": there a step overshoots along the sharpest direction." if above else "."))
         if self.no_minimum() and self.s_peak is not None and self.s_peak > 2 / self.lr:
             parts.append("There is no minimum, and the curvature shrinks as ‖w‖ grows "
@@ -211,13 +225,19 @@ class _Why:
     def improving(self) -> str:
         parts = [self.guarantee(), self.minimum(), self.flat()]
         if not self.flat() and self.s_now is not None:
-            parts.append(f"Where the run is now the sharpness is s = {self.s_now:.3g}, "
-                         f"{'above' if self.s_now > 2 / self.lr else 'below'} 2/η = {2 / self.lr:.3g}.")
+            now, rate = _apart(self.s_now, 2 / self.lr)
+            parts.append(f"Where the run is now the sharpness is s = {now}, "
+                         f"{'above' if self.s_now > 2 / self.lr else 'below'} 2/η = {rate}.")
         return " ".join(p for p in parts if p)
 
+    def penalty(self) -> str:
+        """When ηλ ≥ 2 the penalty's own part of the step no longer shrinks w."""
+        if self.l2 == 0 or self.lr * self.l2 < 2:
+            return ""
+        factor = abs(1 - self.lr * self.l2)
+        scaled = "without shrinking them" if factor < 1.0005 else f"and multiplies them by {factor:.3g}"
+        return (f"η·λ = {self.lr * self.l2:.3g} is at least 2: the penalty's own step w ← (1 − ηλ)·w flips the "
+                f"weights {scaled} every epoch.")
+
     def diverged(self) -> str:
-        if self.l2 > 0 and self.lr * self.l2 > 2:
-            return (f"η·λ = {self.lr * self.l2:.3g} is above 2: the penalty's own step w ← (1 − ηλ)·w flips the "
-                    f"weights and multiplies them by {abs(1 - self.lr * self.l2):.3g} every epoch. "
-                    + self.guarantee())
-        return self.guarantee()
+        return " ".join(p for p in (self.penalty(), self.guarantee()) if p)

@@ -161,6 +161,8 @@ def test_sweep_every_verdict_is_true_of_its_run():
             assert not np.any(rises > last_quarter_start(h[-1].epoch)), where
         if v.kind == "oscillating":
             assert np.any(rises > last_quarter_start(h[-1].epoch)), where
+            tail = np.array([x.objective for x in h[last_quarter_start(h[-1].epoch):]])
+            assert ("rises and falls" in v.message) == bool(np.any(np.diff(tail) < 0)), where
         if v.kind == "improving":
             assert not np.any(rises > last_quarter_start(h[-1].epoch)), where
             assert best.exists is False or h[-1].objective - best.objective > TOLERANCE * max(1.0, best.objective)

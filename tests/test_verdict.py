@@ -150,7 +150,7 @@ def test_between_two_over_l_and_two_over_the_sharpness_at_the_minimum_it_converg
 def test_diverged_with_a_penalty_names_eta_lambda(logistic):
     h, _, v = judged(logistic, 100.0, 300, l2=1.0)
     assert h[-1].diverged and v.kind == "diverged" and v.rises >= 1
-    assert "η·λ = 100 is above 2" in v.message
+    assert "η·λ = 100 is at least 2" in v.message and "by 99 every epoch" in v.message
     assert_first_word(v)
 
 
