@@ -33,7 +33,7 @@ def sigmoid_slope(z: np.ndarray) -> np.ndarray:
     """σ'(z) = σ(z)·σ(−z) = p(1 − p), evaluated as e/(1 + e)² with e = e^(−|z|) ∈ (0, 1].
 
     Symmetric in z, so only e^(−|z|) is needed: no overflow, and no 1 − p that rounds to 0
-    (at z = 40, 1 − p is 4e−18 and p(1 − p) computed that way is 0; e/(1 + e)² keeps 4.2e−18).
+    (at z = 40, p rounds to 1, so p(1 − p) from p is 0; e/(1 + e)² gives the true 4.2e−18).
     """
     e = np.exp(-np.abs(np.asarray(z, dtype=float)))
     return e / (1.0 + e) ** 2
