@@ -3,10 +3,11 @@
 With x̃ = [x, 1], θ = (w, b), z = x̃·θ and p = σ(z), the objective mean cross-entropy + (λ/2)‖w‖² has
     H(θ) = X̃ᵀ diag(p(1 − p)) X̃ / n + λ·diag(1, …, 1, 0),     shape (d + 1, d + 1), bias last.
 Its largest eigenvalue is the sharpness s(θ). Three numbers follow from it:
-  * L = λ_max(X̃ᵀX̃/(4n)) + … is s(0): p(1 − p) ≤ ¼ with equality at z = 0, so no θ is sharper.
+  * L = λ_max(X̃ᵀX̃/(4n) + λ·diag(1, …, 1, 0)) is s(0): p(1 − p) ≤ ¼ with equality at z = 0, so no
+    θ is sharper (analysis.lipschitz).
     Below η = 2/L every full-batch step lowers the objective, from any start: a guarantee.
   * s(θ*) at a finite minimum θ*: gradient descent settles there only if η < 2/s(θ*); above it
-    each step near θ* overshoots along the sharpest direction, and the run oscillates.
+    each step near θ* overshoots along the sharpest direction: the run oscillates, or moves away.
   * s(θ_t) along a run, against 2/η: where it exceeds 2/η, a step overshoots locally.
 When a line separates the classes there is no θ*: ‖w‖ grows, every p(1 − p) shrinks, H → 0.
 """
@@ -30,7 +31,7 @@ def _penalty(d: int, l2: float) -> np.ndarray:
 
 
 def sigmoid_slope(z: np.ndarray) -> np.ndarray:
-    """σ'(z) = σ(z)·σ(−z) = p(1 − p), evaluated as e/(1 + e)² with e = e^(−|z|) ∈ (0, 1].
+    """σ'(z) = σ(z)·σ(−z) = p(1 − p), evaluated as e/(1 + e)² with e = e^(−|z|) ∈ [0, 1].
 
     Symmetric in z, so only e^(−|z|) is needed: no overflow, and no 1 − p that rounds to 0
     (at z = 40, p rounds to 1, so p(1 − p) from p is 0; e/(1 + e)² gives the true 4.2e−18).
