@@ -91,9 +91,11 @@ def race_rates(
       "rose, then fell lower" the largest option whose run rose yet ends below the guaranteed lane's;
       "smooth above 2/L"      the largest option above 2/L whose run never rose and ends no higher.
     With a minimum the lanes straddle 2/s(θ*) whenever an option above it oscillates. Options that
-    show none of these roles on this data are left out, so fewer than four lanes may come back.
-    Cost: one training run per candidate, usually five or six (two per lane at most, plus the
-    options between 2/L and 2/s(θ*), or above 2/L without a minimum, until one oscillates).
+    show none of these roles on this data are left out, so fewer than four lanes may come back, and
+    none when no option is below 2/L. Full-batch only: 2/L and 2/s(θ*) say nothing of mini-batches.
+    Cost: one training run of `epochs` epochs per candidate: the guaranteed rate, the too-slow ones
+    tried, and the options above 2/L up to the first that oscillates (all of them when none does).
+    On the app's presets that is 4 to 6 runs; worth caching per data and settings.
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     opts = sorted(float(o) for o in options)

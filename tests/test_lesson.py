@@ -132,6 +132,21 @@ def test_race_on_the_tutorial_data_every_rate_descends_and_larger_is_lower():
     assert ends == sorted(ends, reverse=True)
 
 
+def test_race_too_slow_lane_steps_down_until_its_run_is_still_improving():
+    s = SWEEP_SETTINGS["logistic labels, n 300, seed 7"]
+    data, best, stable, _ = prepared(s)
+    lanes = {x.role: x for x in race_rates(data.X, data.y, LR_OPTIONS, epochs=5000)}
+    good, slow = lanes["guaranteed"], lanes["too slow"]
+    h = list(train(data.X, data.y, learning_rate=good.learning_rate / 100, epochs=5000))
+    assert verdict(h, good.learning_rate / 100, stable, best).kind == "converged"  # one step down is not enough
+    assert slow.learning_rate < good.learning_rate / 100 and slow.kind == "improving"
+
+
+def test_race_needs_an_option_below_two_over_l():
+    data, _, stable, _ = prepared(PRESET_SETTINGS["Badly scaled feature"])
+    assert race_rates(data.X, data.y, [o for o in LR_OPTIONS if o > stable], epochs=10) == ()
+
+
 # --- the sweep: every verdict's claim against the run's own history -------------------------------
 
 
