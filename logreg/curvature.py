@@ -69,13 +69,14 @@ def sharpness_along(
     second one, Mᵀ·Q, where M (n, ·) holds the products x̃_i·x̃_j of column pairs; eigvalsh then
     runs on the (T, d + 1, d + 1) stack. Per snapshot that is one exp over the n rows and two thin
     products, less than one training epoch (which adds a log1p): measured on two shared cores, all
-    snapshots of a run cost 0.03–0.15 of its training time at n = 1,000 and about 0.7 at n = 20,000.
+    snapshots of a run cost 0.10–0.17 of its training time at n = 1,000 and 0.6–0.8 at n = 20,000.
     Blocks of snapshots keep the (n, T) arrays inside the CPU cache.
 
     Cheaper on request: pass only the snapshots you show (a thinned subset of the run), and/or
     max_rows, which computes every H_t on the same seeded random sample of max_rows rows (an
     unbiased estimate of H_t; λ_max is then an estimate too, not exact). max_rows = 2,000 at
-    n = 20,000 measured 0.03–0.06 of the training time.
+    n = 20,000 measured 0.05–0.09 of the training time, with s off by up to 3–17% (worst snapshot of
+    300, three seeds, three runs): fine for a curve, too coarse to compare s with 2/η near the line.
     """
     X = np.asarray(X, dtype=float)
     W = np.asarray(W, dtype=float).reshape(len(B), -1)
