@@ -231,7 +231,7 @@ def test_too_large_learning_rate_preset_warns():
     at.button(key="preset_Learning rate too large").click()
     at.run()
     no_exception(at)
-    assert len(at.warning) == 1 and at.warning[0].value.startswith("Unstable") and "2/L" in at.warning[0].value
+    assert len(at.warning) == 1 and at.warning[0].value.startswith("Oscillating") and "2/L" in at.warning[0].value
 
 
 # ---------------------------------------------------------------- share links

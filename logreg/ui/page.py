@@ -17,7 +17,7 @@ from .settings import DEFAULTS, PRESETS
 from .sidebar import CSV_HELP, sidebar
 
 VERDICT_BOXES = {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning,
-                 "unstable": st.warning, "diverged": st.error}
+                 "oscillating": st.warning, "diverged": st.error}
 
 
 def apply_preset(values: dict) -> None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from ..analysis import Optimum, Verdict, max_stable_learning_rate, optimum, verdict
+from ..analysis import Optimum, max_stable_learning_rate, optimum
+from ..curvature import sharpness_along, sharpness_at_minimum
 from ..data import Dataset, make_synthetic, split
 from ..tabular import TabularData, from_frame
 from ..train import Snapshot, train
+from ..verdict import Verdict, last_quarter_start, verdict
 from .settings import Settings
 
 
@@ -127,6 +129,11 @@ def run(
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     mini_batch = s.batch_size is not None and s.batch_size < data.n
-    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold)
+    # the sharpness over the last quarter only: what the verdict needs, at a quarter of the cost of the whole run
+    tail = history[last_quarter_start(history[-1].epoch):]
+    curvature = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), s.l2)
+    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold,
+                     sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2), sharpness_now=float(curvature[-1]),
+                     sharpness_peak=float(curvature.max()))
     return Run(s, data, test, history, stable, best, judged, true_line, units_note,
                notes=(cap_note,) if cap_note else ())

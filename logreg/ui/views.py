@@ -119,7 +119,7 @@ def truth_panel(r: Run) -> None:
     st.markdown(f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
                 f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
     s = r.settings
-    if r.verdict.kind in ("diverged", "unstable", "noisy"):
+    if r.verdict.kind in ("diverged", "oscillating", "noisy"):
         st.markdown(f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
                     "compare them with the truth only after choosing a smaller learning rate.")
     elif np.all(r.train.y == r.train.y[0]):
