@@ -20,6 +20,7 @@ from .plot_parts import (
     AXIS,
     CLASS_COLORS,
     CLASS_SYMBOLS,
+    INK,
     TEST_COLOR,
     TRAIN_COLOR,
     TRUE_COLOR,
@@ -47,6 +48,8 @@ def readout(s: Snapshot, names: Sequence[str], box, inside: bool | None = None) 
 
 
 def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) -> list[dict]:
+    """The points of one part, a trace per class. Test points are open symbols drawn in the class colour
+    (an open symbol takes its outline from marker.color), so they stand out from the filled training points."""
     X, y = (data.X, data.y) if idx is None else (data.X[idx], data.y[idx])
     features, classes = shown_names(data)
     traces = []
@@ -58,10 +61,10 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
             "name": f"{classes[k]} ({split_name})",
             "x": X[sel, 0].astype(np.float32), "y": X[sel, 1].astype(np.float32),
             "marker": {
-                "color": CLASS_COLORS[k] if not test else "rgba(0,0,0,0)",
+                "color": CLASS_COLORS[k],
                 "symbol": CLASS_SYMBOLS[k] + ("-open" if test else ""),
-                "size": 7 if not test else 8,
-                "line": {"width": 1.5 if test else 0.5, "color": CLASS_COLORS[k] if test else "white"},
+                "size": 9 if test else 8,
+                "line": {"width": 2} if test else {"width": 0.5, "color": "white"},
             },
             "xaxis": "x", "yaxis": "y",
             "hovertemplate": f"{features[0]} %{{x:.3g}}<br>{features[1]} %{{y:.3g}}"
@@ -106,7 +109,7 @@ class _Course:
             test_accuracy=np.array([s.test_accuracy for s in history], dtype=np.float32) if has_test else None,
         )
 
-    def updates(self, k: int, landscape: bool) -> dict[str, dict]:
+    def updates(self, k: int, landscape: Landscape | None, sharpness: Sharpness | None) -> dict[str, dict]:
         """The moving traces' values at frame k, by role."""
         s = self.shown[k]
         has_test = self.test_loss is not None
@@ -118,9 +121,39 @@ class _Course:
             "accuracy marker": {"x": [s.epoch] * (1 + has_test),
                                 "y": [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else [])},
         }
-        if landscape:
-            out["landscape point"] = {"x": [float(s.w[0])], "y": [float(s.w[1])]}
+        if landscape is not None:
+            inside, pinned = _pin(s.w, landscape)
+            out["landscape point"] = {"x": [inside[0]] if inside else [], "y": [inside[1]] if inside else []}
+            out["landscape point off the panel"] = {"x": [pinned[0]] if pinned else [],
+                                                    "y": [pinned[1]] if pinned else []}
+        if sharpness is not None:
+            out["sharpness marker"] = {"x": [s.epoch], "y": [float(sharpness.values[k])]}
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class Sharpness:
+    """The sharpness s(θ) = λmax of the Hessian at each frame's snapshot, and the rate it is compared with.
+
+    values (F,): one per frame (the snapshots `thinning` keeps). Gradient descent with rate η
+    overshoots along the sharpest direction wherever s(θ) > 2/η.
+    """
+
+    values: np.ndarray
+    learning_rate: float
+
+
+def _pin(w: np.ndarray, land: Landscape) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
+    """(w1, w2) inside the landscape panel, or None and the point on the panel's edge towards it."""
+    x0, x1, y0, y1 = float(land.w1[0]), float(land.w1[-1]), float(land.w2[0]), float(land.w2[-1])
+    x, y = float(w[0]), float(w[1])
+    if x0 <= x <= x1 and y0 <= y <= y1:
+        return (x, y), None
+    # along the ray from the panel's centre towards w, to where it leaves the panel
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    dx, dy = x - cx, y - cy
+    t = min((x1 - cx) / abs(dx) if dx else np.inf, (y1 - cy) / abs(dy) if dy else np.inf)
+    return None, (cx + t * dx, cy + t * dy)
 
 
 def animation_figure(
@@ -131,29 +164,38 @@ def animation_figure(
     true_line: tuple[np.ndarray, float] | None = None,
     plan: Thinning | None = None,
     landscape: Landscape | None = None,
+    sharpness: Sharpness | None = None,
     frame_ms: int = 30,
-    height: int = 640,
+    height: int = 720,
+    player: bool = False,
+    font_scale: float = 1.0,
 ) -> dict:
-    """The main view: data, learned boundary and probability lines (left); loss and accuracy (right).
+    """The main view: data, learned boundary and probability lines; loss; accuracy; optionally the
+    loss landscape over (w1, w2) and the sharpness along the run.
 
     history: snapshots 0..T of one run on `train`. true_line: the generating (w, b), drawn dashed.
-    landscape: adds a fourth panel, the loss over (w1, w2) with the run's path and its current point.
-    All frames share fixed axis ranges and restyle only the traces that move (each has a `uid`
-    naming its role: "probability", "boundary", "loss marker", "accuracy marker", "landscape point").
+    All frames share fixed axis ranges and restyle only the traces that move; each has a `uid`
+    naming its role ("probability", "boundary", "loss marker", …), and so do the curves that a
+    player reveals epoch by epoch ("loss curve", "path", …).
+    player: the page's player bar drives the frames, so Plotly's own Play/Pause and the scrubber's
+    text are left out (the figure alone, as exported, keeps them).
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
     plan = plan or thinning(len(history), train.n)
+    if sharpness is not None and len(sharpness.values) != len(plan.frame_index):
+        raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
     course = _Course.of(train, test, history, plan)
-    traces = _traces(train, test, course, plan, true_line, landscape)
-    frames = [traces.frame(str(s.epoch), course.updates(k, landscape is not None))
+    traces = _traces(train, test, course, plan, true_line, landscape, sharpness)
+    frames = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness))
               for k, s in enumerate(course.shown)]
-    layout = _layout(train, course, landscape, frame_ms, height)
+    layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale)
     return {"data": traces.data, "layout": layout, "frames": frames}
 
 
 def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinning,
-            true_line: tuple[np.ndarray, float] | None, landscape: Landscape | None) -> Traces:
+            true_line: tuple[np.ndarray, float] | None, landscape: Landscape | None,
+            sharpness: Sharpness | None) -> Traces:
     """Every trace in drawing order; the moving ones hold frame 0's values."""
     empty = np.array([], dtype=np.float32)
     hidden = {"type": "scatter", "mode": "markers", "x": empty, "y": empty, "showlegend": False, "hoverinfo": "skip"}
@@ -163,16 +205,16 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
     if true_line is not None:
         tx, ty = segments(np.asarray(true_line[0], float)[None, :], np.array([true_line[1]]), [0.0], course.box)
         traces.add({"type": "scatter", "mode": "lines", "name": "true boundary", "x": tx[0], "y": ty[0],
-                    "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2}, "hoverinfo": "skip"})
+                    "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2.5}, "hoverinfo": "skip"})
     else:
         traces.add({**hidden, "mode": "lines"})
-    first = course.updates(0, landscape is not None)
+    first = course.updates(0, landscape, sharpness)
     traces.add_moving("probability", {
         "type": "scatter", "mode": "lines", "name": "p = 0.1, 0.25, 0.75, 0.9", **first["probability"],
-        "line": {"color": "#888888", "dash": "dot", "width": 1.2}, "hoverinfo": "skip"})
+        "line": {"color": "#555555", "dash": "dot", "width": 1.5}, "hoverinfo": "skip"})
     traces.add_moving("boundary", {
         "type": "scatter", "mode": "lines", "name": "learned boundary (p = 0.5)", **first["boundary"],
-        "line": {"color": "#000000", "width": 3}, "hoverinfo": "skip"})
+        "line": {"color": "#000000", "width": 3.5}, "hoverinfo": "skip"})
     colors = [TRAIN_COLOR, TEST_COLOR][: 2 if course.test_loss is not None else 1]
     for what, axis, fmt, train_curve, test_curve in (
         ("loss", "2", ".4f", course.loss, course.test_loss),
@@ -180,28 +222,41 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
     ):
         traces.add(*_curves(what, axis, fmt, course.epochs, train_curve, test_curve))
         traces.add_moving(f"{what} marker", {
-            "type": "scatter", "mode": "markers", **first[f"{what} marker"], "marker": {"color": colors, "size": 11},
+            "type": "scatter", "mode": "markers", **first[f"{what} marker"], "marker": {"color": colors, "size": 12},
             "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "hoverinfo": "skip"})
     if landscape is not None:
         traces.add(*_landscape_traces(landscape, course.history))
         traces.add_moving("landscape point", {
             "type": "scatter", "mode": "markers", **first["landscape point"], "xaxis": "x4", "yaxis": "y4",
-            "showlegend": False, "marker": {"size": 13, "color": "#D55E00", "line": {"color": "#fff", "width": 2}},
+            "showlegend": False, "marker": {"size": 14, "color": "#D55E00", "line": {"color": "#fff", "width": 2}},
             "hoverinfo": "skip"})
+        traces.add_moving("landscape point off the panel", {
+            "type": "scatter", "mode": "markers+text", **first["landscape point off the panel"], "xaxis": "x4",
+            "yaxis": "y4", "showlegend": False, "text": ["off the panel"], "textposition": "middle center",
+            "textfont": {"size": 13, "color": "#D55E00"}, "cliponaxis": False,
+            "marker": {"size": 16, "symbol": "x-thin-open", "color": "#D55E00", "line": {"width": 3}},
+            "hoverinfo": "skip"})
+    if sharpness is not None:
+        traces.add(*_sharpness_traces(sharpness, course))
+        traces.add_moving("sharpness marker", {
+            "type": "scatter", "mode": "markers", **first["sharpness marker"], "xaxis": "x5", "yaxis": "y5",
+            "showlegend": False, "marker": {"size": 12, "color": "#7B3294"}, "hoverinfo": "skip"})
     return traces
 
 
 def _curves(what: str, axis: str, fmt: str, epochs: np.ndarray, train: np.ndarray,
             test: np.ndarray | None) -> list[dict]:
-    """A panel's training and test curves (the test one empty without test data)."""
+    """A panel's training and test curves (the test one empty without test data). Their uids let a
+    player draw them up to the epoch on screen only; simplify=False keeps every point for that."""
     on_axes = {"xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False}
     curves = []
-    for part, y, style in (("training", train, {"color": TRAIN_COLOR}),
-                           ("test", test, {"color": TEST_COLOR, "dash": "dash"})):
+    for part, y, style, uid in (("training", train, {"color": TRAIN_COLOR, "width": 3}, f"{what} curve"),
+                                ("test", test, {"color": TEST_COLOR, "dash": "dash", "width": 3},
+                                 f"test {what} curve")):
         x = epochs if y is not None else np.array([], np.float32)
-        curves.append({"type": "scatter", "mode": "lines", "name": f"{part} {what}", "x": x,
-                       "y": y if y is not None else np.array([], np.float32), "line": style, **on_axes,
-                       "hovertemplate": f"epoch %{{x}}<br>{part} {what} %{{y:{fmt}}}<extra></extra>"})
+        curves.append({"type": "scatter", "mode": "lines", "name": f"{part} {what}", "x": x, "uid": uid,
+                       "y": y if y is not None else np.array([], np.float32), "line": {**style, "simplify": False},
+                       **on_axes, "hovertemplate": f"epoch %{{x}}<br>{part} {what} %{{y:{fmt}}}<extra></extra>"})
     return curves
 
 
@@ -215,19 +270,51 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
          "line": {"color": "#6b8fb5", "width": 1}, "name": "loss contours", "showlegend": False,
          "hoverinfo": "skip"},
         {"type": "scatter", "mode": "lines", "x": path[:, 0], "y": path[:, 1], "xaxis": "x4", "yaxis": "y4",
-         "line": {"color": "#D55E00", "width": 2}, "name": "path of (w1, w2)", "showlegend": False,
-         "hoverinfo": "skip"},
+         "line": {"color": "#D55E00", "width": 2.5, "simplify": False}, "name": "path of (w1, w2)",
+         "showlegend": False, "hoverinfo": "skip", "uid": "path"},
         {**none, "mode": "markers", "x": [land.minimum[0]], "y": [land.minimum[1]], "name": "minimum",
-         "marker": {"symbol": "star", "size": 15, "color": "#F0E442", "line": {"color": "#000", "width": 1}},
+         "marker": {"symbol": "star", "size": 17, "color": "#F0E442", "line": {"color": "#000", "width": 1.5}},
          "hovertemplate": "minimum of the loss<extra></extra>"} if land.minimum else dict(none),
         {**none, "mode": "markers", "x": [land.truth[0]], "y": [land.truth[1]], "name": "true weights",
-         "marker": {"symbol": "x", "size": 12, "color": TRUE_COLOR},
+         "marker": {"symbol": "x", "size": 13, "color": TRUE_COLOR},
          "hovertemplate": "true weights<extra></extra>"} if land.truth else dict(none),
     ]
 
 
-def _layout(train: Dataset, course: _Course, landscape: Landscape | None, frame_ms: int, height: int) -> dict:
-    """Fixed axis ranges for every panel, Play/Pause and the scrubber above the plots."""
+def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
+    """The sharpness at each frame's epoch, and the level 2/η above which a step overshoots."""
+    epochs = np.array([s.epoch for s in course.shown], dtype=np.float32)
+    edge = 2.0 / sharp.learning_rate
+    last = float(max(course.epochs[-1], 1))
+    return [
+        {"type": "scatter", "mode": "lines", "x": np.array([0.0, last], np.float32), "y": [edge, edge],
+         "xaxis": "x5", "yaxis": "y5", "line": {"color": "#7B3294", "dash": "dash", "width": 2},
+         "name": "2/η", "showlegend": False, "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines", "x": epochs, "y": np.asarray(sharp.values, float), "xaxis": "x5",
+         "yaxis": "y5", "line": {"color": "#7B3294", "width": 3, "simplify": False}, "uid": "sharpness curve",
+         "name": "sharpness", "showlegend": False,
+         "hovertemplate": "epoch %{x}<br>sharpness s(θ) %{y:.4g}<extra></extra>"},
+    ]
+
+
+# Panel placement on a wide screen, as (x domain, y domain) per axis pair: the data on the left,
+# the curves in the middle, the landscape and the sharpness on the right. The loss panel is at
+# least a third of the height.
+_WIDE = {
+    "": ([0.0, 0.36], [0.0, 1.0]),
+    "2": ([0.45, 0.69], [0.56, 1.0]),
+    "3": ([0.45, 0.69], [0.0, 0.38]),
+    "4": ([0.78, 1.0], [0.56, 1.0]),
+    "5": ([0.78, 1.0], [0.0, 0.38]),
+}
+_WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.56, 1.0])}
+# On a narrow screen the panels stack in this order, each this many pixels high ("width": square).
+NARROW_PANELS = (("", "width"), ("2", 240), ("3", 180), ("4", "width"), ("5", 200))
+
+
+def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpness: Sharpness | None,
+            plan: Thinning, frame_ms: int, height: int, player: bool, font_scale: float) -> dict:
+    """Fixed axis ranges for every panel, large dark type, and the scrubber above the plots."""
     names, _ = shown_names(train)
     box = course.box
     curves = [course.loss] + ([course.test_loss] if course.test_loss is not None else [])
@@ -235,40 +322,52 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, frame_
     last_epoch = max(int(course.epochs[-1]), 1)
     inside = ~np.isnan(course.line_x[:, 0])  # whether each frame's boundary crosses the data panel
     labels = [readout(s, names, box, bool(inside[k])) for k, s in enumerate(course.shown)]
-    domains = _LAYOUT_WITH_LANDSCAPE if landscape is not None else _LAYOUT
+    domains = _WIDE if landscape is not None else _WIDE_NO_LANDSCAPE
+    size = lambda px: round(px * font_scale)  # noqa: E731
+    axis = {**AXIS, "tickfont": {"size": size(16)}, "title": {"font": {"size": size(18)}}}
+
+    def pair(k: str, x_range, y_range, x_title: str, y_title: str, **y_extra) -> dict:
+        x_dom, y_dom = domains[k]
+        return {f"xaxis{k}": {**axis, "domain": x_dom, "range": x_range, "anchor": f"y{k}",
+                              "title": {**axis["title"], "text": x_title}},
+                f"yaxis{k}": {**axis, "domain": y_dom, "range": y_range, "anchor": f"x{k}",
+                              "title": {**axis["title"], "text": y_title}, **y_extra}}
+
     layout = {
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 95, "b": 85},
-        "plot_bgcolor": "white",
-        "font": {"size": 15},
-        "legend": {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top", "font": {"size": 13}},
-        "xaxis": {**AXIS, "domain": domains["x"], "range": list(box[:2]), "title": {"text": names[0]}},
-        "yaxis": {**AXIS, "domain": [0, 1], "range": list(box[2:]), "title": {"text": names[1]}},
-        "xaxis2": {**AXIS, "domain": domains["x2"], "range": [0, last_epoch], "anchor": "y2",
-                   "title": {"text": "epoch" if landscape is not None else ""}},
-        "yaxis2": {**AXIS, "domain": domains["y2"], "range": [0, loss_top], "anchor": "x2",
-                   "title": {"text": "loss"}},
-        "xaxis3": {**AXIS, "domain": domains["x3"], "range": [0, last_epoch], "anchor": "y3",
-                   "title": {"text": "epoch"}},
-        "yaxis3": {**AXIS, "domain": domains["y3"], "range": [0, 1.02], "anchor": "x3", "tickformat": ".0%",
-                   "title": {"text": "accuracy"}},
-        # Play, Pause and the scrubber sit above the plots, where a laptop screen shows them
-        "updatemenus": [play_controls(frame_ms, x=0, y=1.02, xanchor="left", yanchor="bottom",
-                                      pad={"t": 0, "r": 10})],
-        "sliders": [epoch_slider([str(s.epoch) for s in course.shown], labels, x=0.2, len=0.8, y=1.0,
-                                 yanchor="bottom", pad={"t": 0, "b": 10})],
+        "margin": {"l": 70, "r": 20, "t": 60 if player else 110, "b": 110},
+        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "font": {"size": size(18), "color": INK},
+        "legend": {"orientation": "h", "x": 0, "y": -0.11, "yanchor": "top", "font": {"size": size(16)}},
+        **pair("", list(box[:2]), list(box[2:]), names[0], names[1]),
+        **pair("2", [0, last_epoch], [0, loss_top], "epoch", "loss"),
+        **pair("3", [0, last_epoch], [0, 1.02], "epoch", "accuracy", tickformat=".0%"),
+        "sliders": [epoch_slider([str(s.epoch) for s in course.shown], labels, font_size=size(16), x=0, len=1.0,
+                                 y=1.0, yanchor="bottom", pad={"t": 0, "b": 12 if player else 40})],
+        "annotations": [],
     }
+    if player:
+        layout["sliders"][0]["currentvalue"]["visible"] = False  # the player bar shows the readout
+    else:
+        # Play and Pause above the scrubber, where a laptop screen shows them
+        layout["sliders"][0].update(x=0.16, len=0.84)
+        layout["updatemenus"] = [play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom",
+                                               pad={"t": 0, "r": 10, "b": 40})]
+    title = {"showarrow": False, "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+             "font": {"size": size(16), "color": INK}}
     if landscape is not None:
-        layout["xaxis4"] = {**AXIS, "domain": domains["x4"], "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
-                            "anchor": "y4", "title": {"text": f"w_{names[0]}", "standoff": 2}}
-        layout["yaxis4"] = {**AXIS, "domain": domains["y4"], "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
-                            "anchor": "x4", "title": {"text": f"w_{names[1]}"}}
-        layout["annotations"] = [{"text": f"loss landscape ({landscape.description})", "showarrow": False,
-                                  "xref": "x4 domain", "yref": "y4 domain", "x": 0, "y": 1.0,
-                                  "xanchor": "left", "yanchor": "bottom", "font": {"size": 13}}]
+        layout.update(pair("4", [float(landscape.w1[0]), float(landscape.w1[-1])],
+                           [float(landscape.w2[0]), float(landscape.w2[-1])], f"w_{names[0]}", f"w_{names[1]}"))
+        layout["annotations"].append({**title, "text": "loss landscape, b minimised out", "xref": "x4 domain",
+                                      "yref": "y4 domain"})
+    if sharpness is not None:
+        values = np.asarray(sharpness.values, float)
+        edge = 2.0 / sharpness.learning_rate
+        positive = values[values > 0]
+        low = min(float(positive.min()) if positive.size else edge, edge)
+        high = max(float(values.max()) if values.size else edge, edge)
+        layout.update(pair("5", [0, last_epoch], [np.log10(low) - 0.15, np.log10(high) + 0.15], "epoch",
+                           "sharpness s(θ)", type="log", exponentformat="power"))
+        layout["annotations"].append({**title, "text": f"sharpness vs 2/η = {number(edge, '.3g')} (dashed)",
+                                      "xref": "x5 domain", "yref": "y5 domain"})
     return layout
-
-
-_LAYOUT = {"x": [0, 0.56], "x2": [0.66, 1], "y2": [0.56, 1], "x3": [0.66, 1], "y3": [0, 0.44]}
-_LAYOUT_WITH_LANDSCAPE = {"x": [0, 0.44], "x4": [0.53, 1], "y4": [0.44, 0.95],
-                          "x2": [0.53, 0.72], "y2": [0, 0.3], "x3": [0.83, 1], "y3": [0, 0.3]}

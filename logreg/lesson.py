@@ -74,6 +74,19 @@ def learning_rate_note(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
     return " ".join(words)
 
 
+def learning_rate_summary(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
+    """`learning_rate_note` in one line: the guaranteed rate, and 2/s(θ*) or why there is no such rate."""
+    objective = "loss" if l2 == 0 else "objective"
+    guaranteed = 2.0 / lipschitz(X, l2)
+    line = f"Below η = 2/L = {guaranteed:.3g} every step lowers the {objective}."
+    s_min = sharpness_at_minimum(X, best, l2)
+    if s_min is not None:
+        return line + f" Above η = 2/s(θ*) = {2 / s_min:.3g} a run cannot settle at the minimum: it oscillates."
+    if has_no_minimum_because_separable(best, l2):
+        return line + " A line separates the classes, so there is no minimum and larger rates still descend."
+    return line
+
+
 def race_rates(
     X: np.ndarray, y: np.ndarray, options: Sequence[float], *, l2: float = 0.0, epochs: int = 300,
     init: str | tuple = "zeros", seed: int = 0, best: Optimum | None = None,

@@ -46,14 +46,29 @@ def no_exception(at: AppTest) -> None:
     assert len(at.exception) == 0, [e.value for e in at.exception]
 
 
-def chart(at: AppTest, key: str = "animation") -> dict:
+def player_data(at: AppTest, key: str = "animation") -> dict:
+    """What the page sends the player component: the figure, the readouts, the run's name."""
+    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, f"no player {key!r}"
+    return json.loads(found[0].proto.json)
+
+
+def _spec(at: AppTest, key: str) -> str:
+    players = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    if players:
+        return json.dumps(json.loads(players[0].proto.json)["figure"])
     found = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"no chart {key!r}"
-    return json.loads(found[0].proto.spec)
+    return found[0].proto.spec
+
+
+def chart(at: AppTest, key: str = "animation") -> dict:
+    """The figure the browser draws: the player's (main view) or a Plotly chart's (panels)."""
+    return json.loads(_spec(at, key))
 
 
 def chart_size(at: AppTest, key: str = "animation") -> int:
-    return len(next(c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")).proto.spec.encode())
+    return len(_spec(at, key).encode())
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -84,6 +99,10 @@ def texts(at: AppTest) -> list[str]:
     for c in at.get("plotly_chart"):
         spec = json.loads(c.proto.spec)
         out += [step["label"] for s in spec["layout"].get("sliders", []) for step in s["steps"]]
+    for c in at.get("bidi_component"):
+        data = json.loads(c.proto.json)
+        out += data.get("readouts", [])
+        out += [a["text"] for a in data["figure"]["layout"].get("annotations", [])]
     return out
 
 
@@ -102,6 +121,8 @@ def forbid_constants(name):
 def strict_specs(at: AppTest) -> None:
     for c in at.get("plotly_chart"):
         json.loads(c.proto.spec, parse_constant=forbid_constants)
+    for c in at.get("bidi_component"):
+        json.loads(c.proto.json, parse_constant=forbid_constants)
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +141,14 @@ def default_run():
 def test_default_page(default_app):
     at = default_app
     assert [t.value for t in at.title] == ["Watch logistic regression learn"]
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("bidi_component")) == 1
     spec = chart(at)
     assert len(spec["frames"]) == 101
     assert chart_size(at) <= 200 * 1024
     assert metrics(at)["final loss"] == "0.2897"
     assert metrics(at)["accuracy"].endswith("%")
     assert len(at.warning) == 0 and len(at.error) == 0
-    assert any("2/L" in c.value for c in at.sidebar.caption)
+    assert any("2/L" in c.value for c in at.main.caption)
     assert [b.key for b in at.button] == [f"preset_{p.name}" for p in PRESETS]
     strict_specs(at)
     assert_no_bad_numbers(at)
@@ -144,9 +165,11 @@ def test_default_chart_is_the_seed_004_run(default_app, default_run):
     assert [f["name"] for f in frames] == [str(e) for e in range(101)]
     for f, s in zip(frames, default_run.history):
         assert f["data"][2]["y"] == [pytest.approx(s.loss)]
-    play, pause = spec["layout"]["updatemenus"][0]["buttons"]
-    assert play["args"][0] is None and play["args"][1]["frame"]["redraw"] is False
-    assert pause["args"][0] == [None]
+    # the page's player drives the frames: Plotly's own buttons are left out, the scrubber stays
+    assert "updatemenus" not in spec["layout"] and len(spec["layout"]["sliders"][0]["steps"]) == 101
+    data = player_data(default_app)
+    assert data["autoplay"] is True and len(data["readouts"]) == 101
+    assert data["readouts"][0].startswith("epoch 0 · ")
 
 
 # ---------------------------------------------------------------- every control
@@ -173,7 +196,7 @@ def test_every_control_can_be_changed(key, default_app):
     assert widget(at, key).value == CHANGES[key]
     assert at.session_state[key] == CHANGES[key]
     if key == "source":
-        assert len(at.get("plotly_chart")) == 0
+        assert len(at.get("bidi_component")) == 0
         assert any("CSV" in i.value for i in at.info)
         assert len(at.file_uploader) == 1
         return
@@ -183,7 +206,7 @@ def test_every_control_can_be_changed(key, default_app):
     elif key == "stop":
         assert len(spec["frames"]) < 101 and float(metrics(at)["final loss"]) <= 0.5
     elif key == "land":
-        assert len(spec["data"]) == len(base_spec["data"]) - 5 and "xaxis4" not in spec["layout"]
+        assert len(spec["data"]) == len(base_spec["data"]) - 6 and "xaxis4" not in spec["layout"]
         assert metrics(at) == base_metrics
     elif key == "test":
         assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}
@@ -350,7 +373,7 @@ def good_csv(n=60, seed=0) -> bytes:
 def test_csv_source_without_upload_asks_for_a_file():
     at = app(source="csv")
     no_exception(at)
-    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("bidi_component")) == 0
     assert any("Upload a CSV" in i.value for i in at.sidebar.info)
     assert any("Choose a CSV file" in i.value for i in at.main.info)
     assert len(at.download_button) == 0
@@ -446,7 +469,7 @@ def test_malformed_csv_shows_an_error(name):
     no_exception(at)
     assert len(at.error) == 1, [e.value for e in at.error]
     assert "can't be used" in at.error[0].value
-    assert len(at.get("plotly_chart")) == 0
+    assert len(at.get("bidi_component")) == 0
     if name != "infinity":  # that error rightly quotes the file's 'inf'
         assert_no_bad_numbers(at)
 
@@ -502,7 +525,8 @@ def test_downloads_deliver_history_data_and_animation(default_run):
     data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
     assert list(data.columns) == ["x1", "x2", "label", "split"] and len(data) == 1000
     html = files["logistic-regression.html"].decode()
-    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17]') == 101
+    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,18,21]') == 101
+    assert '"updatemenus"' in html  # the file plays without the page: Plotly's own Play and Pause
 
 
 def test_history_and_data_csv_with_a_test_split():

@@ -185,7 +185,7 @@ def test_thinning_note_says_how_many_epochs_are_shown(n_snapshots):
 @pytest.mark.parametrize("with_landscape", [False, True])
 def test_frames_update_only_the_moving_traces(data, run100, land, with_landscape):
     d = to_browser(animation_figure(data, run100, landscape=land if with_landscape else None))
-    roles = ROLES + (["landscape point"] if with_landscape else [])
+    roles = ROLES + (["landscape point", "landscape point off the panel"] if with_landscape else [])
     moving = [index_of(d, role) for role in roles]
     points = [i for i, t in enumerate(d["data"]) if t.get("mode") == "markers" and "uid" not in t][:4]
     for f in d["frames"]:

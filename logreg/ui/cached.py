@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import Landscape, Optimum, landscape, landscape_box
+from ..curvature import sharpness_along
 from ..data import Dataset
+from ..lesson import learning_rate_note, learning_rate_summary
 from ..tabular import TabularData, read_csv
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
@@ -56,6 +58,14 @@ def analysis(data: DataChoice, l2: float) -> tuple[Optimum, float]:
     return CACHE.get(("analysis", data.source, l2), lambda: analyse(data.train, l2))
 
 
+def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
+    """The words under the η control, in one line and in full: what this data guarantees, and where
+    runs oscillate."""
+    best, _ = analysis(data, l2)
+    return CACHE.get(("rate note", data.source, l2), lambda: (
+        learning_rate_summary(data.train.X, best, l2=l2), learning_rate_note(data.train.X, best, l2=l2)))
+
+
 def training(data: DataChoice, settings: Settings) -> Run:
     """The run of `settings` on `data`."""
     return CACHE.get(("run", data.source, settings), lambda: run(
@@ -81,3 +91,15 @@ def run_landscape(data: DataChoice, r: Run) -> Landscape:
     truth = None if r.true_line is None else r.true_line[0]
     return CACHE.get(("landscape", data.source, box, r.settings.l2), lambda: landscape(
         r.train.X, r.train.y, box, l2=r.settings.l2, best=r.best, truth=truth))
+
+
+def frame_sharpness(data: DataChoice, r: Run, frame_index: np.ndarray) -> np.ndarray:
+    """The sharpness s(θ) at the snapshots that become frames, one value each (read-only)."""
+    def compute() -> np.ndarray:
+        shown = [r.history[i] for i in frame_index]
+        values = sharpness_along(r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]),
+                                 r.settings.l2)
+        values.flags.writeable = False
+        return values
+
+    return CACHE.get(("sharpness", data.source, r.settings, tuple(frame_index.tolist())), compute)

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
-from ..figures import animation_figure
+from ..figures import Sharpness, animation_figure
 from ..formatting import number
 from ..plot_parts import thinning
 from . import cached, views
-from .chart import html_page, show
+from .chart import html_page
+from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
 from .link import TABS, read_share_link, write_share_link
+from .player import player, plotly_loader
 from .run import Run
-from .settings import DEFAULTS, PRESETS
-from .sidebar import CSV_HELP, sidebar
+from .settings import DEFAULTS, PRESETS, Settings
+
+FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
+h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
+@media (max-width: 640px) {
+  h1 { font-size: 1.55rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+}
+</style>"""
+SHARPNESS_CAPTION = (
+    "**Sharpness.** s(θ), the largest curvature of the loss where the run is (the top eigenvalue of its Hessian). "
+    "A step of size η overshoots along that direction wherever s(θ) > 2/η, the dashed line: there the loss can "
+    "rise. Where s(θ) stays below 2/η every step is short enough."
+)
 
 VERDICT_BOXES = {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning,
                  "oscillating": st.warning, "diverged": st.error}
@@ -25,14 +43,32 @@ def apply_preset(values: dict) -> None:
         st.session_state[key] = values.get(key, default)
 
 
-def presets_row() -> None:
-    cols = st.columns(len(PRESETS))
-    for col, preset in zip(cols, PRESETS):
-        col.button(preset.name, on_click=apply_preset, args=(dict(preset.values),), key=f"preset_{preset.name}",
-                   help=preset.watch, width="stretch")
-    active = [p for p in PRESETS if all(st.session_state.get(k) == v for k, v in {**DEFAULTS, **p.values}.items())]
-    if active:
-        st.caption(f"**{active[0].name}.** {active[0].watch}")
+def presets_row(container, settings: Settings, describe: bool) -> None:
+    """A button per preset, and what to watch in the preset the settings match (on the first load of a
+    link too, so nothing moves when the first interaction comes)."""
+    active = [p for p in PRESETS if all(getattr(settings, k) == v for k, v in {**DEFAULTS, **p.values}.items())]
+    row = container.container(horizontal=True, gap="small")  # buttons wrap on a narrow screen, never truncate
+    for preset in PRESETS:
+        row.button(preset.name, on_click=apply_preset, args=(dict(preset.values),), key=f"preset_{preset.name}",
+                   help=preset.watch, type="primary" if active and preset is active[0] else "secondary")
+    if describe and active:
+        container.caption(f"**{active[0].name}.** {active[0].watch}")
+
+
+def run_id(data: cached.DataChoice, settings: Settings, present: bool) -> str:
+    """A name for the figure on screen: the player redraws and auto-plays only when it changes."""
+    return hashlib.sha256(repr((data.source, settings, present)).encode()).hexdigest()[:16]
+
+
+def frame_labels(figure: dict) -> list[str]:
+    return [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
+
+
+def follow(epoch: int | None) -> None:
+    """The math tab shows the epoch the player rests on, once the viewer pauses or steps there."""
+    if epoch is not None and st.session_state.get("_followed") != epoch:
+        st.session_state["_followed"] = epoch
+        st.session_state["math_epoch"] = epoch
 
 
 def summary(r: Run) -> None:
@@ -80,16 +116,21 @@ def landscape_caption(r: Run, land) -> str:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide")
+    present = st.query_params.get("present") == "on"
+    st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide",
+                       initial_sidebar_state="collapsed" if present else "auto")
     read_share_link()
-    st.title("Watch logistic regression learn")
-    st.caption("Gradient descent on the cross-entropy loss (full batch unless you choose mini-batches), one epoch "
-               "per frame. Press ▶ Play above the chart, drag the scrubber to any epoch, and change the settings "
-               "on the left.")
+    st.html(PAGE_CSS)
+    plotly_loader()
+    if not present:
+        st.title("Watch logistic regression learn")
+        st.caption("Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
+                   "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar.")
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
-    presets_row()
-    settings, data = sidebar()
+    presets = st.container()
+    settings, data = controls(st.container())
+    presets_row(presets, settings, describe=not present)
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
@@ -99,12 +140,18 @@ def main() -> None:
         st.warning(note)
     land = cached.run_landscape(data, r) if settings.land == "on" else None
     plan = thinning(len(r.history), r.train.n)
-    figure = animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land)
-    show(figure, key="animation")
-    for note in plan.notes(len(r.history)):
-        st.caption(note)
-    if land is not None:
-        st.caption(landscape_caption(r, land))
+    sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
+    figure = animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
+                              sharpness=sharp, player=True, font_scale=1.25 if present else 1.0)
+    epoch = player(figure, frame_labels(figure), key="animation", run_id=run_id(data, settings, present),
+                   autoplay=st.query_params.get("autoplay") != "off", frame_ms=FRAME_MS, present=present)
+    follow(epoch)
+    if not present:
+        for note in plan.notes(len(r.history)):
+            st.caption(note)
+        if land is not None:
+            st.caption(landscape_caption(r, land))
+        st.caption(SHARPNESS_CAPTION)
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
     with tabs[0]:
         if tabs[0].open:
@@ -118,4 +165,5 @@ def main() -> None:
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)
-    downloads(r, figure)
+    downloads(r, animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan,
+                                  landscape=land, sharpness=sharp))

@@ -25,7 +25,9 @@ def math_panel(r: Run) -> None:
     st.caption("Pick an epoch: every quantity of gradient descent is filled in with its value at that epoch, and "
                "the plot shows how hard each point pulls on the boundary.")
     last = r.history[-1].epoch
-    epoch = st.slider("epoch", 0, max(last, 1), 0, key="math_epoch", disabled=last == 0)
+    # the player sets this key when the viewer pauses or steps: the tab follows the animation
+    st.session_state["math_epoch"] = min(max(int(st.session_state.get("math_epoch", 0)), 0), max(last, 1))
+    epoch = st.slider("epoch", 0, max(last, 1), key="math_epoch", disabled=last == 0)
     epoch = min(epoch, last)
     s = r.history[epoch]
     s_next = r.history[epoch + 1] if epoch + 1 < len(r.history) else None

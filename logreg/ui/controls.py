@@ -1,4 +1,5 @@
-"""The sidebar: every control, drawn by functions that return what was chosen."""
+"""Every control, drawn by functions that return what was chosen: the learning rate and the epochs
+beside the chart, where a teacher reaches them; the data and the rest in the sidebar."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ NAMES = {
 }
 
 
-def widget(c: Control, container=st.sidebar):
+def widget(c: Control, container=st.sidebar, help: str | None = None):
     """Draw control `c` (its key is its URL parameter's name); return its value."""
-    common = {"key": c.key, "persist_state": "session", "help": HELP.get(c.key)}  # kept while hidden
+    common = {"key": c.key, "persist_state": "session", "help": help or HELP.get(c.key)}  # kept while hidden
     if c.key in NAMES:
         common["format_func"] = NAMES[c.key].get
     if c.key not in st.session_state:
@@ -44,9 +45,10 @@ def widget(c: Control, container=st.sidebar):
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
 
-def sidebar() -> tuple[Settings, DataChoice | None]:
-    """Every control, top to bottom; the settings they hold and the data they chose (None: no usable
-    CSV yet). Hidden controls (the synthetic ones while a CSV is used) count as their defaults."""
+def controls(main) -> tuple[Settings, DataChoice | None]:
+    """Every control: η and epochs in `main` (a container beside the chart), the rest in the sidebar.
+    Returns the settings they hold and the data they chose (None: no usable CSV yet). Hidden controls
+    (the synthetic ones while a CSV is used) count as their defaults."""
     sb = st.sidebar
     sb.header("Data")
     values = {"source": widget(BY_KEY["source"])}
@@ -57,25 +59,22 @@ def sidebar() -> tuple[Settings, DataChoice | None]:
             values[key] = widget(BY_KEY[key])
         data = None
     sb.header("Training")
-    values["lr"] = widget(BY_KEY["lr"])
-    rate_note = sb.empty()  # filled once λ, drawn below, is known
-    for key in ("epochs", "init", "l2", "batch", "stop"):
+    for key in ("init", "l2", "batch", "stop"):
         values[key] = widget(BY_KEY[key])
     sb.header("View")
     values["land"] = widget(BY_KEY["land"])
-    settings = Settings.from_values({**DEFAULTS, **values})
     if values["source"] == "synthetic":
-        data = cached.synthetic(Synthetic.of(settings))
-    if data is not None:
-        _, stable = cached.analysis(data, settings.l2)
-        rate_note.caption(rate_sentence(settings.lr, stable))
-    return settings, data
-
-
-def rate_sentence(lr: float, stable: float) -> str:
-    above = lr >= stable
-    return (f"Largest stable learning rate for this data: 2/L = {stable:.4g}"
-            + (f". η = {number(lr)} is above it: expect the loss to zig-zag." if above else "."))
+        data = cached.synthetic(Synthetic.of(Settings.from_values({**DEFAULTS, **values})))
+    # η and the epochs beside the chart; the words under η are fitted to the data (the sidebar, drawn
+    # above, chose it: the order of drawing does not move anything on the page)
+    l2 = values["l2"]
+    summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
+    left, right = main.columns([3, 2])
+    values["lr"] = widget(BY_KEY["lr"], left, help=note)
+    values["epochs"] = widget(BY_KEY["epochs"], right)
+    if summary:
+        main.caption(summary)
+    return Settings.from_values({**DEFAULTS, **values}), data
 
 
 def csv_data() -> DataChoice | None:

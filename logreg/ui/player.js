@@ -1,0 +1,248 @@
+// The player: a bar of buttons over one Plotly figure whose frames it steps through.
+// The figure is drawn once per run with Plotly.react and kept in its div across reruns; every
+// frame change is Plotly.animate to a named frame with redraw off, so nothing is rebuilt.
+// Curves marked in data.reveal are drawn only up to the epoch on screen: the future is not shown.
+
+const SPEEDS = [0.25, 0.5, 1, 2, 4];
+const TYPING = 'input, textarea, select, button, [contenteditable="true"], [role="slider"], ' +
+  '[role="combobox"], [role="listbox"], [role="spinbutton"], [role="textbox"]';
+const NARROW = 700; // px: below this the panels stack
+
+function plotlyReady() {
+  // Streamlit loads plotly.js with its first Plotly chart; the page keeps a hidden one for this.
+  return new Promise((resolve) => {
+    const check = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(check, 30));
+    check();
+  });
+}
+
+class Player {
+  constructor(root) {
+    this.root = root;
+    this.q = (selector) => root.querySelector(selector);
+    this.gd = this.q('.lr-chart');
+    this.frame = 0;
+    this.playing = false;
+    this.timer = null;
+    this.speed = 1;
+    this.id = null;
+    this.width = 0;
+    this.lengths = new Map(); // uid -> cumulative pixel length at each point
+    this.q('.lr-play').addEventListener('click', () => this.toggle());
+    this.q('.lr-back').addEventListener('click', () => this.step(-1));
+    this.q('.lr-forward').addEventListener('click', () => this.step(1));
+    this.q('.lr-restart').addEventListener('click', () => this.restart());
+    const speed = this.q('.lr-speed');
+    speed.innerHTML = SPEEDS.map((s) => `<option value="${s}"${s === 1 ? ' selected' : ''}>${s}×</option>`).join('');
+    speed.addEventListener('change', () => { this.speed = Number(speed.value); });
+    new ResizeObserver(() => this.resize()).observe(root);
+  }
+
+  async load(data) {
+    this.data = data;
+    if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
+    this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
+    if (data.id === this.id) return; // the same run: keep the frame on screen
+    this.id = data.id;
+    this.pause();
+    const Plotly = await plotlyReady();
+    const figure = data.figure;
+    this.names = figure.frames.map((f) => f.name);
+    this.width = this.root.clientWidth;
+    await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);
+    Plotly.deleteFrames(this.gd);
+    await Plotly.addFrames(this.gd, figure.frames);
+    if (!this.listening) {
+      this.listening = true;
+      this.gd.on('plotly_sliderchange', (e) => {
+        if (!e.interaction) return; // moved by an animation, not by the viewer
+        this.pause(); this.show(e.step._index); this.report();
+      });
+      this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); });
+    }
+    this.q('.lr-player').dataset.frames = String(this.names.length);
+    this.measure();
+    await this.go(0);
+    if (data.autoplay && this.names.length > 1) this.play();
+  }
+
+  layout(width) {
+    const base = this.data.figure.layout;
+    if (width >= NARROW) {
+      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
+    }
+    // a phone: every panel full width, stacked, the data and landscape panels square
+    const m = base.margin;
+    const plotWidth = width - m.l - m.r;
+    const gap = 90;
+    const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
+    const heights = panels.map(([, h]) => (h === 'width' ? plotWidth : h));
+    const total = heights.reduce((a, b) => a + b, 0) + gap * (panels.length - 1);
+    const layout = { ...base, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total } };
+    let top = 1;
+    panels.forEach(([k], i) => {
+      const bottom = top - heights[i] / total;
+      layout[`xaxis${k}`] = { ...base[`xaxis${k}`], domain: [0, 1] };
+      layout[`yaxis${k}`] = { ...base[`yaxis${k}`], domain: [Math.max(bottom, 0), top] };
+      top = bottom - gap / total;
+    });
+    return layout;
+  }
+
+  resize() {
+    const width = this.root.clientWidth;
+    if (!this.names || !width || Math.abs(width - this.width) < 8) return;
+    const wasNarrow = this.width < NARROW;
+    this.width = width;
+    const layout = this.layout(width);
+    const changes = { height: layout.height };
+    if (wasNarrow !== width < NARROW || width < NARROW) {
+      for (const key of Object.keys(layout)) if (/^[xy]axis\d*$/.test(key)) changes[`${key}.domain`] = layout[key].domain;
+      changes['legend.y'] = layout.legend.y;
+    }
+    window.Plotly.relayout(this.gd, changes);
+  }
+
+  // ---- frames
+  async go(k) {
+    if (!this.names || !this.names.length) return;
+    k = Math.max(0, Math.min(k, this.names.length - 1));
+    this.show(k);
+    await window.Plotly.animate(this.gd, [this.names[k]], {
+      mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 },
+    });
+  }
+
+  show(k) {
+    this.frame = k;
+    const epoch = this.names[k];
+    this.q('.lr-epoch').textContent = epoch;
+    this.q('.lr-last').textContent = this.names[this.names.length - 1];
+    this.q('.lr-readout').textContent = this.data.readouts[k] || '';
+    this.q('.lr-player').dataset.frame = String(k);
+    this.reveal();
+  }
+
+  play() {
+    if (this.playing) return;
+    if (this.frame >= this.names.length - 1) this.frame = -1; // at the end: play from the start
+    this.playing = true;
+    this.label();
+    const tick = async () => {
+      if (!this.playing) return;
+      if (this.frame >= this.names.length - 1) { this.pause(); this.report(); return; }
+      await this.go(this.frame + 1);
+      this.timer = setTimeout(tick, this.data.frame_ms / this.speed);
+    };
+    tick();
+  }
+
+  pause() {
+    this.playing = false;
+    clearTimeout(this.timer);
+    this.label();
+  }
+
+  toggle() {
+    if (this.playing) { this.pause(); this.report(); } else this.play();
+  }
+
+  step(delta) {
+    this.pause();
+    this.go(this.frame + delta);
+    this.report();
+  }
+
+  restart() {
+    this.pause();
+    this.go(0).then(() => this.play());
+  }
+
+  label() {
+    const button = this.q('.lr-play');
+    button.textContent = this.playing ? '❚❚ Pause' : '▶ Play';
+    button.setAttribute('aria-label', this.playing ? 'Pause' : 'Play');
+    this.q('.lr-player').dataset.playing = String(this.playing);
+  }
+
+  report() {
+    // the epoch on screen, for the math tab; sent once the player rests, not on every frame
+    clearTimeout(this.reportTimer);
+    this.reportTimer = setTimeout(() => {
+      if (!this.playing && this.names) this.send('epoch', Number(this.names[this.frame]));
+    }, 350);
+  }
+
+  // ---- the curves up to the epoch on screen
+  lineOf(uid) {
+    for (const g of this.gd.querySelectorAll('g.trace.scatter')) {
+      const d = g.__data__;
+      if (d && d[0] && d[0].trace && d[0].trace.uid === uid) return { g, trace: d[0].trace };
+    }
+    return null;
+  }
+
+  measure() {
+    this.lengths.clear();
+    const full = this.gd._fullLayout;
+    if (!full) return;
+    for (const uid of this.data.reveal) {
+      const found = this.lineOf(uid);
+      if (!found) continue;
+      const { trace } = found;
+      const xa = full[trace.xaxis.replace('x', 'xaxis')];
+      const ya = full[trace.yaxis.replace('y', 'yaxis')];
+      const xs = trace._x || trace.x;
+      const ys = trace._y || trace.y;
+      const cum = new Float64Array(xs.length);
+      let px = xa.c2p(xs[0]);
+      let py = ya.c2p(ys[0]);
+      for (let i = 1; i < xs.length; i++) {
+        const qx = xa.c2p(xs[i]);
+        const qy = ya.c2p(ys[i]);
+        const step = Math.hypot(qx - px, qy - py);
+        cum[i] = cum[i - 1] + (Number.isFinite(step) ? step : 0);
+        px = qx; py = qy;
+      }
+      this.lengths.set(uid, cum);
+    }
+  }
+
+  reveal() {
+    if (!this.names) return;
+    const epoch = Number(this.names[this.frame]);
+    for (const [uid, cum] of this.lengths) {
+      const found = this.lineOf(uid);
+      const path = found && found.g.querySelector('path.js-line');
+      if (!path) continue;
+      // the curve's points are one per epoch, except the sharpness's, one per frame
+      const index = uid === 'sharpness curve' ? this.frame : Math.min(epoch, cum.length - 1);
+      const shown = cum[Math.max(index, 0)] + 0.01;
+      path.style.strokeDasharray = `${shown}px ${cum[cum.length - 1] + 1e4}px`;
+    }
+  }
+}
+
+function onKey(e) {
+  const player = window.__lrPlayer;
+  if (!player || !player.root.isConnected || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+  const target = e.composedPath ? e.composedPath()[0] : e.target;
+  if (target && target.closest && target.closest(TYPING)) return;
+  if (e.key === ' ') player.toggle();
+  else if (e.key === 'ArrowRight') player.step(1);
+  else if (e.key === 'ArrowLeft') player.step(-1);
+  else if (e.key === 'Home') player.restart();
+  else return;
+  e.preventDefault();
+}
+
+export default function (component) {
+  const { parentElement, data, setStateValue } = component;
+  const player = parentElement.__lrPlayer || (parentElement.__lrPlayer = new Player(parentElement));
+  player.send = setStateValue;
+  if (!window.__lrKeys) {
+    window.__lrKeys = true;
+    document.addEventListener('keydown', onKey);
+  }
+  player.load(data);
+}

@@ -1,0 +1,65 @@
+"""The player: Play/Pause, step, restart, speed and a large epoch counter over the animated figure,
+with the keyboard (Space, ←, →, Home) and auto-play after every change.
+
+It is a Streamlit component (components v2: inline HTML, CSS and JavaScript in the page, no iframe)
+that keeps its own chart div and updates it in place with Plotly.react, so a new run does not
+rebuild the chart (st.plotly_chart replaces its div whenever the figure changes). The figure
+travels as the component's JSON data, which is also what the tests read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ..figures import NARROW_PANELS
+from ..plot_parts import to_browser
+from .chart import CONFIG
+
+HERE = Path(__file__).resolve().parent
+REVEALED = ("loss curve", "test loss curve", "accuracy curve", "test accuracy curve", "path", "sharpness curve")
+HTML = """
+<div class="lr-player">
+  <div class="lr-bar" role="toolbar" aria-label="Animation">
+    <button type="button" class="lr-restart" aria-label="Restart" title="Restart from epoch 0 (Home)">↺ Restart</button>
+    <button type="button" class="lr-back" aria-label="Step back" title="One frame back (←)">◀ Step</button>
+    <button type="button" class="lr-play" aria-label="Play" title="Play or pause (Space)">▶ Play</button>
+    <button type="button" class="lr-forward" aria-label="Step forward" title="One frame on (→)">Step ▶</button>
+    <label>speed <select class="lr-speed" aria-label="Speed"></select></label>
+    <span class="lr-counter" aria-live="polite">epoch <span class="lr-epoch">0</span>
+      <span class="lr-of">of <span class="lr-last">0</span></span></span>
+  </div>
+  <div class="lr-readout"></div>
+  <div class="lr-chart"></div>
+</div>
+"""
+
+_COMPONENT = st.components.v2.component(
+    "logreg.player", html=HTML, css=(HERE / "player.css").read_text(encoding="utf-8"),
+    js=(HERE / "player.js").read_text(encoding="utf-8"), isolate_styles=False,  # Plotly's own CSS must reach the chart
+)
+
+
+def plotly_loader() -> None:
+    """A hidden, never-changing Plotly chart: Streamlit loads plotly.js with its first Plotly chart, and
+    the player draws with that same plotly.js."""
+    with st.container(key="plotly-loader"):
+        st.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}},
+                        key="plotly-loader-chart", theme=None)
+    st.html("<style>.st-key-plotly-loader { display: none; }</style>")
+
+
+def player(figure: dict, readouts: list[str], *, key: str, run_id: str, autoplay: bool, frame_ms: int,
+           present: bool = False, keys: bool = True) -> int | None:
+    """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
+    the viewer has paused or stepped (None before that).
+
+    run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
+    readouts: the line of numbers shown under the bar, one per frame.
+    """
+    data = {"figure": to_browser(figure), "readouts": readouts, "id": run_id, "autoplay": autoplay,
+            "frame_ms": frame_ms, "narrow": [list(p) for p in NARROW_PANELS], "reveal": list(REVEALED),
+            "config": CONFIG, "keys": keys, "present": present}
+    result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
+    return result.get("epoch")
