@@ -123,9 +123,9 @@ class _Course:
         }
         if landscape is not None:
             inside, pinned = _pin(s.w, landscape)
-            out["landscape point"] = {"x": [inside[0]] if inside else [], "y": [inside[1]] if inside else []}
-            out["landscape point off the panel"] = {"x": [pinned[0]] if pinned else [],
-                                                    "y": [pinned[1]] if pinned else []}
+            x, y = inside or pinned
+            out["landscape point"] = {"x": [x], "y": [y], "text": ["" if inside else "off the panel"],
+                                      "marker": {"symbol": ["circle" if inside else "x-thin-open"]}}
         if sharpness is not None:
             out["sharpness marker"] = {"x": [s.epoch], "y": [float(sharpness.values[k])]}
         return out
@@ -226,16 +226,13 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
             "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "hoverinfo": "skip"})
     if landscape is not None:
         traces.add(*_landscape_traces(landscape, course.history))
+        # one marker, always there: the point itself, or a cross on the panel's edge towards it, "off the panel"
         traces.add_moving("landscape point", {
-            "type": "scatter", "mode": "markers", **first["landscape point"], "xaxis": "x4", "yaxis": "y4",
-            "showlegend": False, "marker": {"size": 14, "color": "#D55E00", "line": {"color": "#fff", "width": 2}},
-            "hoverinfo": "skip"})
-        traces.add_moving("landscape point off the panel", {
-            "type": "scatter", "mode": "markers+text", **first["landscape point off the panel"], "xaxis": "x4",
-            "yaxis": "y4", "showlegend": False, "text": ["off the panel"], "textposition": "middle center",
-            "textfont": {"size": 13, "color": "#D55E00"}, "cliponaxis": False,
-            "marker": {"size": 16, "symbol": "x-thin-open", "color": "#D55E00", "line": {"width": 3}},
-            "hoverinfo": "skip"})
+            "type": "scatter", "mode": "markers+text", **first["landscape point"], "xaxis": "x4", "yaxis": "y4",
+            "showlegend": False, "textposition": "top center", "textfont": {"size": 14, "color": "#D55E00"},
+            "cliponaxis": False, "hoverinfo": "skip",
+            "marker": {**first["landscape point"]["marker"], "size": 14, "color": "#D55E00",
+                       "line": {"color": "#D55E00", "width": 2}}})
     if sharpness is not None:
         traces.add(*_sharpness_traces(sharpness, course))
         traces.add_moving("sharpness marker", {

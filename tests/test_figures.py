@@ -185,15 +185,17 @@ def test_thinning_note_says_how_many_epochs_are_shown(n_snapshots):
 @pytest.mark.parametrize("with_landscape", [False, True])
 def test_frames_update_only_the_moving_traces(data, run100, land, with_landscape):
     d = to_browser(animation_figure(data, run100, landscape=land if with_landscape else None))
-    roles = ROLES + (["landscape point", "landscape point off the panel"] if with_landscape else [])
+    roles = ROLES + (["landscape point"] if with_landscape else [])
     moving = [index_of(d, role) for role in roles]
     points = [i for i, t in enumerate(d["data"]) if t.get("mode") == "markers" and "uid" not in t][:4]
     for f in d["frames"]:
         assert f["traces"] == moving
         assert len(f["data"]) == len(moving)
         assert not set(f["traces"]) & set(points)  # never the data points
-        for td in f["data"]:
-            assert set(td) == {"x", "y"}  # only coordinates change: nothing that forces a redraw
+        for i, td in zip(f["traces"], f["data"]):
+            # only coordinates change (nothing that forces a redraw), and the landscape point's symbol and label
+            allowed = {"x", "y"} | ({"text", "marker"} if d["data"][i].get("uid") == "landscape point" else set())
+            assert set(td) <= allowed and {"x", "y"} <= set(td)
     # the moving traces are lines or markers (redraw: False is enough for them)
     for i in moving:
         assert d["data"][i]["type"] == "scatter"
@@ -210,7 +212,7 @@ def test_markers_follow_the_snapshot(data, run100, land):
         loss_marker, acc_marker, w_marker = f["data"][2], f["data"][3], f["data"][4]
         assert loss_marker == {"x": [s.epoch], "y": [s.loss]}
         assert acc_marker == {"x": [s.epoch], "y": [s.accuracy]}
-        assert w_marker == {"x": [s.w[0]], "y": [s.w[1]]}
+        assert {k: w_marker[k] for k in ("x", "y")} == {"x": [s.w[0]], "y": [s.w[1]]}
 
 
 def test_axis_ranges_are_fixed(default_dict):
@@ -435,3 +437,110 @@ def test_names_from_a_file_are_escaped_for_plotly():
     assert "<a " not in text and "<b>" not in text and "<i>" not in text
     assert "&lt;a href=\\\"http://e.vil\\\"&gt;age&lt;/a&gt;" in text  # shown literally, quotes as typed
     assert "&lt;b&gt;inc&lt;/b&gt;" in d["layout"]["yaxis"]["title"]["text"]
+
+
+# ---------------------------------------------------------------- sharpness, the landscape's edge, type
+def sharp_for(run, plan_frames, lr=0.1):
+    from logreg.curvature import sharpness_along
+
+    shown = [run[i] for i in plan_frames]
+    return sharpness_along(make_synthetic().X, np.array([s.w for s in shown]), np.array([s.b for s in shown]))
+
+
+def test_sharpness_panel_moves_with_the_frames(data, run100):
+    from logreg.figures import Sharpness
+
+    plan = thinning(len(run100), data.n)
+    values = sharp_for(run100, plan.frame_index)
+    d = to_browser(animation_figure(data, run100, plan=plan, sharpness=Sharpness(values, 0.1)))
+    i = index_of(d, "sharpness marker")
+    curve = d["data"][index_of(d, "sharpness curve")]
+    np.testing.assert_allclose(decode(curve["y"]), values)
+    edge = [t for t in d["data"] if t.get("name") == "2/η"][0]
+    assert edge["y"] == [20.0, 20.0]
+    for f, v in zip(d["frames"], values):
+        assert f["data"][f["traces"].index(i)]["y"] == [pytest.approx(v)]
+    lo, hi = d["layout"]["yaxis5"]["range"]
+    assert d["layout"]["yaxis5"]["type"] == "log" and 10**lo <= min(values.min(), 20) and 10**hi >= 20
+    go.Figure(d)
+
+
+def test_sharpness_needs_one_value_per_frame(data, run100):
+    from logreg.figures import Sharpness
+
+    with pytest.raises(ValueError, match="one value per frame"):
+        animation_figure(data, run100, sharpness=Sharpness(np.ones(3), 0.1))
+
+
+def test_a_point_off_the_landscape_is_pinned_to_its_edge(data):
+    from logreg.analysis import landscape as make_landscape
+
+    h = history(data, lr=100.0, epochs=30)
+    land = make_landscape(data.X, data.y, (-1.0, 1.0, -1.0, 1.0), grid=10)
+    d = to_browser(animation_figure(data, h, landscape=land))
+    point = index_of(d, "landscape point")
+    off = 0
+    for f, s in zip(d["frames"], h):
+        p = f["data"][f["traces"].index(point)]
+        x, y = p["x"][0], p["y"][0]
+        within = -1 <= s.w[0] <= 1 and -1 <= s.w[1] <= 1
+        if within:
+            assert (x, y) == (pytest.approx(s.w[0]), pytest.approx(s.w[1]))
+            assert p["text"] == [""] and p["marker"]["symbol"] == ["circle"]
+            continue
+        off += 1
+        assert p["text"] == ["off the panel"] and p["marker"]["symbol"] == ["x-thin-open"]
+        assert -1 - 1e-9 <= x <= 1 + 1e-9 and -1 - 1e-9 <= y <= 1 + 1e-9
+        assert max(abs(x), abs(y)) == pytest.approx(1.0)  # on the edge
+        # on the ray from the panel's centre towards the weights
+        assert x * s.w[1] - y * s.w[0] == pytest.approx(0.0, abs=1e-6 * np.linalg.norm(s.w))
+        assert np.dot([x, y], s.w[:2]) > 0
+    assert off > 0
+
+
+def test_test_points_are_drawn_in_their_class_colour(split_run):
+    tr, te, h = split_run
+    d = to_browser(animation_figure(tr, h, test=te))
+    tests = [t for t in d["data"] if str(t.get("name", "")).endswith("(test)")]
+    assert len(tests) == 2
+    for t in tests:
+        color = t["marker"]["color"]
+        assert color.startswith("#") and len(color) == 7  # opaque: an open symbol takes its outline from it
+        assert t["marker"]["symbol"].endswith("-open") and t["marker"]["line"]["width"] >= 1.5
+        assert t["marker"].get("opacity", 1) >= 0.8
+
+
+def test_type_is_large_and_dark(default_dict):
+    layout = default_dict["layout"]
+    assert layout["font"]["size"] >= 18 and layout["font"]["color"] == "#111111"
+    for name, axis in layout.items():
+        if re.fullmatch(r"[xy]axis\d*", name):
+            assert axis["tickfont"]["size"] >= 16, name
+            assert axis["title"]["font"]["size"] >= 18, name
+            assert axis["color"] == "#111111"
+    assert layout["legend"]["font"]["size"] >= 16
+
+
+def test_the_loss_panel_is_at_least_a_third_of_the_height(default_dict):
+    low, high = default_dict["layout"]["yaxis2"]["domain"]
+    assert high - low >= 1 / 3
+
+
+def test_player_figures_leave_the_buttons_to_the_player(data, run100):
+    d = to_browser(animation_figure(data, run100, player=True))
+    assert "updatemenus" not in d["layout"]
+    assert d["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+    plain = to_browser(animation_figure(data, run100))
+    assert plain["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
+
+
+def test_revealed_curves_carry_their_uid_and_every_point(default_fig):
+    from logreg.ui.player import REVEALED
+
+    default_dict = to_browser(default_fig)  # a fresh copy: go.Figure(...) in other tests strips uids
+    uids = {t.get("uid") for t in default_dict["data"]}
+    assert {"loss curve", "test loss curve", "accuracy curve", "test accuracy curve", "path"} <= uids
+    assert set(REVEALED) - uids <= {"sharpness curve"}  # drawn only with a sharpness panel
+    for t in default_dict["data"]:
+        if t.get("uid") in REVEALED:
+            assert t["line"]["simplify"] is False

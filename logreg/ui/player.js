@@ -43,15 +43,24 @@ class Player {
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
     if (data.id === this.id) return; // the same run: keep the frame on screen
-    this.id = data.id;
+    const id = (this.id = data.id);
     this.pause();
+    // one drawing at a time: a newer run waits for this one, and this one gives way to it
+    const previous = this.drawing || Promise.resolve();
+    this.drawing = previous.then(() => this.draw(data, id));
+    await this.drawing;
+  }
+
+  async draw(data, id) {
+    if (id !== this.id) return; // a newer run came in while the last one was drawn
     const Plotly = await plotlyReady();
     const figure = data.figure;
-    this.names = figure.frames.map((f) => f.name);
     this.width = this.root.clientWidth;
     await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);
-    Plotly.deleteFrames(this.gd);
+    await this.clearFrames(this.frameCount || 0); // the previous run's
     await Plotly.addFrames(this.gd, figure.frames);
+    this.names = figure.frames.map((f) => f.name);
+    this.frameCount = this.names.length;
     if (!this.listening) {
       this.listening = true;
       this.gd.on('plotly_sliderchange', (e) => {
@@ -63,7 +72,18 @@ class Player {
     this.q('.lr-player').dataset.frames = String(this.names.length);
     this.measure();
     await this.go(0);
-    if (data.autoplay && this.names.length > 1) this.play();
+    if (data.autoplay && this.names.length > 1 && id === this.id) this.play();
+  }
+
+  async clearFrames(count) {
+    // Plotly.deleteFrames sorts the indices it is given as text (plotly.js 3), so 100 comes before 11
+    // and a single call leaves frames behind. Indices with the same number of digits sort alike
+    // either way: delete them a group at a time, the longest first.
+    for (let digits = String(Math.max(count - 1, 0)).length; digits >= 1 && count > 0; digits--) {
+      const low = digits === 1 ? 0 : 10 ** (digits - 1);
+      const high = Math.min(count, 10 ** digits);
+      if (low < high) await window.Plotly.deleteFrames(this.gd, Array.from({ length: high - low }, (_, i) => low + i));
+    }
   }
 
   layout(width) {
@@ -72,13 +92,13 @@ class Player {
       return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
     }
     // a phone: every panel full width, stacked, the data and landscape panels square
-    const m = base.margin;
+    const m = { ...base.margin, l: 54, r: 8 }; // narrow margins: the data panel keeps 300 px on a phone
     const plotWidth = width - m.l - m.r;
     const gap = 90;
     const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
     const heights = panels.map(([, h]) => (h === 'width' ? plotWidth : h));
     const total = heights.reduce((a, b) => a + b, 0) + gap * (panels.length - 1);
-    const layout = { ...base, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total } };
+    const layout = { ...base, margin: m, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total } };
     let top = 1;
     panels.forEach(([k], i) => {
       const bottom = top - heights[i] / total;
@@ -99,6 +119,7 @@ class Player {
     if (wasNarrow !== width < NARROW || width < NARROW) {
       for (const key of Object.keys(layout)) if (/^[xy]axis\d*$/.test(key)) changes[`${key}.domain`] = layout[key].domain;
       changes['legend.y'] = layout.legend.y;
+      changes.margin = layout.margin;
     }
     window.Plotly.relayout(this.gd, changes);
   }

@@ -20,6 +20,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
 VIEWPORT = {"width": 1400, "height": 900}
+SIZES = {"projector": (1920, 1080), "laptop": (1280, 720), "phone": (390, 844)}
+PLAYER_CHART = ".lr-chart.js-plotly-plot"  # the player's chart, once Plotly has drawn it
 TEST_LIMIT_S = 120  # a hard limit per test, on top of Playwright's own timeouts
 TIMEOUT_MS = 30_000  # Playwright's default for every action and wait
 
@@ -123,14 +125,14 @@ class App:
         return (page or self.page).locator("[data-testid='stException']").all_inner_texts()
 
     def assert_ok(self, page=None, charts: int | None = None) -> None:
-        """No exception on the page and (optionally) exactly `charts` main charts."""
+        """No exception on the page and (optionally) exactly `charts` players with their chart drawn."""
         page = page or self.page
         assert self.exceptions(page) == [], f"the app raised: {self.exceptions(page)}"
         if charts is not None:
-            chart = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")
+            chart = page.locator(PLAYER_CHART)
             if charts:
                 chart.first.wait_for(state="visible", timeout=TIMEOUT_MS)
-            assert page.locator("[data-testid='stPlotlyChart']").count() == charts
+            assert page.locator(".lr-player").count() == charts
 
 
 @pytest.fixture

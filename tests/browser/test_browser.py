@@ -12,34 +12,43 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, TIMEOUT_MS, VIEWPORT
+from .conftest import PLAYER_CHART, ROOT, SIZES, TIMEOUT_MS, VIEWPORT
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from logreg.ui.settings import PRESETS  # noqa: E402
 
-SCREENSHOT = ROOT / "tests" / "screenshots" / "main-view.png"
+SCREENSHOTS = ROOT / "tests" / "screenshots"
 TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth")
 
-# The main chart is the first Plotly chart on the page (the tabs' charts come after it).
-MAIN = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+MAIN = f"document.querySelector('{PLAYER_CHART}')"
 ACTIVE_JS = f"{MAIN}._fullLayout.sliders[0].active"
 FRAMES_JS = f"{MAIN}._fullLayout.sliders[0].steps.length"
+SHOWN_JS = "Number(document.querySelector('.lr-player').dataset.frame)"  # the player's frame on screen
+PLAYING_JS = "document.querySelector('.lr-player').dataset.playing === 'true'"
 ACTIVE = f"() => {ACTIVE_JS}"
 N_FRAMES = f"() => {FRAMES_JS}"
-# The learned boundary is trace 6; its rendered path shows what the viewer sees.
+SHOWN = f"() => {SHOWN_JS}"
+# The learned boundary's rendered path shows what the viewer sees.
 BOUNDARY = f"""() => {{
     const gd = {MAIN};
-    const uid = gd._fullData[6].uid;
-    const path = gd.querySelector('.trace' + uid + ' path.js-line');
-    return {{name: gd._fullData[6].name, d: path ? path.getAttribute('d') : null,
-             x: Array.from(gd._fullData[6].x || []).map(Number)}};
+    const i = gd._fullData.findIndex(t => t.uid === 'boundary');
+    const g = [...gd.querySelectorAll('g.trace.scatter')].find(n => n.__data__[0].trace.uid === 'boundary');
+    const path = g && g.querySelector('path.js-line');
+    return {{name: gd._fullData[i].name, d: path ? path.getAttribute('d') : null,
+             x: Array.from(gd._fullData[i].x || []).map(Number)}};
+}}"""
+# How much of a revealed curve is drawn: its dash length against its whole length.
+DRAWN = f"""(uid) => {{
+    const g = [...{MAIN}.querySelectorAll('g.trace.scatter')].find(n => n.__data__[0].trace.uid === uid);
+    const path = g.querySelector('path.js-line');
+    return {{dash: parseFloat(path.style.strokeDasharray), total: path.getTotalLength()}};
 }}"""
 
 
-def main_chart_buttons(page):
-    return page.locator("[data-testid='stPlotlyChart']").first.locator("g.updatemenu-button")
+def button(page, name: str):
+    return page.get_by_role("button", name=name, exact=True)
 
 
 def slider(page, label: str):
@@ -52,79 +61,199 @@ def alerts(page, pattern: str):
         has_text=re.compile(pattern))
 
 
-# ---------------------------------------------------------------- the page and the animation
-def test_main_view_loads_and_is_captured(app):
-    page = app.open()
-    app.assert_ok(charts=1)
-    page.locator("g.updatemenu-button").first.wait_for(state="visible")
-    assert page.evaluate(N_FRAMES) == 101  # epochs 0..100, the default run
-    assert page.page_errors == [], f"JavaScript errors: {page.page_errors}"
-    # Streamlit scrolls inside stMain and the sidebar, not the document, so full_page alone would stop at
-    # 900 px: make the window as tall as the content (same width) for the picture.
-    height = page.evaluate("""() => Math.max(...["[data-testid='stMain']", "[data-testid='stSidebarContent']"]
-        .map(s => document.querySelector(s)?.scrollHeight || 0))""")
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), 4000)})
-    page.wait_for_timeout(500)
-    app.wait()
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    page.set_viewport_size(VIEWPORT)
-    assert SCREENSHOT.stat().st_size > 10_000
-
-
-def test_play_advances_frames_and_pause_stops_them(app):
-    page = app.open("?epochs=250")  # 251 frames at 30 ms: Play takes > 7 s to reach the end
-    app.assert_ok(charts=1)
-    n_frames = page.evaluate(N_FRAMES)
-    assert n_frames == 251
-    assert page.evaluate(ACTIVE) == 0
-    before = page.evaluate(BOUNDARY)
-    assert before["name"].startswith("learned boundary")
-
-    play, pause = main_chart_buttons(page).nth(0), main_chart_buttons(page).nth(1)
-    assert "Play" in play.text_content() and "Pause" in pause.text_content()
-    # the server must do nothing while the browser plays: record every script-state change from here on
+def watch_reruns(page) -> None:
+    """Record every change of the script's state from now on (window.__scriptStates)."""
     page.evaluate("""() => {
         window.__scriptStates = [];
         const app = document.querySelector("[data-testid='stApp']");
         new MutationObserver(() => window.__scriptStates.push(app.getAttribute('data-test-script-state')))
             .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
     }""")
-    play.click()
-    page.wait_for_timeout(1500)
-    page.wait_for_function(f"() => ({ACTIVE_JS}) >= 5", timeout=10_000)
-    after = page.evaluate(BOUNDARY)
-    assert after["d"], "no boundary line drawn while playing"
-    assert after["d"] != before["d"], "the boundary line was not redrawn while playing"
-    assert after["x"] != before["x"]
 
-    pause.click()
-    page.wait_for_timeout(300)
-    paused_at, paused_line = page.evaluate(ACTIVE), page.evaluate(BOUNDARY)["d"]
-    page.wait_for_timeout(1000)
-    assert page.evaluate(ACTIVE) == paused_at, "frames kept advancing after Pause"
-    assert page.evaluate(BOUNDARY)["d"] == paused_line, "the boundary kept moving after Pause"
-    assert 0 < paused_at < n_frames - 1, f"Play reached the end ({paused_at}) before Pause was tested"
+
+def full_screenshot(app, page, path, width: int, height: int) -> None:
+    """The whole page: Streamlit scrolls inside stMain, so the window is made as tall as the content."""
+    content = page.evaluate("""() => Math.max(...["[data-testid='stMain']", "[data-testid='stSidebarContent']"]
+        .map(s => document.querySelector(s)?.scrollHeight || 0))""")
+    page.set_viewport_size({"width": width, "height": min(max(content, height), 4000)})
+    page.wait_for_timeout(600)
+    app.wait()
+    page.screenshot(path=str(path), full_page=True)
+
+
+# ---------------------------------------------------------------- the page at three sizes
+@pytest.mark.parametrize("size", list(SIZES))
+def test_page_at_each_size_is_captured(app, size):
+    """Projector, laptop and phone: the screen as it first appears, and the whole page."""
+    width, height = SIZES[size]
+    app.page.set_viewport_size({"width": width, "height": height})
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    assert page.evaluate(N_FRAMES) == 101  # epochs 0..100, the default run
+    assert page.page_errors == [], f"JavaScript errors: {page.page_errors}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)
+    page.screenshot(path=str(SCREENSHOTS / f"{size}.png"))
+    full_screenshot(app, page, SCREENSHOTS / f"{size}-full.png", width, height)
+    assert (SCREENSHOTS / f"{size}.png").stat().st_size > 10_000
+
+
+def test_play_pause_step_and_restart(app):
+    page = app.open("?epochs=250&autoplay=off")
+    app.assert_ok(charts=1)
+    assert page.evaluate(N_FRAMES) == 251
+    assert page.evaluate(SHOWN) == 0 and page.evaluate(ACTIVE) == 0
+    before = page.evaluate(BOUNDARY)
+    assert before["name"].startswith("learned boundary")
+    for name in ("Play", "Step back", "Step forward", "Restart", "Speed"):
+        assert page.get_by_role("combobox" if name == "Speed" else "button", name=name, exact=True).count() == 1
+
+    watch_reruns(page)  # the server must do nothing while the browser plays
+    button(page, "Play").click()
+    page.wait_for_function(f"() => {SHOWN_JS} >= 5", timeout=10_000)
+    assert button(page, "Pause").count() == 1  # the same button, now labelled for what it does
+    after = page.evaluate(BOUNDARY)
+    assert after["d"] and after["d"] != before["d"], "the boundary line was not redrawn while playing"
     assert page.evaluate("window.__scriptStates") == [], "the app reran while the animation played"
+
+    button(page, "Pause").click()
+    page.wait_for_timeout(300)
+    paused_at, paused_line = page.evaluate(SHOWN), page.evaluate(BOUNDARY)["d"]
+    page.wait_for_timeout(800)
+    assert page.evaluate(SHOWN) == paused_at, "frames kept advancing after Pause"
+    assert page.evaluate(BOUNDARY)["d"] == paused_line, "the boundary kept moving after Pause"
+    assert page.evaluate(ACTIVE) == paused_at, "the scrubber does not show the frame on screen"
+    assert 0 < paused_at < 250
+
+    button(page, "Step forward").click()
+    page.wait_for_function(f"() => {SHOWN_JS} === {paused_at + 1}", timeout=5_000)
+    button(page, "Step back").click()
+    button(page, "Step back").click()
+    page.wait_for_function(f"() => {SHOWN_JS} === {paused_at - 1}", timeout=5_000)
+    assert page.evaluate(ACTIVE) == paused_at - 1
+
+    button(page, "Restart").click()
+    page.wait_for_function(f"() => {PLAYING_JS} && {SHOWN_JS} < {paused_at - 1}", timeout=5_000)
+    button(page, "Pause").click()
     assert app.exceptions() == []
 
 
+def test_speed_changes_the_pace(app):
+    page = app.open("?epochs=400&autoplay=off")
+    app.assert_ok(charts=1)
+
+    def frames_in(seconds: float) -> int:
+        button(page, "Restart").click()
+        page.wait_for_timeout(int(seconds * 1000))
+        shown = page.evaluate(SHOWN)
+        button(page, "Pause").click()
+        return shown
+
+    page.get_by_role("combobox", name="Speed").select_option("0.25")
+    slow = frames_in(2.0)
+    page.get_by_role("combobox", name="Speed").select_option("4")
+    fast = frames_in(2.0)
+    assert fast > 2 * slow, (slow, fast)
+
+
+def test_keyboard_plays_steps_and_restarts(app):
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    page.locator("h1").click()  # focus on the page, not in a control
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => {SHOWN_JS} === 2", timeout=5_000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => {SHOWN_JS} === 1", timeout=5_000)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => {PLAYING_JS} && {SHOWN_JS} >= 3", timeout=10_000)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => !({PLAYING_JS})", timeout=5_000)
+    page.keyboard.press("Home")
+    page.wait_for_function(f"() => {PLAYING_JS}", timeout=5_000)
+    page.keyboard.press(" ")
+    # in a text field the keys belong to the field
+    seed = page.locator("[data-testid='stNumberInput'] input").first
+    seed.focus()
+    at = page.evaluate(SHOWN)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press(" ")
+    page.wait_for_timeout(400)
+    assert page.evaluate(SHOWN) == at and not page.evaluate(f"() => {PLAYING_JS}")
+    assert app.exceptions() == []
+
+
+def test_a_change_trains_and_plays_the_new_run(app):
+    page = app.open()  # auto-play is on by default
+    app.assert_ok(charts=1)
+    page.wait_for_function(f"() => {PLAYING_JS} || {SHOWN_JS} > 0", timeout=10_000)
+    page.wait_for_function(f"() => {SHOWN_JS} >= 5", timeout=15_000)
+    epochs = slider(page, "epochs")
+    epochs.focus()
+    epochs.press("ArrowRight")
+    app.wait()
+    page.wait_for_function(f"() => ({FRAMES_JS}) === 102", timeout=15_000)
+    page.wait_for_function(f"() => {PLAYING_JS} && {SHOWN_JS} >= 1", timeout=15_000)
+    assert app.exceptions() == []
+
+
+def test_autoplay_off_in_the_link_waits_for_play(app):
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    page.wait_for_timeout(1500)
+    assert page.evaluate(SHOWN) == 0 and not page.evaluate(f"() => {PLAYING_JS}")
+
+
+def test_the_future_is_not_drawn(app):
+    page = app.open("?autoplay=off&test=0.3")
+    app.assert_ok(charts=1)
+    page.wait_for_timeout(300)
+    for uid in ("loss curve", "test loss curve", "accuracy curve", "path", "sharpness curve"):
+        start = page.evaluate(DRAWN, uid)
+        assert start["dash"] <= 0.02 * start["total"] + 1, (uid, start)  # epoch 0: nothing ahead is shown
+    page.locator("h1").click()
+    for _ in range(50):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => {SHOWN_JS} === 50", timeout=10_000)
+    page.wait_for_timeout(200)
+    loss = page.evaluate(DRAWN, "loss curve")
+    assert 0.05 * loss["total"] < loss["dash"] < 0.95 * loss["total"], loss
+    button(page, "Restart").click()
+    button(page, "Pause").click()
+
+
 def test_scrubber_jumps_to_the_clicked_epoch(app):
-    page = app.open()
+    page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
     n_frames = page.evaluate(N_FRAMES)
     before = page.evaluate(BOUNDARY)
-    rail = page.locator("[data-testid='stPlotlyChart']").first.locator(".slider-rail-rect").first
+    rail = page.locator(PLAYER_CHART).locator(".slider-rail-rect").first
     rail.scroll_into_view_if_needed()
     box = rail.bounding_box()
     assert box and box["width"] > 100
-    assert box["y"] + box["height"] <= VIEWPORT["height"], "the scrubber is not on screen"
     for fraction in (0.75, 0.25):
         page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
         target = fraction * (n_frames - 1)
         page.wait_for_function(f"() => Math.abs(({ACTIVE_JS}) - {target}) <= {0.1 * n_frames}", timeout=10_000)
+        page.wait_for_function(f"() => {SHOWN_JS} === {ACTIVE_JS}", timeout=10_000)  # the counter follows
     after = page.evaluate(BOUNDARY)["d"]
     assert after and after != before["d"], "the boundary did not follow the scrubber"
+    assert app.exceptions() == []
+
+
+def test_math_tab_follows_the_animation(app):
+    page = app.open("?autoplay=off&view=Math+at+one+epoch")
+    app.assert_ok(charts=1)
+    page.locator("h1").click()
+    for _ in range(37):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => {SHOWN_JS} === 37", timeout=10_000)
+    page.wait_for_timeout(600)  # the player reports once it rests
+    app.wait()
+    page.wait_for_function(
+        "() => document.querySelector(\"input[type='range'][aria-label='epoch']\")?.getAttribute('aria-valuetext')"
+        " === '37'", timeout=15_000)
+    assert page.evaluate(SHOWN) == 37, "the rerun moved the animation"
     assert app.exceptions() == []
 
 
@@ -201,7 +330,7 @@ def test_csv_upload_trains_and_renders(app):
     content = shop_csv()
     assert {b"yes", b"no"} <= {line.rsplit(b",", 1)[-1] for line in content.splitlines()[1:]}
     page = upload(app, "shop.csv", content)
-    page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible")
+    page.locator(PLAYER_CHART).first.wait_for(state="visible")
     app.wait()
     app.assert_ok(charts=1)
     assert page.get_by_text(re.compile(r"40 rows; label mapping")).count() == 1
@@ -232,7 +361,7 @@ def test_csv_names_and_labels_are_shown_as_text(app):
     for i in range(30):
         lines.append(f"{20 + i},{(i * 7919) % 100},{'[yes](http://example.com/y)' if i % 3 else 'no'}")
     page = upload(app, "names.csv", ("\n".join(lines) + "\n").encode())
-    page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible")
+    page.locator(PLAYER_CHART).first.wait_for(state="visible")
     app.wait()
     app.assert_ok(charts=1)
     assert page.locator("[data-testid='stSidebar'] a[href*='example.com']").count() == 0, "a label became a link"
@@ -267,4 +396,152 @@ def test_tab_opens_without_exception(app, tab):
     panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible")
     app.wait()
     assert app.exceptions() == []
-    assert page.locator("[data-testid='stPlotlyChart']").count() >= 2
+    assert panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 1
+
+
+# ---------------------------------------------------------------- projector, laptop, phone
+CONTRAST = """(color) => {
+    const lum = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+    const [r, g, b] = color.match(/[0-9.]+/g).map(Number);
+    const L = 0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b);
+    return 1.05 / (L + 0.05);  // against white
+}"""
+TYPE = f"""() => {{
+    const gd = {MAIN};
+    const size = (el) => parseFloat(getComputedStyle(el).fontSize);
+    const ticks = [...gd.querySelectorAll('.xtick text, .ytick text')];
+    const titles = [...gd.querySelectorAll('.g-xtitle text, .g-ytitle text')];
+    const counter = document.querySelector('.lr-counter .lr-epoch');
+    return {{tick: Math.min(...ticks.map(size)), title: Math.min(...titles.map(size)),
+             tickColor: getComputedStyle(ticks[0]).fill, counter: size(counter),
+             counterColor: getComputedStyle(counter).color}};
+}}"""
+
+
+def test_type_is_readable_from_the_back_of_the_room(app):
+    app.page.set_viewport_size({"width": 1920, "height": 1080})
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    t = page.evaluate(TYPE)
+    assert t["tick"] >= 16 and t["title"] >= 18 and t["counter"] >= 28, t
+    assert page.evaluate(CONTRAST, t["tickColor"]) >= 7 and page.evaluate(CONTRAST, t["counterColor"]) >= 7, t
+    loss = page.evaluate(f"() => {MAIN}._fullLayout.yaxis2._length / {MAIN}._fullLayout._size.h")
+    assert loss >= 1 / 3
+
+
+def test_presenter_link_collapses_the_sidebar_and_enlarges_the_type(app):
+    app.page.set_viewport_size({"width": 1920, "height": 1080})
+    page = app.open("?present=on&autoplay=off")
+    app.assert_ok(charts=1)
+    assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
+    assert page.locator("h1").count() == 0  # explanations and the title give way to the chart
+    assert button(page, "Play").is_visible() and slider(page, "learning rate η").is_visible()
+    t = page.evaluate(TYPE)
+    assert t["tick"] >= 20 and t["title"] >= 22, t
+    box = page.locator(PLAYER_CHART).bounding_box()
+    assert box["y"] < 1080 / 2, "the chart starts below the middle of the projector"
+
+
+def test_phone_stacks_the_panels(app):
+    app.page.set_viewport_size({"width": 390, "height": 844})
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    panels = page.evaluate(f"""() => {{
+        const full = {MAIN}._fullLayout;
+        return Object.keys(full).filter(k => /^xaxis\\d*$/.test(k)).map(k => {{
+            const x = full[k], y = full['yaxis' + k.slice(5)];
+            return {{name: k, left: x._offset, width: x._length, top: y._offset, height: y._length}};
+        }});
+    }}""")
+    data = next(p for p in panels if p["name"] == "xaxis")
+    assert data["width"] >= 300 and 0.9 <= data["height"] / data["width"] <= 1.1, data
+    spans = sorted((p["top"], p["top"] + p["height"]) for p in panels)
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        assert start >= end + 20, f"panels overlap: {spans}"  # room for the axis title between them
+    width = page.evaluate("() => document.documentElement.clientWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    play = button(page, "Play")
+    play.scroll_into_view_if_needed()
+    box = play.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    play.click()
+    page.wait_for_function(f"() => {SHOWN_JS} >= 2", timeout=10_000)
+
+
+def test_laptop_shows_every_label_whole(app):
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    page = app.open("?autoplay=off&test=0.3")
+    app.assert_ok(charts=1)
+    cut = page.evaluate("""() => [...document.querySelectorAll(
+            "[data-testid='stMain'] button p, .lr-readout, .lr-bar button, .lr-counter")]
+        .filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1).map(el => el.textContent)""")
+    assert cut == [], f"cut off at 1280×720: {cut}"
+    readout = page.locator(".lr-readout").inner_text()
+    assert "test accuracy" in readout  # the readout wraps rather than hides
+
+
+def test_a_shared_link_shows_its_preset_sentence_at_once(app):
+    page = app.open("?lr=50&labels=logistic&autoplay=off")
+    app.assert_ok(charts=1)
+    sentence = page.locator("[data-testid='stCaptionContainer']").filter(has_text="Learning rate too large.")
+    assert sentence.count() == 1 and sentence.first.is_visible()
+    where = f"""() => {{ const main = document.querySelector("[data-testid='stMain']");
+        return {MAIN}.getBoundingClientRect().top + main.scrollTop; }}"""  # on the page, wherever it is scrolled
+    top = page.evaluate(where)
+    page.get_by_role("tab", name="Ground truth", exact=True).click()  # an interaction
+    app.wait()
+    assert abs(page.evaluate(where) - top) < 2, "the chart moved"
+
+
+def test_test_points_are_visible(app):
+    page = app.open("?autoplay=off&test=0.3")
+    app.assert_ok(charts=1)
+    styles = page.evaluate(f"""() => {{
+        const gd = {MAIN};
+        return [...gd.querySelectorAll('g.trace.scatter')]
+            .filter(g => (g.__data__[0].trace.name || '').endsWith('(test)'))
+            .map(g => {{ const p = g.querySelector('path.point'); const s = getComputedStyle(p);
+                        return {{stroke: s.stroke, strokeOpacity: Number(s.strokeOpacity),
+                                 opacity: Number(s.opacity), width: parseFloat(s.strokeWidth)}}; }});
+    }}""")
+    assert len(styles) == 2
+    for style in styles:
+        assert style["strokeOpacity"] >= 0.8 and style["opacity"] >= 0.8 and style["width"] >= 1.5, style
+        assert style["stroke"] not in ("none", "rgba(0, 0, 0, 0)"), style
+    legend = page.evaluate(f"""() => [...{MAIN}.querySelectorAll('.legend .traces')]
+        .filter(t => t.textContent.endsWith('(test)'))
+        .map(t => getComputedStyle(t.querySelector('path.scatterpts')).strokeOpacity)""")
+    assert len(legend) == 2 and all(float(v) >= 0.8 for v in legend)
+
+
+def test_the_run_stays_on_the_landscape(app):
+    page = app.open("?labels=logistic&lr=50&autoplay=off")
+    app.assert_ok(charts=1)
+    n = page.evaluate(N_FRAMES)
+    page.locator("h1").click()
+    for k in range(0, n, 7):
+        inside = page.evaluate(f"""() => {{
+            const gd = {MAIN}, full = gd._fullLayout, xa = full.xaxis4, ya = full.yaxis4;
+            const pts = [...gd.querySelectorAll('g.trace.scatter')]
+                .filter(g => String(g.__data__[0].trace.uid).startsWith('landscape point'))
+                .flatMap(g => [...g.querySelectorAll('path.point')]);
+            return pts.map(p => {{ const r = p.getBoundingClientRect();
+                                   return [r.x + r.width / 2, r.y + r.height / 2]; }});
+        }}""")
+        assert len(inside) == 1, f"frame {k}: {len(inside)} markers for the current point"
+        bounds = page.evaluate(f"""() => {{ const full = {MAIN}._fullLayout, r = {MAIN}.getBoundingClientRect();
+            return [r.x + full.xaxis4._offset, r.x + full.xaxis4._offset + full.xaxis4._length,
+                    r.y + full.yaxis4._offset, r.y + full.yaxis4._offset + full.yaxis4._length]; }}""")
+        x, y = inside[0]
+        assert bounds[0] - 2 <= x <= bounds[1] + 2 and bounds[2] - 2 <= y <= bounds[3] + 2, (k, inside, bounds)
+        for _ in range(7):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(80)
+
+
+def test_sharpness_panel_is_drawn(app):
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    titles = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.annotation-text')].map(t => t.textContent)")
+    assert any(t.startswith("sharpness vs 2/η") for t in titles), titles
+    assert page.evaluate(f"() => {MAIN}._fullLayout.yaxis5.type") == "log"
