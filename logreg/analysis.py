@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from .geometry import contour_lines
-from .model import gradients, loss, sigmoid
+from .model import gradients, loss, loss_from_logits, sigmoid
 from .train import Snapshot
 
 
@@ -126,10 +126,8 @@ def loss_grid(
             B = B - np.clip(step, -5, 5)
             if np.max(np.abs(step)) < 1e-7:
                 break
-    Zb = Z + B
-    # mean of log(1 + e^z) − y·z, in the form log1p(e^(−|z|)) + max(z, 0) − y·z
-    values = (np.mean(np.log1p(np.exp(-np.abs(Zb))) + np.maximum(Zb, 0.0), axis=0) - (y @ Zb) / len(y)
-              + 0.5 * l2 * (W**2).sum(0))
+    # the same per-sample loss as model.loss, on every grid point's logits at once
+    values = np.mean(loss_from_logits(Z + B, y[:, None]), axis=0) + 0.5 * l2 * (W**2).sum(0)
     return values.reshape(W1.shape), B.reshape(W1.shape)
 
 

@@ -162,6 +162,19 @@ def test_loss_grid_slice_equals_model_loss(logistic, b, l2):
     assert not np.allclose(values_t, values.T)
 
 
+def test_loss_grid_at_extreme_logits_by_hand():
+    # two points, each on its own side with margin u = |w1| (or the wrong side at −|w1|): ℓ = log(1 + e^(−u))
+    X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    y = np.array([1.0, 0.0])
+    w1 = np.array([-800.0, -45.0, 45.0, 800.0])
+    values, _ = loss_grid(X, y, w1, np.array([0.0]), 0.0)
+    # u = w1 for both points: e^(−u) to double precision when u ≥ 40, −u when u ≤ −40
+    assert values[0, 0] == 800.0 and values[0, 1] == pytest.approx(45.0, rel=1e-15)
+    assert values[0, 2] == pytest.approx(math.exp(-45.0), rel=1e-15)
+    assert values[0, 3] == 0.0  # e^(−800) is below the smallest double
+    assert values[0, 2] > 0.0  # not cancelled to 0, as log(1 + e^z) − y·z would be
+
+
 @pytest.mark.parametrize("l2", [0.0, 0.4])
 def test_loss_grid_with_bias_minimised_out(logistic, l2):
     X, y = logistic.X, logistic.y
