@@ -87,6 +87,118 @@ def test_no_finite_optimum_with_ties_on_the_line():
     assert "no finite minimum" in best.reason
 
 
+def separable_by_lp(X: np.ndarray, y: np.ndarray) -> tuple[bool, bool]:
+    """(a line separates the classes, ties allowed; a line separates them strictly), by linear programs.
+
+    With a_i = s_i·[x_i, 1]: some δ with a·δ ≥ 0 and Σ a·δ ≥ 1 (ties allowed), or with a·δ ≥ 1 (strict).
+    """
+    linprog = pytest.importorskip("scipy.optimize").linprog
+    s = 2 * y - 1
+    A = np.column_stack([X, np.ones(len(y))]) * s[:, None]
+    free = [(None, None)] * A.shape[1]
+    ties = linprog(np.zeros(A.shape[1]), A_ub=np.vstack([-A, -A.sum(0)]), b_ub=np.r_[np.zeros(len(y)), -1.0],
+                   bounds=free, method="highs")
+    strict = linprog(np.zeros(A.shape[1]), A_ub=-A, b_ub=-np.ones(len(y)), bounds=free, method="highs")
+    return ties.status == 0, strict.status == 0
+
+
+def grid_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Small-integer features (exact in floats, so the LP's tolerances cannot blur a tie) of five kinds."""
+    rng = np.random.RandomState(seed)
+    kind, n = seed % 5, rng.randint(6, 80)
+    if kind == 0:  # two 0/1 columns, random labels
+        return rng.randint(0, 2, (n, 2)).astype(float), (rng.random_sample(n) < 0.5).astype(float)
+    if kind in (1, 2):  # labelled by a line with integer weights; points on the line get a random label
+        X = rng.randint(-3, 4, (n, 2)).astype(float)
+        z = X @ (rng.randint(-2, 3, 2) if kind == 2 else np.array([1, 1])) + rng.randint(-1, 2)
+        return X, np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(n) < 0.5) * 1.0))
+    if kind == 3:  # a strictly separable set with a small feature scale
+        X = rng.randn(n, 2) * [0.01, 1.0]
+        return X, (X @ [100.0, -1.0] > 0) * 1.0
+    X = rng.randint(0, 2, (n, 2)).astype(float)  # "bought only with both": 1 at (1, 1), mixed where x1 = 0 at times
+    y = (X[:, 0] * X[:, 1] == 1) * 1.0
+    if rng.random_sample() < 0.5:
+        y[X[:, 0] == 0] = rng.random_sample(int((X[:, 0] == 0).sum())) < 0.5
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_optimum_exists_exactly_when_no_line_separates_the_classes(seed):
+    X, y = grid_data(seed)
+    if y.min() == y.max():
+        return
+    ties_allowed, strict = separable_by_lp(X, y)
+    best = optimum(X, y)
+    assert best.exists == (not ties_allowed), best.reason
+    if best.exists:  # a true minimum: the gradient vanishes there
+        assert grad_norm(X, y, best.w, best.b) < 1e-8
+    else:
+        assert "no finite minimum" in best.reason and "did not reach" not in best.reason
+        assert best.w is None and best.b is None and best.objective is None
+        # the reason says whether points lie on the line; with strict separation possible it finds a strict line
+        assert ("exactly on it" in best.reason) == (not strict), best.reason
+
+
+BOTH_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [1, 1], [1, 1], [0, 1], [1, 0], [1, 1]], dtype=float)
+BOTH_Y = np.array([0, 0, 0, 1, 0, 1, 0, 0, 1], dtype=float)
+
+
+def test_quasi_complete_separation_with_zero_one_columns():
+    # bought only with both: label 1 at (1, 1) sometimes, 0 everywhere else. The line x1 + x2 = 2 has every
+    # 0 on its side and the mixed (1, 1) points on it: the loss falls towards their loss, never reaching it.
+    X, y = BOTH_X, BOTH_Y
+    assert separable_by_lp(X, y) == (True, False)
+    best = optimum(X, y)
+    assert not best.exists and best.iterations <= 100
+    assert "no finite minimum" in best.reason and "4 point(s) lying exactly on it" in best.reason
+    # the loss along that line's direction falls to the loss of the tied points: 4 points at p = 3/4
+    limit = 4 * -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / 9
+    w, b = np.array([1.0, 1.0]), -2.0
+    # along c·(w, b), with the bias shifted by the tied points' optimum logit log(3), the loss falls towards it
+    values = [model.loss(X, y, c * w, c * b + math.log(3.0)) for c in (1.0, 2.0, 5.0, 10.0)]
+    assert all(a > b_ > limit for a, b_ in zip(values, values[1:]))
+    assert model.loss(X, y, 50 * w, -100 + math.log(3.0)) == pytest.approx(limit, rel=1e-15)
+
+
+@pytest.mark.parametrize("scale", [(0.01, 1.0), (1.0, 0.01), (1e-3, 1e3)])
+def test_strictly_separable_sets_with_small_feature_scales(scale):
+    data = make_synthetic(n=20000, seed=0, scale=scale)  # threshold labels: separable
+    assert separable_by_lp(data.X, data.y)[1]
+    best = optimum(data.X, data.y)
+    assert not best.exists
+    assert "no finite minimum" in best.reason and "did not reach" not in best.reason
+
+
+def test_certificate_is_a_separating_direction_checked_with_fractions():
+    from fractions import Fraction
+
+    from logreg.separation import certify_separation, margin_rows
+
+    X, y = BOTH_X, BOTH_Y  # quasi-complete: mixed labels on the line x1 + x2 = 2
+    A = margin_rows(X, y)
+    # a candidate slightly off the true direction (1, 1, −2), as a Newton path would give
+    found = certify_separation(A, [np.array([1.0 + 1e-9, 1.0, -2.0 + 3e-9])])
+    assert found is not None
+    margins = [sum(Fraction(float(a)) * Fraction(float(d)) for a, d in zip(row, found.direction)) for row in A]
+    assert all(m >= 0 for m in margins) and any(m > 0 for m in margins)
+    assert found.ties == sum(m == 0 for m in margins) > 0
+    # a direction that puts one point on the wrong side is refused
+    assert certify_separation(A, [np.array([1.0, 1.0, -0.5])]) is None
+
+
+def test_near_ties_that_are_not_exact_leave_a_minimum():
+    # 0.03 is not 3 × 0.01 in binary, so these five mixed-label points are not exactly on one line: a finite
+    # minimum exists (far out), and optimum must not claim that none does
+    from fractions import Fraction
+
+    assert Fraction(0.03) != 3 * Fraction(0.01)
+    tie_x1 = np.array([0.0, 0.01, 0.02, 0.03, 0.04])
+    X = np.column_stack([np.repeat(tie_x1, 2), np.repeat(4 - 100 * np.arange(5), 2)])
+    y = np.tile([0.0, 1.0], 5)
+    best = optimum(X, y)
+    assert "no finite minimum" not in best.reason
+
+
 @pytest.mark.parametrize("label", [0.0, 1.0])
 @pytest.mark.parametrize("l2", [0.0, 0.5])
 def test_single_class_has_no_optimum(label, l2):
