@@ -161,9 +161,10 @@ def read_csv(source: str | bytes | io.IOBase, max_rows: int = MAX_ROWS) -> pd.Da
         df = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, nrows=max_rows + 1)
     except (pd.errors.ParserError, ValueError) as exc:
         raise ValueError(f"the file is not a well-formed CSV: {str(exc).splitlines()[0][:200]}") from None
-    lines = _data_lines(text, delimiter)
-    if lines is not None and len(lines) >= len(df):
-        df.attrs["line_numbers"] = lines[: len(df)]
+    if _rows_are_not_lines(text, len(df)):  # blank lines or quoted fields: row i need not be on line i + 2
+        lines = _data_lines(text, delimiter)
+        if lines is not None and len(lines) >= len(df):
+            df.attrs["line_numbers"] = np.array(lines[: len(df)])
     if len(df) > max_rows:
         raise ValueError(f"the file has more than {max_rows:,} rows; use at most {max_rows:,}")
     df.columns = names[: len(df.columns)]
@@ -177,6 +178,16 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _rows_are_not_lines(text: str, n_rows: int) -> bool:
+    """True when some data row may not start on line (row index + 2): the text has a quote (a field may
+    span lines) or more lines than header + rows (pandas skipped blank ones). Two counts, no parsing."""
+    if '"' in text:
+        return True
+    body = text.rstrip("\r\n")
+    breaks = body.count("\n") + body.count("\r") - body.count("\r\n")
+    return breaks != n_rows
 
 
 def _data_lines(text: str, delimiter: str) -> list[int] | None:

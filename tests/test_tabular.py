@@ -376,7 +376,7 @@ def test_random_bytes_never_raise_anything_but_value_error(seed):
 # --- file lines, unreadable columns, tiny values ------------------------------------------------
 
 
-def lines_with(bad_line: int, value: str, n: int = 12) -> tuple[bytes, int]:
+def lines_with(bad_line: int, value: str, n: int = 12, newline: str = "\n") -> tuple[bytes, int]:
     """A CSV with a blank line and a quoted two-line note early on; `value` in x1 on data row `bad_line`.
 
     Returns the bytes and the 1-based file line (header = line 1) that row starts on, counted here.
@@ -386,20 +386,21 @@ def lines_with(bad_line: int, value: str, n: int = 12) -> tuple[bytes, int]:
         if i == 2:
             out.append("")  # a blank line: pandas skips it, the file still has it
         if i == bad_line:
-            line = sum(part.count("\n") + 1 for part in out) + 1
-        note = '"two\nlines"' if i == 1 else "-"
+            line = sum(part.count(newline) + 1 for part in out) + 1
+        note = f'"two{newline}lines"' if i == 1 else "-"
         out.append(f"{value if i == bad_line else i % 5 + 1},{(i * 3) % 7},{'ab'[i % 2]},{note}")
-    return "\n".join(out).encode(), line
+    return newline.join(out).encode(), line
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 @pytest.mark.parametrize(
     ("value", "needle"),
     [("abc", "'abc'"), ("0x1F", "hexadecimal"), ("1000000000000000000000000000000", "±1e12"),
      ("inf", "'inf'"), ("12 apples", "'12 apples'")],
 )
-def test_an_unreadable_feature_cell_is_named_with_its_file_line(value, needle):
-    raw, line = lines_with(6, value)
-    assert raw.decode().split("\n")[line - 1].startswith(value)  # the test's own count of the line
+def test_an_unreadable_feature_cell_is_named_with_its_file_line(value, needle, newline):
+    raw, line = lines_with(6, value, newline=newline)
+    assert raw.decode().split(newline)[line - 1].startswith(value)  # the test's own count of the line
     df = read_csv(raw)
     with pytest.raises(ValueError) as info:
         from_frame(df, ("x1", "x2"), "y", scaling="none")
@@ -410,6 +411,13 @@ def test_an_unreadable_feature_cell_is_named_with_its_file_line(value, needle):
     assert "x1" not in usable and "x2" in usable and problems["x1"] == message
     with pytest.raises(ValueError, match=rf"two different feature columns.*'x1'.*line {line}"):
         from_frame(df, ("x2", "y"), "y")
+
+
+def test_line_numbers_without_blank_lines_or_quotes():
+    raw, line = lines_with(6, "abc")
+    plain = raw.decode().replace('"two\nlines"', "x").replace("\n\n", "\n").encode()
+    with pytest.raises(ValueError, match=f"line {line - 2} "):  # one blank line and one line of the quote fewer
+        load(plain, scaling="none")
 
 
 def test_integers_of_1e30_are_read_after_a_divisor():
