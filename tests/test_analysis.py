@@ -169,23 +169,6 @@ def test_strictly_separable_sets_with_small_feature_scales(scale):
     assert "no finite minimum" in best.reason and "did not reach" not in best.reason
 
 
-def test_certificate_is_a_separating_direction_checked_with_fractions():
-    from fractions import Fraction
-
-    from logreg.separation import certify_separation, margin_rows
-
-    X, y = BOTH_X, BOTH_Y  # quasi-complete: mixed labels on the line x1 + x2 = 2
-    A = margin_rows(X, y)
-    # a candidate slightly off the true direction (1, 1, −2), as a Newton path would give
-    found = certify_separation(A, [np.array([1.0 + 1e-9, 1.0, -2.0 + 3e-9])])
-    assert found is not None
-    margins = [sum(Fraction(float(a)) * Fraction(float(d)) for a, d in zip(row, found.direction)) for row in A]
-    assert all(m >= 0 for m in margins) and any(m > 0 for m in margins)
-    assert found.ties == sum(m == 0 for m in margins) > 0
-    # a direction that puts one point on the wrong side is refused
-    assert certify_separation(A, [np.array([1.0, 1.0, -0.5])]) is None
-
-
 def test_near_ties_that_are_not_exact_leave_a_minimum():
     # 0.03 is not 3 × 0.01 in binary, so these five mixed-label points are not exactly on one line: a finite
     # minimum exists (far out), and optimum must not claim that none does
