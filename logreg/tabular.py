@@ -1,6 +1,9 @@
-"""Tabular data: a CSV or DataFrame turned into a checked Dataset, scaled and split.
+"""Tabular data: a CSV or DataFrame turned into a checked Dataset, split, divided and scaled.
 
-Every problem a file can have becomes a ValueError saying what is wrong and what is allowed.
+The split is scikit-learn's train_test_split (`logreg.data.split`); a feature may be divided by a
+fixed number, as tutorials do (`age / 100`); scaling is fitted on the training rows; the `Scaler`
+maps trained weights back to the file's own units. Every problem a file can have becomes a
+ValueError saying what is wrong, where (column, file line, value) and what is allowed.
 """
 
 from __future__ import annotations
