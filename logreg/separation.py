@@ -57,13 +57,13 @@ def exact_margins_sign(A: np.ndarray, direction: list[Fraction]) -> np.ndarray:
         settled = np.abs(v) > 1e-12 * bound + 1e-300
     signs = np.where(settled, np.sign(v), 0.0)
     if not settled.all():
-        cache: dict[tuple[float, ...], int] = {}  # each distinct row summed once
-        for i in np.flatnonzero(~settled):
-            row = tuple(A[i].tolist())
-            if row not in cache:
-                total = sum((Fraction(a) * dj for a, dj in zip(row, direction)), Fraction(0))
-                cache[row] = (total > 0) - (total < 0)
-            signs[i] = cache[row]
+        open_rows = A[~settled]
+        _, first, inverse = np.unique(_row_keys(open_rows), return_index=True, return_inverse=True)
+        exact = []
+        for row in open_rows[first].tolist():
+            total = sum((Fraction(a) * dj for a, dj in zip(row, direction)), Fraction(0))
+            exact.append((total > 0) - (total < 0))
+        signs[~settled] = np.array(exact, dtype=float)[inverse.reshape(-1)]
     return signs
 
 
@@ -71,7 +71,7 @@ def _null_space(rows: np.ndarray) -> list[list[Fraction]]:
     """An exact basis of {δ : rows·δ = 0}, by Gaussian elimination over the rationals."""
     k = rows.shape[1]
     pivots: dict[int, list[Fraction]] = {}  # pivot column → reduced row with a 1 there
-    for row in dict.fromkeys(map(tuple, rows.tolist())):  # each distinct row once, in order
+    for row in _distinct_rows(rows).tolist():
         r = [Fraction(v) for v in row]
         for col, p in pivots.items():
             if r[col]:
@@ -99,13 +99,17 @@ def _null_space(rows: np.ndarray) -> list[list[Fraction]]:
 
 
 def certify_separation(A: np.ndarray, candidates: Iterable[np.ndarray]) -> Separation | None:
-    """The first candidate direction that, snapped onto its near-ties, is a certificate; else None.
+    """The first candidate direction that, made exact, is a certificate; else None.
 
-    For a float candidate c, the rows with |a_i·c| ≤ tol·max|a·c| are taken as ties; c is projected
-    onto the exact null space of those rows (so they become exactly 0) and the result is checked
-    exactly: every a_i·δ ≥ 0 and one > 0. Several tolerances are tried, from tight to loose.
+    A float candidate c is made exact in two ways, each checked exactly (every a_i·δ ≥ 0, one > 0):
+    - snapping: the rows with |a_i·c| ≤ tol·max|a·c| are taken as ties and c is projected onto the
+      exact null space of those rows, so they become exactly 0 (several tolerances, tight to loose);
+    - an active set: start from the rows that must be ties (a sample whose x also appears with the
+      other label gives both a and −a, so a·δ = 0), project, and add the rows still on the wrong
+      side, a few times over.
     """
     candidates = [np.asarray(c, dtype=float) for c in candidates]
+    usable = []
     for c in _with_repairs(A, candidates):
         if not np.all(np.isfinite(c)) or not np.any(c):
             continue
@@ -114,29 +118,68 @@ def certify_separation(A: np.ndarray, candidates: Iterable[np.ndarray]) -> Separ
         scale = float(np.max(np.abs(v)))
         if not (np.isfinite(scale) and scale > 0):
             continue
+        usable.append(c)
         for tol in _TOLERANCES:
             if np.any(v < -tol * scale):
                 continue
-            tied = np.abs(v) <= tol * scale
-            if tied.any():
-                sv = np.linalg.svd(A[tied], compute_uv=False)
-                if len(sv) == A.shape[1] and sv[-1] > 1e-8 * sv[0]:
-                    continue  # clearly full rank (far beyond rounding): only δ = 0 makes these rows 0
-                basis = _null_space(A[tied])
-                if not basis:
-                    continue
-                B = np.array([[float(x) for x in b] for b in basis]).T  # (d + 1, r)
-                coef = np.linalg.lstsq(B, c, rcond=None)[0]
-                direction = [sum((Fraction(float(cj)) * b[i] for cj, b in zip(coef, basis)), Fraction(0))
-                             for i in range(len(c))]
-            else:
-                direction = [Fraction(float(x)) for x in c]
+            direction = _project(A, c, np.abs(v) <= tol * scale)
+            if direction is not None:
+                signs = exact_margins_sign(A, direction)
+                if np.all(signs >= 0) and np.any(signs > 0):
+                    return _found(A, direction, signs, candidates)
+    forced = _opposite_rows(A) if usable else None
+    for c in usable[: len(candidates)]:  # the active sets, from the given candidates only
+        active = forced.copy()
+        for _ in range(2 * A.shape[1]):
+            direction = _project(A, c, active)
+            if direction is None:
+                break
             signs = exact_margins_sign(A, direction)
             if np.all(signs >= 0) and np.any(signs > 0):
-                if np.any(signs == 0):
-                    direction, signs = _strict(A, direction, signs, candidates)
-                return Separation(np.array([float(x) for x in direction]), int(np.count_nonzero(signs == 0)))
+                return _found(A, direction, signs, candidates)
+            wrong = signs < 0
+            if not wrong.any() or wrong.sum() > 3 * A.shape[1]:
+                break
+            active |= wrong
     return None
+
+
+def _found(A: np.ndarray, direction: list[Fraction], signs: np.ndarray, candidates: list[np.ndarray]) -> Separation:
+    if np.any(signs == 0):
+        direction, signs = _strict(A, direction, signs, candidates)
+    return Separation(np.array([float(x) for x in direction]), int(np.count_nonzero(signs == 0)))
+
+
+def _row_keys(M: np.ndarray) -> np.ndarray:
+    """Each row as one opaque value, shape (n,), so rows can be compared, sorted and deduplicated at once."""
+    M = np.ascontiguousarray(M + 0.0)  # + 0.0 turns −0.0 into 0.0: equal numbers, equal bytes
+    return M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1]))).ravel()
+
+
+def _distinct_rows(M: np.ndarray) -> np.ndarray:
+    """The distinct rows of M, in order of first appearance."""
+    first = np.unique(_row_keys(M), return_index=True)[1]
+    return M[np.sort(first)]
+
+
+def _opposite_rows(A: np.ndarray) -> np.ndarray:
+    """Rows a whose negation −a is also a row (the same x with both labels), shape (n,) bool."""
+    return np.isin(_row_keys(-A), _row_keys(A))
+
+
+def _project(A: np.ndarray, c: np.ndarray, tied: np.ndarray) -> list[Fraction] | None:
+    """c moved onto {δ : a_i·δ = 0 for the tied rows}, exactly; None when only δ = 0 is there."""
+    if not tied.any():
+        return [Fraction(float(x)) for x in c]
+    sv = np.linalg.svd(A[tied], compute_uv=False)
+    if len(sv) == A.shape[1] and sv[-1] > 1e-8 * sv[0]:
+        return None  # clearly full rank (far beyond rounding): only δ = 0 makes these rows 0
+    basis = _null_space(A[tied])
+    if not basis:
+        return None
+    B = np.array([[float(x) for x in b] for b in basis]).T  # (d + 1, r)
+    coef = np.linalg.lstsq(B, c, rcond=None)[0]  # the nearest point of that space, in floats
+    return [sum((Fraction(float(cj)) * b[i] for cj, b in zip(coef, basis)), Fraction(0)) for i in range(len(c))]
 
 
 def _with_repairs(A: np.ndarray, candidates: list[np.ndarray]) -> Iterator[np.ndarray]:
@@ -171,15 +214,18 @@ def _with_repairs(A: np.ndarray, candidates: list[np.ndarray]) -> Iterator[np.nd
 def _strict(
     A: np.ndarray, direction: list[Fraction], signs: np.ndarray, candidates: list[np.ndarray]
 ) -> tuple[list[Fraction], np.ndarray]:
-    """Try to tilt a certificate with ties into a strict one: M·δ + c for a candidate c.
+    """Try to tilt a certificate with ties into a strict one: M·δ + c for a candidate c (first the
+    least-squares solution of a_i·c = 1 on the ties, then the given candidates).
 
     Where a_i·δ > 0 a large enough M keeps the sign; the ties need a_i·c > 0. Returns the
     strict direction and its signs when one checks out exactly, else the certificate unchanged.
     """
     d_float = np.array([float(v) for v in direction])
+    tied = signs == 0
     with np.errstate(all="ignore"):
         along = A @ d_float
-        for c in candidates:
+        lifting = np.linalg.lstsq(A[tied], np.ones(int(tied.sum())), rcond=None)[0]  # a_i·e = 1 on the ties
+        for c in [lifting, *candidates]:
             c = np.asarray(c, dtype=float)
             across = A @ c
             if not np.all(np.isfinite(across)) or np.any(across[signs == 0] <= 0):

@@ -169,6 +169,29 @@ def test_strictly_separable_sets_with_small_feature_scales(scale):
     assert "no finite minimum" in best.reason and "did not reach" not in best.reason
 
 
+def test_ties_forced_by_both_labels_at_one_point_with_near_ties_beside_them():
+    # integer points labelled by x1 − x2, those on the line at random, then scaled by (0.1, 0.001): in floats
+    # 3 × 0.1 is not exactly three times 0.1, so points of the old tie line sit a hair off it. With both labels at
+    # exactly two points, the only candidate line goes through those two; it is checked here in fractions.
+    from fractions import Fraction
+
+    rng = np.random.RandomState(1094)
+    X = rng.randint(0, 4, (30, 2)).astype(float)
+    z = X[:, 0] - X[:, 1]
+    y = np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(30) < 0.5) * 1.0))
+    X = X * [0.1, 0.001]
+    both = sorted({tuple(x) for x, t in zip(X.tolist(), y) if t == 1} & {tuple(x) for x, t in zip(X.tolist(), y)
+                                                                          if t == 0})
+    assert len(both) == 2
+    (a1, b1), (a2, b2) = [(Fraction(a), Fraction(b)) for a, b in both]
+    w, c = (b2 - b1, a1 - a2), -((b2 - b1) * a1 + (a1 - a2) * b1)
+    margins = [(2 * t - 1) * (w[0] * Fraction(a) + w[1] * Fraction(b) + c) for (a, b), t in zip(X.tolist(), y)]
+    separates = all(m >= 0 for m in margins) or all(m <= 0 for m in margins)
+    assert separates  # for this seed the line through the two points leaves every other point on its side
+    best = optimum(X, y)
+    assert not best.exists and "no finite minimum" in best.reason and "exactly on it" in best.reason
+
+
 def test_near_ties_that_are_not_exact_leave_a_minimum():
     # 0.03 is not 3 × 0.01 in binary, so these five mixed-label points are not exactly on one line: a finite
     # minimum exists (far out), and optimum must not claim that none does

@@ -67,9 +67,13 @@ def test_certificate_is_a_separating_direction_checked_with_fractions():
     assert found.ties == sum(m == 0 for m in margins) == 4
 
 
-def test_wrong_directions_are_refused():
+def test_wrong_directions_are_refused_or_repaired_into_true_certificates():
     A = margin_rows(BOTH_X, BOTH_Y)
-    assert certify_separation(A, [np.array([1.0, 1.0, -0.5])]) is None  # (0, 1) and (1, 0) on the wrong side
+    # (0, 1) and (1, 0) are on the wrong side of x1 + x2 = 0.5; what comes back, if anything, is a true certificate
+    found = certify_separation(A, [np.array([1.0, 1.0, -0.5])])
+    if found is not None:
+        margins = exact_margins(A, found.direction)
+        assert all(m >= 0 for m in margins) and any(m > 0 for m in margins)
     assert certify_separation(A, [np.zeros(3), np.array([np.nan, 1.0, 1.0])]) is None
     # overlapping classes: no direction at all can pass
     rng = np.random.RandomState(0)
