@@ -29,7 +29,7 @@ _TOLERANCES = (1e-13, 1e-10, 1e-7, 1e-4)  # relative sizes of a_i·c taken as "o
 class Separation:
     """A proof that no finite minimum exists: a_i·direction ≥ 0 for all i, > 0 for some.
 
-    direction (d + 1,): the certificate (w, b), rounded to floats for display.
+    direction (d + 1,): the certificate (w, b), scaled by a power of two and rounded to floats.
     ties: how many samples lie exactly on the line a_i·direction = 0 (0: strict separation).
     """
 
@@ -50,7 +50,7 @@ def exact_margins_sign(A: np.ndarray, direction: list[Fraction]) -> np.ndarray:
     of the exact value (plus a few 2⁻¹⁰⁷⁴ where products underflow), so where |a_i·δ| is far
     above that the float sign is the exact sign. The remaining rows are summed as fractions.
     """
-    d_float = np.array([float(v) for v in direction])
+    d_float = _to_floats(direction)
     with np.errstate(all="ignore"):  # overflow or underflow only sends rows to the exact sum
         v = A @ d_float
         bound = np.abs(A) @ np.abs(d_float)
@@ -65,6 +65,17 @@ def exact_margins_sign(A: np.ndarray, direction: list[Fraction]) -> np.ndarray:
             exact.append((total > 0) - (total < 0))
         signs[~settled] = np.array(exact, dtype=float)[inverse.reshape(-1)]
     return signs
+
+
+def _to_floats(direction: list[Fraction]) -> np.ndarray:
+    """δ·2^(−e) in floats, with 2^e near max|δ_j|: the same direction (every sign kept, as the
+    scale is positive and a power of two), whatever the size of the fractions."""
+    biggest = max((abs(v) for v in direction), default=Fraction(0))
+    if biggest == 0:
+        return np.zeros(len(direction))
+    e = biggest.numerator.bit_length() - biggest.denominator.bit_length()
+    shift = Fraction(1, 2**e) if e >= 0 else Fraction(2 ** (-e))
+    return np.array([float(v * shift) for v in direction])
 
 
 def _null_space(rows: np.ndarray) -> list[list[Fraction]]:
@@ -147,7 +158,7 @@ def certify_separation(A: np.ndarray, candidates: Iterable[np.ndarray]) -> Separ
 def _found(A: np.ndarray, direction: list[Fraction], signs: np.ndarray, candidates: list[np.ndarray]) -> Separation:
     if np.any(signs == 0):
         direction, signs = _strict(A, direction, signs, candidates)
-    return Separation(np.array([float(x) for x in direction]), int(np.count_nonzero(signs == 0)))
+    return Separation(_to_floats(direction), int(np.count_nonzero(signs == 0)))
 
 
 def _row_keys(M: np.ndarray) -> np.ndarray:
@@ -220,7 +231,7 @@ def _strict(
     Where a_i·δ > 0 a large enough M keeps the sign; the ties need a_i·c > 0. Returns the
     strict direction and its signs when one checks out exactly, else the certificate unchanged.
     """
-    d_float = np.array([float(v) for v in direction])
+    d_float = _to_floats(direction)
     tied = signs == 0
     with np.errstate(all="ignore"):
         along = A @ d_float

@@ -90,3 +90,11 @@ def test_a_strict_direction_is_found_when_a_tie_is_not_needed():
     found = certify_separation(A, [np.array([1.0, 0.0, 0.0]), np.array([1.0, 0.0, -0.5])])
     assert found is not None and found.ties == 0
     assert all(m > 0 for m in exact_margins(A, found.direction))
+
+
+def test_directions_of_any_size_are_checked_without_overflow():
+    A = margin_rows(BOTH_X, BOTH_Y)
+    for size in (Fraction(2) ** 2000, Fraction(1, 2**2000)):
+        direction = [size, size, -2 * size]  # x1 + x2 = 2, scaled far beyond the floats
+        signs = exact_margins_sign(A, direction)
+        assert signs.tolist() == [(m > 0) - (m < 0) for m in exact_margins(A, [1, 1, -2])]
