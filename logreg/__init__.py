@@ -11,7 +11,6 @@
 from .analysis import (
     Landscape,
     Optimum,
-    Verdict,
     angle_degrees,
     landscape,
     landscape_box,
@@ -20,15 +19,18 @@ from .analysis import (
     max_stable_learning_rate,
     optimum,
     point_contributions,
-    verdict,
 )
+from .curvature import hessian, sharpness, sharpness_along, sharpness_at_minimum
 from .data import Dataset, make_synthetic, split
+from .lesson import Lane, learning_rate_note, race_rates
 from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
 from .train import Snapshot, initial_parameters, step, train
+from .verdict import Verdict, verdict
 
 __all__ = [
-    "Dataset", "Landscape", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
-    "initial_parameters", "landscape", "landscape_box", "lipschitz", "logits", "loss", "loss_from_logits", "loss_grid",
-    "make_synthetic", "max_stable_learning_rate", "optimum", "point_contributions", "predict",
-    "sigmoid", "split", "step", "train", "verdict",
+    "Dataset", "Landscape", "Lane", "Optimum", "Snapshot", "Verdict", "accuracy", "angle_degrees", "gradients",
+    "hessian", "initial_parameters", "landscape", "landscape_box", "learning_rate_note", "lipschitz", "logits",
+    "loss", "loss_from_logits", "loss_grid", "make_synthetic", "max_stable_learning_rate", "optimum",
+    "point_contributions", "predict", "race_rates", "sharpness", "sharpness_along", "sharpness_at_minimum", "sigmoid",
+    "split", "step", "train", "verdict",
 ]

@@ -1,5 +1,5 @@
 """What the teaching views need besides the run itself: the optimum, the safe step size,
-the loss landscape, the angle to the truth, each point's pull, and a verdict on a run."""
+the loss landscape, the angle to the truth and each point's pull (verdicts: logreg.verdict)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import numpy as np
 from .geometry import contour_lines
 from .model import gradients, loss, loss_from_logits, sigmoid
 from .separation import certify_separation, margin_rows
-from .train import Snapshot
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -229,60 +228,3 @@ def point_contributions(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -
     """
     residual = sigmoid(X @ w + b) - y
     return _with_ones(X) * residual[:, None] / X.shape[0]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    kind: str  # "converged", "improving", "stopped", "noisy", "unstable", "diverged"
-    message: str
-
-
-def verdict(
-    history: Sequence[Snapshot], learning_rate: float, max_stable: float, best: Optimum | None = None, *,
-    l2: float = 0.0, mini_batch: bool = False, loss_threshold: float | None = None,
-) -> Verdict:
-    """A plain-language judgement of a run from its snapshots.
-
-    With λ > 0 what gradient descent minimises is the objective, loss + (λ/2)‖w‖², and the
-    messages say so. 2/L bounds full-batch steps only: mini-batch runs are judged by their curve.
-    """
-    last = history[-1]
-    above = learning_rate >= max_stable
-    what = "loss" if l2 == 0 else "objective (loss + λ/2·‖w‖²)"
-    why = (
-        f"η = {learning_rate:.3g} is above the largest stable rate 2/L = {max_stable:.3g} for this data"
-        if above
-        else f"η = {learning_rate:.3g} is below 2/L = {max_stable:.3g}"
-    )
-    if last.diverged:
-        return Verdict("diverged", f"Diverged at epoch {last.epoch}: the weights left the finite numbers. {why}.")
-    if loss_threshold is not None and last.loss <= loss_threshold:
-        return Verdict("stopped", f"Stopped at epoch {last.epoch}, as asked: the loss {last.loss:.4f} reached the "
-                                  f"stop value {loss_threshold:g}.")
-    objectives = np.array([s.objective for s in history])
-    rises = int(np.count_nonzero(np.diff(objectives) > 1e-12 * np.maximum(1.0, objectives[:-1])))
-    if mini_batch and rises:
-        return Verdict("noisy", f"Noisy: the {what} went up in {rises} of {len(history) - 1} epochs. Each mini-batch "
-                                "step follows the gradient of a few points, not of all of them; a smaller η or a "
-                                "larger batch smooths the curve.")
-    if above and rises:
-        return Verdict(
-            "unstable",
-            f"Unstable: the {what} went up in {rises} of {len(history) - 1} epochs because {why}; "
-            "steps overshoot the minimum.",
-        )
-    grad_norm = float(np.hypot(np.linalg.norm(last.gradient_w), last.gradient_b))
-    if best is not None and best.exists:
-        gap = last.objective - best.objective
-        if gap <= 1e-4 * max(1.0, abs(best.objective)):
-            return Verdict(
-                "converged", f"Converged: the {what} is within {max(gap, 0):.1e} of its minimum {best.objective:.4f}."
-            )
-        return Verdict(
-            "improving",
-            f"Still improving: the {what} is {gap:.2e} above its minimum {best.objective:.4f}; more epochs would help.",
-        )
-    if grad_norm < 1e-6:
-        return Verdict("converged", f"Converged: the gradient is down to {grad_norm:.1e}.")
-    tail = "" if best is None else f" ({best.reason})"
-    return Verdict("improving", f"Still improving: the gradient is {grad_norm:.2e}{tail}.")

@@ -8,29 +8,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .analysis import Landscape, angle_degrees
 from .data import Dataset
-from .figures import (
+from .model import sigmoid
+from .plot_parts import (
+    AXIS,
     CLASS_COLORS,
     CLASS_SYMBOLS,
-    FramedFigure,
-    _segments,
-    _xy,
+    Traces,
     data_box,
+    epoch_slider,
+    play_controls,
+    segments,
     shown_names,
     thinning,
+    xy,
 )
-from .model import sigmoid
 from .train import Snapshot
 
 RACE_FRAMES = 100  # several runs move in each frame: a third of the main view's frames keeps the payload alike
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
-_AXIS = {"showgrid": True, "gridcolor": "#e6e6e6", "zeroline": False, "fixedrange": True}
 
 
-def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, height: int = 520) -> go.Figure:
+def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, height: int = 520) -> dict:
     """The data at epoch s.epoch: each point's size is its pull |ŷ − y| on the gradient, and
     misclassified points are drawn as crosses. The boundary and probability lines are those of s."""
     plan = thinning(1, data.n, max_points=max_points)
@@ -54,22 +55,22 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
                 "customdata": np.column_stack([p[sel], pull[sel]]),
                 "hovertemplate": "ŷ = %{customdata[0]:.3f}<br>|ŷ − y| = %{customdata[1]:.3f}<extra></extra>",
             })
-    lx, ly = _segments(s.w[None, :], np.array([s.b]), [0.0], box)
-    traces.append({"type": "scatter", "mode": "lines", **_xy(lx[0], ly[0]), "name": "boundary at this epoch",
+    lx, ly = segments(s.w[None, :], np.array([s.b]), [0.0], box)
+    traces.append({"type": "scatter", "mode": "lines", **xy(lx[0], ly[0]), "name": "boundary at this epoch",
                    "line": {"color": "#000", "width": 3}, "hoverinfo": "skip"})
     layout = {
         "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.08, "font": {"size": 12}},
-        "xaxis": {**_AXIS, "range": list(box[:2]), "title": {"text": features[0]}},
-        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
+        "xaxis": {**AXIS, "range": list(box[:2]), "title": {"text": features[0]}},
+        "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
     }
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+    return {"data": traces, "layout": layout}
 
 
 def race_figure(
     train: Dataset, runs: Sequence[tuple[str, Sequence[Snapshot]]], *, best_objective: float | None,
     landscape: Landscape | None, log_loss: bool = True, frame_ms: int = 40, height: int = 600,
-) -> FramedFigure:
+) -> dict:
     """Several runs on the same data, played in lockstep: their boundaries (left), their loss or,
     when the minimum L* exists, their suboptimality L(θ_t) − L* (right, top) and their paths over the
     landscape (right, bottom). Frames restyle each run's boundary, loss marker and landscape point.
@@ -88,14 +89,13 @@ def race_figure(
          "marker": {"color": CLASS_COLORS[k], "symbol": CLASS_SYMBOLS[k], "size": 6, "opacity": 0.5},
          "hoverinfo": "skip"} for k in (0, 1)
     ]
-    moving_traces: list[int] = []
     per_run = []
     for r, (label, history) in enumerate(runs):
         color = RUN_COLORS[r % len(RUN_COLORS)]
         at = np.minimum(plan.frame_index, len(history) - 1)
         W = np.array([history[i].w for i in at])
         B = np.array([history[i].b for i in at])
-        lx, ly = _segments(W, B, [0.0], box)
+        lx, ly = segments(W, B, [0.0], box)
         objective = np.array([s.objective for s in history])
         curve = np.maximum(objective - best_objective, 1e-16) if gap else objective
         epochs = np.array([s.epoch for s in history], dtype=np.float32)
@@ -119,33 +119,13 @@ def race_figure(
                          "y": [landscape.minimum[1]], "xaxis": "x3", "yaxis": "y3", "name": "minimum",
                          "marker": {"symbol": "star", "size": 15, "color": "#F0E442",
                                     "line": {"color": "#000", "width": 1}}})
-    first_moving = len(data)
+    traces = Traces(data)
+    first = _race_updates(per_run, 0, landscape is not None)
     for r, (label, _) in enumerate(runs):
-        color = RUN_COLORS[r % len(RUN_COLORS)]
-        lx, ly, at, curve, epochs, path = per_run[r]
-        data.append({"type": "scatter", "mode": "lines", **_xy(lx[0], ly[0]), "showlegend": False,
-                     "line": {"color": color, "width": 3}, "hoverinfo": "skip", "legendgroup": label})
-        data.append({"type": "scatter", "mode": "markers", "x": [float(epochs[at[0]])], "y": [float(curve[at[0]])],
-                     "xaxis": "x2", "yaxis": "y2", "marker": {"color": color, "size": 11}, "showlegend": False,
-                     "hoverinfo": "skip"})
-        if landscape is not None:
-            data.append({"type": "scatter", "mode": "markers", "x": [float(path[at[0], 0])],
-                         "y": [float(path[at[0], 1])], "xaxis": "x3", "yaxis": "y3", "showlegend": False,
-                         "marker": {"color": color, "size": 11, "line": {"color": "#fff", "width": 1.5}},
-                         "hoverinfo": "skip"})
-    per_frame = 3 if landscape is not None else 2
-    moving_traces = list(range(first_moving, first_moving + per_frame * len(runs)))
-
-    frames = []
-    for k, epoch_index in enumerate(plan.frame_index):
-        traces = []
-        for lx, ly, at, curve, epochs, path in per_run:
-            i = at[k]
-            traces.append(_xy(lx[k], ly[k]))
-            traces.append({"x": [float(epochs[i])], "y": [float(curve[i])]})
-            if landscape is not None:
-                traces.append({"x": [float(path[i, 0])], "y": [float(path[i, 1])]})
-        frames.append({"name": str(int(epoch_index)), "traces": moving_traces, "data": traces})
+        for role, style in _race_styles(r, label, landscape is not None).items():
+            traces.add_moving(role, {**style, **first[role]})
+    frames = [traces.frame(str(int(e)), _race_updates(per_run, k, landscape is not None))
+              for k, e in enumerate(plan.frame_index)]
 
     all_curves = np.concatenate([c for _, _, _, c, _, _ in per_run])
     low, high = float(np.min(all_curves)), float(np.max(all_curves))
@@ -154,42 +134,31 @@ def race_figure(
               "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2]}
     else:
         y2 = {"range": [min(0.0, low), high * 1.05 or 1.0]}
-    steps = [{"method": "animate", "label": f"epoch {int(e)}",
-              "args": [[str(int(e))], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                                       "transition": {"duration": 0}}]} for e in plan.frame_index]
     layout = {
         "height": height, "plot_bgcolor": "white", "font": {"size": 15},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
         "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 13}},
-        "xaxis": {**_AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
-        "yaxis": {**_AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
-        "xaxis2": {**_AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
+        "xaxis": {**AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
+        "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
+        "xaxis2": {**AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
                    "title": {"text": "epoch"}},
-        "yaxis2": {**_AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
+        "yaxis2": {**AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
                    "title": {"text": "loss − minimum (L − L*)" if gap else "loss"}},
-        "updatemenus": [{"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": -0.12,
-                         "xanchor": "left", "yanchor": "top", "buttons": [
-                             {"label": "▶ Play", "method": "animate",
-                              "args": [None, {"frame": {"duration": frame_ms, "redraw": False},
-                                              "transition": {"duration": 0}, "fromcurrent": True}]},
-                             {"label": "❚❚ Pause", "method": "animate",
-                              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                                "transition": {"duration": 0}}]}]}],
-        "sliders": [{"active": 0, "steps": steps, "x": 0.2, "len": 0.8, "y": -0.08, "yanchor": "top",
-                     "ticklen": 0, "minorticklen": 0, "font": {"size": 1, "color": "rgba(0,0,0,0)"},
-                     "currentvalue": {"visible": True, "prefix": "", "font": {"size": 15, "color": "#222"}}}],
+        "updatemenus": [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")],
+        "sliders": [epoch_slider([str(int(e)) for e in plan.frame_index], [f"epoch {int(e)}" for e in plan.frame_index],
+                                 x=0.2, len=0.8, y=-0.08, yanchor="top")],
     }
     if landscape is not None:
-        layout["xaxis3"] = {**_AXIS, "domain": [0.56, 1], "anchor": "y3",
+        layout["xaxis3"] = {**AXIS, "domain": [0.56, 1], "anchor": "y3",
                             "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
                             "title": {"text": f"w_{features[0]}", "standoff": 2}}
-        layout["yaxis3"] = {**_AXIS, "domain": [0, 0.4], "anchor": "x3",
+        layout["yaxis3"] = {**AXIS, "domain": [0, 0.4], "anchor": "x3",
                             "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
                             "title": {"text": f"w_{features[1]}"}}
-    return FramedFigure({"data": data, "layout": layout, "frames": frames})
+    return {"data": traces.data, "layout": layout, "frames": frames}
 
 
-def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 380) -> go.Figure:
+def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 380) -> dict:
     """Over epochs: the angle between learned and true weights, and ‖w‖ against ‖w_true‖."""
     epochs = np.array([s.epoch for s in history], dtype=np.float32)
     angles = [angle_degrees(s.w, true_w) for s in history]
@@ -211,11 +180,40 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
     layout = {
         "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.12},
-        "xaxis": {**_AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
-        "yaxis": {**_AXIS, "title": {"text": "angle (degrees)"},
+        "xaxis": {**AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
+        "yaxis": {**AXIS, "title": {"text": "angle (degrees)"},
                   "range": [0, max(float(finite.max()) if finite.size else 90.0, 1.0) * 1.05]},
-        "xaxis2": {**_AXIS, "domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
-        "yaxis2": {**_AXIS, "anchor": "x2", "title": {"text": "‖w‖"},
+        "xaxis2": {**AXIS, "domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
+        "yaxis2": {**AXIS, "anchor": "x2", "title": {"text": "‖w‖"},
                    "range": [0, max(float(norms.max()), true_norm) * 1.08 or 1.0]},
     }
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}
+
+
+
+def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
+    """How run r's moving traces look, by role: its boundary, its loss marker, its landscape point."""
+    color = RUN_COLORS[r % len(RUN_COLORS)]
+    fixed = {"type": "scatter", "showlegend": False, "hoverinfo": "skip"}
+    styles = {
+        f"boundary {r}": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
+        f"loss marker {r}": {**fixed, "mode": "markers", "xaxis": "x2", "yaxis": "y2",
+                             "marker": {"color": color, "size": 11}},
+    }
+    if with_landscape:
+        styles[f"landscape point {r}"] = {**fixed, "mode": "markers", "xaxis": "x3", "yaxis": "y3",
+                                          "marker": {"color": color, "size": 11,
+                                                     "line": {"color": "#fff", "width": 1.5}}}
+    return styles
+
+
+def _race_updates(per_run: list[tuple], k: int, with_landscape: bool) -> dict[str, dict]:
+    """Every run's moving traces at frame k, by role (a run that ended keeps its last snapshot)."""
+    out = {}
+    for r, (lx, ly, at, curve, epochs, path) in enumerate(per_run):
+        i = at[k]
+        out[f"boundary {r}"] = xy(lx[k], ly[k])
+        out[f"loss marker {r}"] = {"x": [float(epochs[i])], "y": [float(curve[i])]}
+        if with_landscape:
+            out[f"landscape point {r}"] = {"x": [float(path[i, 0])], "y": [float(path[i, 1])]}
+    return out

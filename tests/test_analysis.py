@@ -1,4 +1,4 @@
-"""logreg.analysis: optimum, step-size bounds, loss landscape, angles, contributions, verdicts."""
+"""logreg.analysis: optimum, step-size bounds, loss landscape, angles, contributions."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from logreg.analysis import (
     max_stable_learning_rate,
     optimum,
     point_contributions,
-    verdict,
 )
 from logreg.data import make_synthetic
 from logreg.train import train
@@ -351,89 +350,3 @@ def test_angle_degrees_hand_values(w, w_true, expected):
 def test_angle_degrees_zero_vector_is_none():
     assert angle_degrees(np.zeros(2), np.array([1.0, 2.0])) is None
     assert angle_degrees(np.array([1.0, 2.0]), np.zeros(2)) is None
-
-
-# --- verdicts -----------------------------------------------------------------------------------
-
-
-def test_verdict_converged(logistic):
-    X, y = logistic.X, logistic.y
-    best = optimum(X, y)
-    stable = max_stable_learning_rate(X)
-    history = list(train(X, y, learning_rate=0.5, epochs=1000))
-    v = verdict(history, 0.5, stable, best)
-    assert v.kind == "converged"
-    assert "Converged" in v.message
-    # without an optimum it looks at the gradient
-    v = verdict(history, 0.5, stable, None)
-    assert v.kind == "converged"
-
-
-def test_verdict_improving(logistic):
-    X, y = logistic.X, logistic.y
-    best = optimum(X, y)
-    stable = max_stable_learning_rate(X)
-    history = list(train(X, y, learning_rate=1.0, epochs=3))
-    assert verdict(history, 1.0, stable, best).kind == "improving"
-    assert verdict(history, 1.0, stable, None).kind == "improving"
-
-
-def test_verdict_improving_mentions_why_there_is_no_optimum(separable):
-    best = optimum(separable.X, separable.y)
-    history = list(train(separable.X, separable.y, learning_rate=1.0, epochs=20))
-    v = verdict(history, 1.0, max_stable_learning_rate(separable.X), best)
-    assert v.kind == "improving"
-    assert "no finite minimum" in v.message
-
-
-def test_verdict_unstable(logistic):
-    X, y = logistic.X, logistic.y
-    stable = max_stable_learning_rate(X)
-    lr = 3 * stable
-    history = list(train(X, y, learning_rate=lr, epochs=50))
-    objectives = [s.objective for s in history]
-    assert any(b > a for a, b in zip(objectives, objectives[1:]))  # the loss really does go up
-    v = verdict(history, lr, stable, optimum(X, y))
-    assert v.kind == "unstable"
-    assert "2/L" in v.message
-
-
-def test_verdict_above_the_bound_without_rises_is_not_unstable(logistic):
-    # 2/L is a bound from σ' ≤ ¼; slightly above it gradient descent can still descend
-    X, y = logistic.X, logistic.y
-    stable = max_stable_learning_rate(X)
-    history = list(train(X, y, learning_rate=1.5 * stable, epochs=50))
-    objectives = [s.objective for s in history]
-    assert all(b <= a for a, b in zip(objectives, objectives[1:]))
-    assert verdict(history, 1.5 * stable, stable, optimum(X, y)).kind != "unstable"
-
-
-def test_verdict_diverged(logistic):
-    X, y = logistic.X, logistic.y
-    history = list(train(X, y, learning_rate=1e308, epochs=10, init="ones"))
-    assert history[-1].diverged
-    v = verdict(history, 1e308, max_stable_learning_rate(X))
-    assert v.kind == "diverged"
-
-
-def test_verdict_names_the_objective_under_a_penalty_and_never_a_minimum_above_the_loss():
-    from logreg.analysis import max_stable_learning_rate, optimum, verdict
-
-    d = make_synthetic(labels="logistic")
-    best = optimum(d.X, d.y, l2=1.0)
-    h = list(train(d.X, d.y, learning_rate=1.0, epochs=1000, l2=1.0))
-    v = verdict(h, 1.0, max_stable_learning_rate(d.X, 1.0), best, l2=1.0)
-    assert v.kind == "converged" and "objective" in v.message
-    assert h[-1].loss < best.objective <= h[-1].objective  # the penalised minimum sits above the plain loss
-
-
-def test_verdict_for_noisy_mini_batches_and_for_an_early_stop():
-    from logreg.analysis import max_stable_learning_rate, optimum, verdict
-
-    d = make_synthetic(labels="logistic")
-    best, stable = optimum(d.X, d.y), max_stable_learning_rate(d.X)
-    noisy = list(train(d.X, d.y, learning_rate=2.0, epochs=50, batch_size=1))
-    assert 2.0 < stable and verdict(noisy, 2.0, stable, best, mini_batch=True).kind == "noisy"
-    stopped = list(train(d.X, d.y, learning_rate=1.0, epochs=100, loss_threshold=0.52))
-    v = verdict(stopped, 1.0, stable, best, loss_threshold=0.52)
-    assert v.kind == "stopped" and f"epoch {stopped[-1].epoch}" in v.message

@@ -21,10 +21,12 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from logreg.ui.page import TABS, data_csv, history_csv
+from logreg.formatting import number as fmt
+from logreg.formatting import tex_number as _tex_number
+from logreg.ui.exports import data_csv, history_csv
+from logreg.ui.link import TABS
 from logreg.ui.run import run
-from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, fmt
-from logreg.ui.views import _tex_number
+from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 KEYS = [c.key for c in CONTROLS]
@@ -229,7 +231,7 @@ def test_too_large_learning_rate_preset_warns():
     at.button(key="preset_Learning rate too large").click()
     at.run()
     no_exception(at)
-    assert len(at.warning) == 1 and at.warning[0].value.startswith("Unstable") and "2/L" in at.warning[0].value
+    assert len(at.warning) == 1 and at.warning[0].value.startswith("Oscillating") and "2/L" in at.warning[0].value
 
 
 # ---------------------------------------------------------------- share links
@@ -391,6 +393,30 @@ def test_csv_changing_a_feature_column_retrains():
     at.run()
     no_exception(at)
     assert chart(at)["layout"]["yaxis"]["title"]["text"] == "c"
+
+
+def test_csv_columns_with_colons_train_the_chosen_ones():
+    """Columns a, b:c, a:b, c: choosing (a:b, c) must train on a:b and c, never on a and b:c (whose names
+    joined with ':' read the same)."""
+    rng = np.random.RandomState(3)
+    n = 200
+    a, bc, ab, c = rng.randn(4, n)
+    y = (3 * a - 3 * bc + 0.3 * rng.randn(n) > 0).astype(int)  # a, b:c separate well; a:b, c are noise
+    rows = "\n".join(f"{p:.4f},{q:.4f},{r:.4f},{t:.4f},{u}" for p, q, r, t, u in zip(a, bc, ab, c, y))
+    content = ("a,b:c,a:b,c,y\n" + rows).encode()
+    at = csv_app(content)
+    at.selectbox(key="csv_f1").set_value("a")
+    at.selectbox(key="csv_f2").set_value("b:c")
+    at.run()
+    good = metrics(at)["accuracy"]
+    at.selectbox(key="csv_f1").set_value("a:b")
+    at.selectbox(key="csv_f2").set_value("c")
+    at.run()
+    no_exception(at)
+    spec = chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "a:b"
+    noise = metrics(at)["accuracy"]
+    assert float(good.rstrip("%")) > 90 and float(noise.rstrip("%")) < 75, (good, noise)
 
 
 MALFORMED = {

@@ -1,4 +1,4 @@
-"""logreg.figures: the animated main figure, checked through what the browser receives (fig.to_dict())."""
+"""logreg.figures: the animated main figure, checked through what the browser receives (to_browser(fig))."""
 
 from __future__ import annotations
 
@@ -12,11 +12,19 @@ import plotly.io as pio
 import pytest
 
 from logreg import landscape, landscape_box, make_synthetic, optimum, split, train
-from logreg.figures import MAX_FRAMES, MAX_POINTS, FramedFigure, animation_figure, data_box, thinning
+from logreg.figures import animation_figure
 from logreg.geometry import PROBABILITY_LEVELS, logit
+from logreg.plot_parts import MAX_FRAMES, MAX_POINTS, data_box, thinning, to_browser
 
-MOVING = [5, 6, 9, 12]
+ROLES = ["probability", "boundary", "loss marker", "accuracy marker"]
 BOUNDARY, PROBABILITY = 1, 0  # positions in a frame's data list
+
+
+def index_of(d: dict, uid: str) -> int:
+    """The position of the trace whose uid is `uid`."""
+    found = [i for i, t in enumerate(d["data"]) if t.get("uid") == uid]
+    assert len(found) == 1, uid
+    return found[0]
 
 
 # ---------------------------------------------------------------- helpers
@@ -91,7 +99,7 @@ def default_fig(data, run100, land):
 
 @pytest.fixture(scope="module")
 def default_dict(default_fig):
-    return default_fig.to_dict()
+    return to_browser(default_fig)
 
 
 @pytest.fixture(scope="module")
@@ -103,16 +111,15 @@ def split_run(data):
 
 # ---------------------------------------------------------------- structure
 def test_frames_are_kept_as_plain_dicts(default_fig, default_dict, run100):
-    assert isinstance(default_fig, FramedFigure)
-    assert len(default_fig.frames) == 0  # by design: Plotly's validated frames are skipped
+    assert isinstance(default_fig, dict) and set(default_fig) == {"data", "layout", "frames"}
     assert len(default_dict["frames"]) == len(run100)
     assert all(isinstance(f, dict) for f in default_dict["frames"])
 
 
-def test_to_dict_returns_a_copy(default_fig):
-    a = default_fig.to_dict()
+def test_to_browser_returns_a_copy(default_fig):
+    a = to_browser(default_fig)
     a["frames"][0]["data"][BOUNDARY]["x"] = ["changed"]
-    assert default_fig.to_dict()["frames"][0]["data"][BOUNDARY]["x"] != ["changed"]
+    assert to_browser(default_fig)["frames"][0]["data"][BOUNDARY]["x"] != ["changed"]
 
 
 def test_whole_dict_validates_against_plotly_schema(default_dict):
@@ -122,9 +129,9 @@ def test_whole_dict_validates_against_plotly_schema(default_dict):
 
 def test_variants_validate(data, split_run):
     tr, te, h = split_run
-    go.Figure(animation_figure(tr, h, test=te).to_dict())
-    go.Figure(animation_figure(data, history(data, epochs=0)).to_dict())
-    go.Figure(animation_figure(data, history(data, epochs=3), true_line=(data.true_w, data.true_b)).to_dict())
+    go.Figure(to_browser(animation_figure(tr, h, test=te)))
+    go.Figure(to_browser(animation_figure(data, history(data, epochs=0))))
+    go.Figure(to_browser(animation_figure(data, history(data, epochs=3), true_line=(data.true_w, data.true_b))))
 
 
 def test_empty_history_is_refused(data):
@@ -135,7 +142,7 @@ def test_empty_history_is_refused(data):
 @pytest.mark.parametrize("epochs", [0, 1, 57, 299])
 def test_one_frame_per_epoch_up_to_the_limit(data, epochs):
     h = history(data, epochs=epochs)
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     assert [f["name"] for f in d["frames"]] == [str(e) for e in range(epochs + 1)]
     assert thinning(len(h), data.n).notes(len(h)) == []
     steps = d["layout"]["sliders"][0]["steps"]
@@ -145,7 +152,7 @@ def test_one_frame_per_epoch_up_to_the_limit(data, epochs):
 def test_frames_are_thinned_to_max_frames_keeping_first_and_last(data):
     h = history(data, epochs=5000)
     assert len(h) == 5001
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     names = [f["name"] for f in d["frames"]]
     assert len(names) == MAX_FRAMES
     assert names[0] == "0" and names[-1] == "5000"
@@ -162,7 +169,7 @@ def test_frames_are_thinned_to_max_frames_keeping_first_and_last(data):
 
 def test_301_snapshots_are_thinned(data):
     h = history(data, epochs=300)
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     assert len(d["frames"]) == MAX_FRAMES
     assert d["frames"][0]["name"] == "0" and d["frames"][-1]["name"] == "300"
 
@@ -177,13 +184,14 @@ def test_thinning_note_says_how_many_epochs_are_shown(n_snapshots):
 
 @pytest.mark.parametrize("with_landscape", [False, True])
 def test_frames_update_only_the_moving_traces(data, run100, land, with_landscape):
-    d = animation_figure(data, run100, landscape=land if with_landscape else None).to_dict()
-    moving = MOVING + ([17] if with_landscape else [])
-    assert len(d["data"]) == (18 if with_landscape else 13)
+    d = to_browser(animation_figure(data, run100, landscape=land if with_landscape else None))
+    roles = ROLES + (["landscape point"] if with_landscape else [])
+    moving = [index_of(d, role) for role in roles]
+    points = [i for i, t in enumerate(d["data"]) if t.get("mode") == "markers" and "uid" not in t][:4]
     for f in d["frames"]:
         assert f["traces"] == moving
         assert len(f["data"]) == len(moving)
-        assert not set(f["traces"]) & {0, 1, 2, 3}  # never the data points
+        assert not set(f["traces"]) & set(points)  # never the data points
         for td in f["data"]:
             assert set(td) == {"x", "y"}  # only coordinates change: nothing that forces a redraw
     # the moving traces are lines or markers (redraw: False is enough for them)
@@ -196,7 +204,7 @@ def test_frames_update_only_the_moving_traces(data, run100, land, with_landscape
 
 
 def test_markers_follow_the_snapshot(data, run100, land):
-    d = animation_figure(data, run100, landscape=land).to_dict()
+    d = to_browser(animation_figure(data, run100, landscape=land))
     for f, s in zip(d["frames"], run100):
         assert f["name"] == str(s.epoch)
         loss_marker, acc_marker, w_marker = f["data"][2], f["data"][3], f["data"][4]
@@ -220,14 +228,14 @@ def test_axis_ranges_are_fixed(default_dict):
 
 def test_loss_axis_holds_every_loss(data, split_run):
     tr, te, h = split_run
-    d = animation_figure(tr, h, test=te).to_dict()
+    d = to_browser(animation_figure(tr, h, test=te))
     top = d["layout"]["yaxis2"]["range"][1]
     assert top >= max(max(s.loss, s.test_loss) for s in h)
     assert d["layout"]["xaxis2"]["range"] == [0, h[-1].epoch]
 
 
 def test_play_and_pause_buttons(data, run100):
-    d = animation_figure(data, run100, frame_ms=45).to_dict()
+    d = to_browser(animation_figure(data, run100, frame_ms=45))
     menus = d["layout"]["updatemenus"]
     assert len(menus) == 1 and menus[0]["type"] == "buttons"
     play, pause = menus[0]["buttons"]
@@ -281,7 +289,7 @@ def test_probability_lines_are_the_logit_levels(default_dict, run100):
 
 def test_zero_weights_give_no_boundary_and_say_so(data, run100):
     assert not np.any(run100[0].w)
-    d = animation_figure(data, run100).to_dict()
+    d = to_browser(animation_figure(data, run100))
     f0 = d["frames"][0]["data"]
     assert all(v is None for v in f0[BOUNDARY]["x"] + f0[BOUNDARY]["y"])
     assert all(v is None for v in f0[PROBABILITY]["x"] + f0[PROBABILITY]["y"])
@@ -292,7 +300,7 @@ def test_zero_weights_give_no_boundary_and_say_so(data, run100):
 
 def test_vertical_boundary_when_w2_is_zero(data):
     h = history(data, epochs=0, init=([1.0, 0.0], 0.2))
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     pts = boundary_points(d["frames"][0]["data"][BOUNDARY])
     assert len(pts) == 2
     np.testing.assert_allclose(pts[:, 0], [-0.2, -0.2], atol=1e-9)
@@ -302,14 +310,14 @@ def test_vertical_boundary_when_w2_is_zero(data):
 
 def test_boundary_outside_the_view_is_said_in_words(data):
     h = history(data, epochs=0, init=([0.0, 1.0], 50.0))  # x2 = -50, far below the data
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     f0 = d["frames"][0]["data"][BOUNDARY]
     assert all(v is None for v in f0["x"] + f0["y"])
     assert "outside the view" in d["layout"]["sliders"][0]["steps"][0]["label"]
 
 
 def test_readout_of_an_oblique_boundary(data, run100):
-    d = animation_figure(data, run100).to_dict()
+    d = to_browser(animation_figure(data, run100))
     s = run100[-1]
     label = d["layout"]["sliders"][0]["steps"][-1]["label"]
     assert f"epoch {s.epoch}" in label
@@ -320,7 +328,7 @@ def test_readout_of_an_oblique_boundary(data, run100):
 
 def test_readout_shows_test_numbers(split_run):
     tr, te, h = split_run
-    d = animation_figure(tr, h, test=te).to_dict()
+    d = to_browser(animation_figure(tr, h, test=te))
     for step, s in zip(d["layout"]["sliders"][0]["steps"], h):
         assert f"test loss {s.test_loss:.4f}" in step["label"]
         assert f"test accuracy {s.test_accuracy:.1%}" in step["label"]
@@ -333,7 +341,7 @@ def test_readout_shows_test_numbers(split_run):
 def test_points_are_sampled_above_max_points():
     big = make_synthetic(5000, seed=3)
     h = history(big, epochs=2)
-    d = animation_figure(big, h).to_dict()
+    d = to_browser(animation_figure(big, h))
     drawn = len(decode(d["data"][0]["x"])) + len(decode(d["data"][1]["x"]))
     assert drawn == MAX_POINTS == 3000
     notes = thinning(len(h), big.n).notes(len(h))
@@ -346,7 +354,7 @@ def test_points_are_sampled_above_max_points():
 
 
 def test_all_points_drawn_up_to_max_points(data, run100):
-    d = animation_figure(data, run100).to_dict()
+    d = to_browser(animation_figure(data, run100))
     assert len(decode(d["data"][0]["x"])) + len(decode(d["data"][1]["x"])) == data.n
     assert thinning(len(run100), data.n).point_index is None
 
@@ -380,28 +388,27 @@ def test_default_figure_has_no_nan_or_inf(default_dict):
 def test_figures_have_clean_numbers(case, data, run100, land, split_run):
     if case == "test split":
         tr, te, h = split_run
-        d = animation_figure(tr, h, test=te, true_line=(data.true_w, data.true_b)).to_dict()
+        d = to_browser(animation_figure(tr, h, test=te, true_line=(data.true_w, data.true_b)))
     elif case == "landscape":
-        d = animation_figure(data, run100, landscape=land).to_dict()
+        d = to_browser(animation_figure(data, run100, landscape=land))
     elif case == "boundary outside":
-        d = animation_figure(data, history(data, epochs=0, init=([0.0, 1.0], 50.0)),
-                             true_line=(np.array([0.0, 1.0]), 80.0)).to_dict()
+        d = to_browser(animation_figure(data, history(data, epochs=0, init=([0.0, 1.0], 50.0)),
+                             true_line=(np.array([0.0, 1.0]), 80.0)))
     else:
-        d = animation_figure(data, history(data, epochs=5000)).to_dict()
+        d = to_browser(animation_figure(data, history(data, epochs=5000)))
     assert_clean_numbers(d)
 
 
 def test_diverging_run_still_gives_a_clean_figure(data):
     h = history(data, lr=100.0, l2=1.0)
     assert h[-1].diverged and max(s.loss for s in h) > 1e38  # beyond float32
-    d = animation_figure(data, h).to_dict()
+    d = to_browser(animation_figure(data, h))
     assert_clean_numbers(d)
 
 
 def test_to_html_carries_the_frames(data):
     h = history(data, epochs=12)
-    fig = animation_figure(data, h)
-    html = fig.to_html(include_plotlyjs=True, auto_play=False)
+    html = pio.to_html(to_browser(animation_figure(data, h)), include_plotlyjs=True, auto_play=False, validate=False)
     assert "Plotly.addFrames" in html
     assert html.count('"traces":[5,6,9,12]') == len(h)
     assert '"name":"12"' in html
@@ -422,7 +429,7 @@ def test_names_from_a_file_are_escaped_for_plotly():
     base = make_synthetic(n=40)
     named = Dataset(X=base.X, y=base.y, feature_names=('<a href="http://e.vil">age</a>', "<b>inc</b>"),
                     class_names=("<i>no</i>", "yes"))
-    d = animation_figure(named, list(train(named.X, named.y, learning_rate=0.1, epochs=3))).to_dict()
+    d = to_browser(animation_figure(named, list(train(named.X, named.y, learning_rate=0.1, epochs=3))))
     text = json.dumps({"layout": d["layout"], "names": [t.get("name") for t in d["data"]],
                        "hover": [t.get("hovertemplate") for t in d["data"]]})
     assert "<a " not in text and "<b>" not in text and "<i>" not in text

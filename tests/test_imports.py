@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "logreg"
 HEAVY = ("streamlit", "plotly", "pandas")
@@ -100,3 +102,39 @@ def test_no_module_of_import_logreg_imports_streamlit_plotly_or_pandas():
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 
+
+
+# Layers above the core: each may import only what is named here (besides the standard library and
+# the package itself). Figures are pure functions of data: they never draw with Streamlit.
+LAYERS = {
+    "figures.py": {"numpy"},
+    "panels.py": {"numpy"},
+    "plot_parts.py": {"numpy"},
+    "formatting.py": set(),
+    "ui/settings.py": set(),
+    "ui/run.py": {"numpy", "pandas"},
+    "ui/cache.py": {"numpy"},
+    "ui/exports.py": {"pandas"},
+}
+
+
+def third_party(path: Path) -> set[str]:
+    return {m for m in imported_modules(path.read_text(encoding="utf-8"))
+            if m not in sys.stdlib_module_names and m != "logreg"}
+
+
+@pytest.mark.parametrize("module", sorted(LAYERS))
+def test_presentation_modules_import_only_their_layer(module):
+    assert third_party(PACKAGE / module) <= LAYERS[module]
+
+
+def test_only_the_streamlit_layer_imports_streamlit():
+    users = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if "streamlit" in third_party(p)}
+    assert users and all(u.startswith("ui/") for u in users), users
+
+
+def test_app_py_is_a_thin_main():
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    assert len([n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]) == 0
+    assert "main()" in source and len(source.splitlines()) <= 10

@@ -13,6 +13,7 @@ import pytest
 
 from logreg import angle_degrees, landscape, landscape_box, make_synthetic, optimum, sigmoid, train
 from logreg.panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
+from logreg.plot_parts import to_browser
 
 
 def decode(value) -> np.ndarray:
@@ -32,7 +33,7 @@ def forbid_constants(name):
 
 def parsed_json(fig) -> dict:
     """What the browser gets, parsed strictly: NaN/Infinity tokens are refused."""
-    return json.loads(pio.to_json(fig.to_dict(), validate=False), parse_constant=forbid_constants)
+    return json.loads(pio.to_json(to_browser(fig), validate=False), parse_constant=forbid_constants)
 
 
 def assert_finite_layout(parsed: dict):
@@ -83,7 +84,7 @@ def test_epoch_detail_validates_and_is_clean(sep):
     h = history(sep, 0.1, 20)
     for s in (h[0], h[5], h[-1]):
         fig = epoch_detail_figure(sep, s)
-        go.Figure(fig.to_dict())
+        go.Figure(to_browser(fig))
         assert_finite_layout(parsed_json(fig))
 
 
@@ -131,16 +132,16 @@ def test_epoch_detail_samples_large_data():
 # ---------------------------------------------------------------- race
 def test_race_validates_and_is_clean(overlap, overlap_best, race_runs, race_land):
     fig = race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=race_land)
-    d = fig.to_dict()
+    d = to_browser(fig)
     go.Figure(d)
-    assert len(fig.frames) == 0 and len(d["frames"]) == 61
+    assert len(d["frames"]) == 61
     assert_finite_layout(parsed_json(fig))
 
 
 @pytest.mark.parametrize("with_landscape", [False, True])
 def test_race_frames_move_in_lockstep(overlap, overlap_best, race_runs, race_land, with_landscape):
     land = race_land if with_landscape else None
-    d = race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=land).to_dict()
+    d = to_browser(race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=land))
     per_run = 3 if with_landscape else 2
     moving = d["frames"][0]["traces"]
     assert len(moving) == per_run * len(race_runs)
@@ -161,7 +162,7 @@ def test_race_frames_move_in_lockstep(overlap, overlap_best, race_runs, race_lan
 
 
 def test_short_run_keeps_its_last_snapshot(overlap, overlap_best, race_runs, race_land):
-    d = race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=race_land).to_dict()
+    d = to_browser(race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=race_land))
     short = race_runs[1][1]
     assert len(short) == 26
     last = short[-1]
@@ -184,7 +185,7 @@ def test_suboptimality_is_positive_on_a_log_axis(overlap, overlap_best, race_run
     # a run started at the minimum has L − L* = 0 (or a rounding error below): shown as 1e-16, never ≤ 0
     at_min = history(overlap, 0.1, 5, init=(overlap_best.w, overlap_best.b))
     runs = [*race_runs[:2], ("at the minimum", at_min)]
-    d = race_figure(overlap, runs, best_objective=overlap_best.objective, landscape=None).to_dict()
+    d = to_browser(race_figure(overlap, runs, best_objective=overlap_best.objective, landscape=None))
     curves = [t for t in d["data"] if t.get("xaxis") == "x2" and t["mode"] == "lines"]
     assert len(curves) == 3
     for t, (_, h) in zip(curves, runs):
@@ -204,7 +205,7 @@ def test_suboptimality_is_positive_on_a_log_axis(overlap, overlap_best, race_run
 
 def test_race_without_minimum_shows_the_loss(sep):
     runs = [("a", history(sep, 0.1, 30)), ("b", history(sep, 1.0, 30))]
-    d = race_figure(sep, runs, best_objective=None, landscape=None, log_loss=False).to_dict()
+    d = to_browser(race_figure(sep, runs, best_objective=None, landscape=None, log_loss=False))
     axis = d["layout"]["yaxis2"]
     assert axis.get("type") != "log" and axis["title"]["text"] == "loss"
     lo, hi = axis["range"]
@@ -216,14 +217,14 @@ def test_race_without_minimum_shows_the_loss(sep):
 
 def test_race_frames_are_thinned(sep):
     runs = [("a", history(sep, 0.1, 700)), ("b", history(sep, 0.5, 200))]
-    d = race_figure(sep, runs, best_objective=None, landscape=None).to_dict()
+    d = to_browser(race_figure(sep, runs, best_objective=None, landscape=None))
     assert len(d["frames"]) == RACE_FRAMES < 701
     assert d["frames"][0]["name"] == "0" and d["frames"][-1]["name"] == "700"
     assert d["frames"][-1]["data"][3]["x"] == [200.0]  # the shorter run holds its last epoch
 
 
 def test_race_play_pause(sep):
-    d = race_figure(sep, [("a", history(sep, 0.1, 5))], best_objective=None, landscape=None).to_dict()
+    d = to_browser(race_figure(sep, [("a", history(sep, 0.1, 5))], best_objective=None, landscape=None))
     play, pause = d["layout"]["updatemenus"][0]["buttons"]
     assert play["method"] == "animate" and play["args"][0] is None
     assert play["args"][1]["frame"]["redraw"] is False and play["args"][1]["fromcurrent"] is True
@@ -247,7 +248,7 @@ def test_race_with_a_diverged_run(sep):
 def test_truth_figure_validates_and_encodes_the_missing_angle(sep):
     h = history(sep, 0.1, 50)
     fig = truth_figure(h, sep.true_w)
-    go.Figure(fig.to_dict())
+    go.Figure(to_browser(fig))
     d = parsed_json(fig)  # no NaN token: the angle array travels as base64
     angle = d["data"][0]["y"]
     assert isinstance(angle, dict) and "bdata" in angle

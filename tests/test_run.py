@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logreg import make_synthetic, optimum, train
+from logreg import make_synthetic, optimum, sharpness_at_minimum, train
 from logreg.tabular import from_frame
 from logreg.ui.run import Run, run, synthetic_data
 from logreg.ui.settings import DEFAULTS, PRESETS, Settings
@@ -25,7 +25,7 @@ def assert_finite_run(r: Run):
         assert np.all(np.isfinite(values)), s.epoch
     assert [s.epoch for s in r.history] == list(range(len(r.history)))
     assert np.isfinite(r.max_stable) and r.max_stable > 0
-    assert r.verdict.kind in ("converged", "improving", "unstable", "diverged")
+    assert r.verdict.kind in ("converged", "improving", "oscillating", "diverged")
     assert r.verdict.message
 
 
@@ -63,13 +63,14 @@ def test_every_preset_runs_to_a_verdict(preset):
         assert all(x.test_loss is not None for x in r.history)
 
 
-def test_learning_rate_too_large_preset_is_unstable_and_says_why():
+def test_learning_rate_too_large_preset_oscillates_and_says_why():
     preset = next(p for p in PRESETS if p.name == "Learning rate too large")
     r = run(Settings.from_values({**DEFAULTS, **preset.values}))
-    assert r.settings.lr > r.max_stable
-    assert r.verdict.kind == "unstable"
-    assert "2/L" in r.verdict.message
-    assert f"{r.max_stable:.3g}" in r.verdict.message
+    s_min = sharpness_at_minimum(r.train.X, r.best)
+    assert r.settings.lr > 2 / s_min > r.max_stable
+    assert r.verdict.kind == "oscillating" and r.verdict.message.startswith("Oscillating:")
+    assert f"2/L = {r.max_stable:.3g}" in r.verdict.message
+    assert f"2/s(θ*) = {2 / s_min:.3g}" in r.verdict.message
 
 
 def test_overlapping_classes_preset_converges_to_a_minimum():

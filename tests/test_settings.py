@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, fmt, parse_query, quote_value
+from logreg.formatting import number as fmt
+from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, parse_query, quote_value
 
 KEYS = [c.key for c in CONTROLS]
 
@@ -215,19 +216,38 @@ def test_hostile_values_never_raise(key, raw):
     check_parse(key, raw)
 
 
+CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def _seen(markdown: str) -> str:
+    """The text a reader sees of `plain` Markdown: code spans as their content, escapes as their marks."""
+    out, at = [], 0
+    for m in CODE_SPAN.finditer(markdown):
+        out.append(re.sub(r"\\(.)", r"\1", markdown[at:m.start()]))
+        content = m.group(2)
+        if content.startswith(" ") and content.endswith(" ") and content.strip():
+            content = content[1:-1]
+        out.append(content)
+        at = m.end()
+    out.append(re.sub(r"\\(.)", r"\1", markdown[at:]))
+    return "".join(out)
+
+
 def _unquote(shown: str) -> str:
-    """The text a reader sees: quotes removed, and each backslash escape shown as its mark."""
+    """The text a reader sees: quotes removed, code spans and escapes read."""
     assert shown[0] == "'" and shown[-1] == "'"
-    return re.sub(r"\\(.)", r"\1", shown[1:-1]).replace("\u200b", "")
+    return _seen(shown[1:-1])
 
 
 @given(raw=st.text(max_size=300))
 def test_shown_is_short_printable_and_quoted(raw):
     shown = quote_value(raw)
     inner = _unquote(shown)
-    # every ASCII punctuation mark is escaped, so no Markdown can form
-    assert not re.search(r"(?<!\\)[\[\]()*_`$:<>]", re.sub(r"\\.", "", shown[1:-1]))
-    assert "://" not in shown  # an address can't be autolinked
+    # outside code spans every ASCII punctuation mark is escaped, so no Markdown can form
+    outside = CODE_SPAN.sub("", shown[1:-1])
+    assert not re.search(r"(?<!\\)[\[\]()*_`$:<>]", re.sub(r"\\.", "", outside))
+    assert "://" not in outside and "@" not in outside.replace("\\@", "")  # no address outside code
+    assert "\u200b" not in shown  # no invisible characters to copy
     assert inner.isprintable() and len(inner) <= 25
     if len(raw) > 24:
         assert inner.endswith("…")

@@ -1,14 +1,22 @@
-"""From settings to everything the page shows: data, the run, and its analysis. No Streamlit here."""
+"""From settings to everything the page shows: data, the run, and its analysis. No Streamlit here.
+
+Where data comes from is a frozen value (`Synthetic` or `CsvColumns`) holding every input that
+shapes it, so it can key a cache: two sources that differ in any field are different keys.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
+import pandas as pd
 
-from ..analysis import Optimum, Verdict, max_stable_learning_rate, optimum, verdict
+from ..analysis import Optimum, max_stable_learning_rate, optimum
+from ..curvature import sharpness_along, sharpness_at_minimum
 from ..data import Dataset, make_synthetic, split
+from ..tabular import TabularData, from_frame
 from ..train import Snapshot, train
+from ..verdict import Verdict, last_quarter_start, verdict
 from .settings import Settings
 
 
@@ -44,13 +52,56 @@ def affordable_epochs(s: Settings, n: int) -> tuple[int, str | None]:
                     f"{epochs:,} of the {s.epochs:,} epochs asked for. A larger batch or fewer points runs them all.")
 
 
+@dataclass(frozen=True)
+class Synthetic:
+    """Synthetic data: the settings that make it, and nothing else (η or epochs don't change it)."""
+
+    w1: float
+    w2: float
+    bias: float
+    n: int
+    seed: int
+    labels: str
+    flip: float
+    xscale: float
+    xshift: float
+    test: float
+
+    @classmethod
+    def of(cls, s: Settings) -> Synthetic:
+        return cls(**{f.name: getattr(s, f.name) for f in fields(cls)})
+
+    def data(self) -> Dataset:
+        return make_synthetic(self.n, (self.w1, self.w2), self.bias, self.seed, labels=self.labels, flip=self.flip,
+                              scale=(self.xscale, 1.0), shift=(self.xshift, 0.0))
+
+    def load(self) -> tuple[Dataset, Dataset | None]:
+        return split(self.data(), self.test, self.seed)
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """Data from an uploaded file: the file (by its SHA-256) and every choice made of its columns."""
+
+    digest: str
+    features: tuple[str, str]
+    label: str
+    scaling: str
+    test: float
+    seed: int
+
+    def load(self, table: pd.DataFrame) -> TabularData:
+        """The file's table made ready for training; `table` must be the file named by `digest`."""
+        return from_frame(table, self.features, self.label, scaling=self.scaling, test_fraction=self.test,
+                          seed=self.seed)
+
+
 def synthetic_data(s: Settings) -> Dataset:
-    return make_synthetic(s.n, (s.w1, s.w2), s.bias, s.seed, labels=s.labels, flip=s.flip,
-                          scale=(s.xscale, 1.0), shift=(s.xshift, 0.0))
+    return Synthetic.of(s).data()
 
 
 def synthetic_split(s: Settings) -> tuple[Dataset, Dataset | None]:
-    return split(synthetic_data(s), s.test, s.seed)
+    return Synthetic.of(s).load()
 
 
 def analyse(data: Dataset, l2: float) -> tuple[Optimum, float]:
@@ -78,6 +129,11 @@ def run(
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     mini_batch = s.batch_size is not None and s.batch_size < data.n
-    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold)
+    # the sharpness over the last quarter only: what the verdict needs, at a quarter of the cost of the whole run
+    tail = history[last_quarter_start(history[-1].epoch):]
+    curvature = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), s.l2)
+    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold,
+                     sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2), sharpness_now=float(curvature[-1]),
+                     sharpness_peak=float(curvature.max()))
     return Run(s, data, test, history, stable, best, judged, true_line, units_note,
                notes=(cap_note,) if cap_note else ())

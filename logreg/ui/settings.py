@@ -5,19 +5,17 @@ presets. Pure Python (no Streamlit), so every rule here is tested directly.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+
+from ..formatting import number
 
 LR_OPTIONS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
               1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)  # log-spaced: 1, 2, 5 per decade
 L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
 SCALE_OPTIONS = (0.01, 0.1, 1.0, 10.0, 100.0)
 BATCH_OPTIONS = ("1", "4", "16", "64", "256", "full")
-
-
-def fmt(value: float) -> str:
-    """How a number appears on a control and in the URL: 0.1, 2, 0.0001."""
-    return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -35,9 +33,9 @@ class Control:
 
     def allowed(self) -> str:
         if self.kind == "choice":
-            return "one of " + ", ".join(fmt(o) if isinstance(o, float) else str(o) for o in self.options)
-        step = f" in steps of {fmt(self.step)}" if self.step else ""
-        return f"a number from {fmt(self.low)} to {fmt(self.high)}{step}"
+            return "one of " + ", ".join(number(o) if isinstance(o, float) else str(o) for o in self.options)
+        step = f" in steps of {number(self.step)}" if self.step else ""
+        return f"a number from {number(self.low)} to {number(self.high)}{step}"
 
     def parse(self, raw: str) -> tuple[object, str | None]:
         """(value, None) when raw is allowed; (value, note) when it was snapped to the nearest
@@ -45,22 +43,22 @@ class Control:
         text = raw.strip()
         if self.kind == "choice":
             if isinstance(self.options[0], float):
-                number = _number(text)
-                nearest = min(self.options, key=lambda o: _distance(o, number))
-                if number < min(self.options) / 2 or number > max(self.options) * 2:
+                given = _number(text)
+                nearest = min(self.options, key=lambda o: _distance(o, given))
+                if given < min(self.options) / 2 or given > max(self.options) * 2:
                     raise ValueError("out of range")
-                return nearest, None if math.isclose(nearest, number) else f"rounded to {fmt(nearest)}"
+                return nearest, None if math.isclose(nearest, given) else f"rounded to {number(nearest)}"
             if text not in self.options:
                 raise ValueError("not an option")
             return text, None
-        number = _number(text)
-        if not self.low <= number <= self.high:
+        given = _number(text)
+        if not self.low <= given <= self.high:
             raise ValueError("out of range")
-        snapped = self.low + round((number - self.low) / self.step) * self.step
+        snapped = self.low + round((given - self.low) / self.step) * self.step
         snapped = round(snapped, 10)
         if self.kind == "int":
             snapped = int(round(snapped))
-        note = None if math.isclose(snapped, number, abs_tol=1e-9) else f"rounded to {fmt(snapped)}"
+        note = None if math.isclose(snapped, given, abs_tol=1e-9) else f"rounded to {number(snapped)}"
         return snapped, note
 
 
@@ -80,52 +78,31 @@ def _number(text: str) -> float:
     return value
 
 
-CONTROLS: tuple[Control, ...] = (
-    Control("source", "Data", "choice", "synthetic", options=("synthetic", "csv")),
-    Control("w1", "true w1", "float", 2.0, -5.0, 5.0, 0.1),
-    Control("w2", "true w2", "float", -3.0, -5.0, 5.0, 0.1),
-    Control("bias", "true bias", "float", 0.5, -5.0, 5.0, 0.1),
-    Control("n", "number of points n", "int", 1000, 10, 20000, 10),
-    Control("seed", "random seed", "int", 0, 0, 9999, 1),
-    Control("labels", "labels", "choice", "threshold", options=("threshold", "logistic")),
-    Control("flip", "flipped labels", "float", 0.0, 0.0, 0.4, 0.01),
-    Control("xscale", "x1 scaled by", "choice", 1.0, options=SCALE_OPTIONS),
-    Control("xshift", "then shifted by", "float", 0.0, -100.0, 100.0, 1.0),
-    Control("test", "test fraction", "float", 0.0, 0.0, 0.5, 0.05),
-    Control("lr", "learning rate η", "choice", 0.1, options=LR_OPTIONS),
-    Control("epochs", "epochs", "int", 100, 1, 5000, 1),
-    Control("init", "start from", "choice", "zeros", options=("zeros", "ones", "random")),
-    Control("l2", "L2 penalty λ", "choice", 0.0, options=L2_OPTIONS),
-    Control("batch", "batch size", "choice", "full", options=BATCH_OPTIONS),
-    Control("stop", "stop at loss (0 = off)", "float", 0.0, 0.0, 0.7, 0.01),
-    Control("land", "loss landscape panel", "choice", "on", options=("on", "off")),
-)
-BY_KEY = {c.key: c for c in CONTROLS}
-DEFAULTS = {c.key: c.default for c in CONTROLS}
-
-
 @dataclass(frozen=True)
 class Settings:
-    """The values of all controls; its defaults reproduce seed 004."""
+    """The values of all controls, and the one place their defaults are written.
 
-    source: str = "synthetic"
-    w1: float = 2.0
+    The defaults reproduce the seed 004 tutorial: its data, its learning rate and its 100 epochs.
+    """
+
+    source: str = "synthetic"  # "synthetic" or "csv"
+    w1: float = 2.0  # the tutorial's true weights and bias
     w2: float = -3.0
     bias: float = 0.5
-    n: int = 1000
-    seed: int = 0
-    labels: str = "threshold"
-    flip: float = 0.0
-    xscale: float = 1.0
+    n: int = 1000  # the tutorial's 1000 points
+    seed: int = 0  # seed 0 gives the tutorial's exact points
+    labels: str = "threshold"  # the tutorial's y = [σ(z) > 0.5]: separable classes
+    flip: float = 0.0  # no label noise
+    xscale: float = 1.0  # x1 in its own units
     xshift: float = 0.0
-    test: float = 0.0
-    lr: float = 0.1
-    epochs: int = 100
-    init: str = "zeros"
-    l2: float = 0.0
-    batch: str = "full"
-    stop: float = 0.0
-    land: str = "on"
+    test: float = 0.0  # the tutorial trains on every point
+    lr: float = 0.1  # the tutorial's η
+    epochs: int = 100  # the tutorial's loop
+    init: str = "zeros"  # the tutorial starts from w = 0, b = 0
+    l2: float = 0.0  # plain cross-entropy, as in the tutorial
+    batch: str = "full"  # full-batch gradient descent
+    stop: float = 0.0  # 0: no early stop
+    land: str = "on"  # the loss landscape panel is shown
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:
@@ -140,26 +117,66 @@ class Settings:
         return self.stop if self.stop > 0 else None
 
 
-assert {f.name for f in fields(Settings)} == set(BY_KEY), "Settings and CONTROLS must list the same controls"
+_DEFAULT = Settings()
+
+
+def _control(key: str, label: str, kind: str, low: float | None = None, high: float | None = None,
+             step: float | None = None, options: tuple = ()) -> Control:
+    """A control whose default is the Settings field of the same name (one place for every default)."""
+    return Control(key, label, kind, getattr(_DEFAULT, key), low, high, step, options)
+
+
+CONTROLS: tuple[Control, ...] = (
+    _control("source", "Data", "choice", options=("synthetic", "csv")),
+    _control("w1", "true w1", "float", -5.0, 5.0, 0.1),
+    _control("w2", "true w2", "float", -5.0, 5.0, 0.1),
+    _control("bias", "true bias", "float", -5.0, 5.0, 0.1),
+    _control("n", "number of points n", "int", 10, 20000, 10),
+    _control("seed", "random seed", "int", 0, 9999, 1),
+    _control("labels", "labels", "choice", options=("threshold", "logistic")),
+    _control("flip", "flipped labels", "float", 0.0, 0.4, 0.01),
+    _control("xscale", "x1 scaled by", "choice", options=SCALE_OPTIONS),
+    _control("xshift", "then shifted by", "float", -100.0, 100.0, 1.0),
+    _control("test", "test fraction", "float", 0.0, 0.5, 0.05),
+    _control("lr", "learning rate η", "choice", options=LR_OPTIONS),
+    _control("epochs", "epochs", "int", 1, 5000, 1),
+    _control("init", "start from", "choice", options=("zeros", "ones", "random")),
+    _control("l2", "L2 penalty λ", "choice", options=L2_OPTIONS),
+    _control("batch", "batch size", "choice", options=BATCH_OPTIONS),
+    _control("stop", "stop at loss (0 = off)", "float", 0.0, 0.7, 0.01),
+    _control("land", "loss landscape panel", "choice", options=("on", "off")),
+)
+BY_KEY = {c.key: c for c in CONTROLS}
+DEFAULTS = {c.key: c.default for c in CONTROLS}
+assert [f.name for f in fields(Settings)] == [c.key for c in CONTROLS], "every setting has exactly one control"
 
 
 def quote_value(raw: str) -> str:
-    """A URL value quoted for a message: short, printable, and shown as typed, never as markup.
-
-    Messages are rendered as Markdown, so every ASCII punctuation mark is backslash-escaped
-    (CommonMark shows an escaped mark as itself): no link, emphasis, colour or formula can form.
-    """
+    """A URL value quoted for a message: short, printable, and shown as typed, never as markup."""
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
     return "'" + plain(text[:24] + ("…" if len(text) > 24 else "")) + "'"
 
 
 def plain(text: str) -> str:
-    """Text that Markdown shows as typed: every ASCII punctuation mark backslash-escaped, and a
-    zero-width space after each ':', '@' and '.', so no web or mail address turns into a link."""
-    return "".join(("\\" + ch if ch in _PUNCTUATION else ch) + ("\u200b" if ch in ":@." else "")
-                   for ch in str(text))
+    """Text that Streamlit's Markdown shows as typed, with no link, emphasis, colour or formula.
+
+    Every ASCII punctuation mark is backslash-escaped (CommonMark shows an escaped mark as itself).
+    Escapes do not stop a web or mail address from becoming a link, since that is found in the text
+    after escapes are read: a word that could become one is shown as code, which is never linked.
+    """
+    words = re.split(r"(\s+)", str(text))
+    return "".join(_code(w) if _LINKABLE.search(w) else "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in w)
+                   for w in words)
 
 
+def _code(word: str) -> str:
+    """word as a Markdown code span: a fence longer than any run of backticks in it."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", word)), default=0) + 1)
+    pad = " " if word.startswith("`") or word.endswith("`") else ""
+    return f"{fence}{pad}{word}{pad}{fence}"
+
+
+_LINKABLE = re.compile(r"(?i)www\.|[a-z][a-z0-9+.-]*:/|mailto:|xmpp:|@")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -177,7 +194,7 @@ def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object]
         if isinstance(raw, (list, tuple)):
             raw = raw[-1] if raw else ""
         raw = str(raw)
-        default = fmt(control.default) if isinstance(control.default, float) else str(control.default)
+        default = number(control.default) if isinstance(control.default, float) else str(control.default)
         try:
             value, note = control.parse(raw)
         except (ValueError, OverflowError):

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import replace
 
 import numpy as np
 import streamlit as st
 
 from ..analysis import angle_degrees
-from ..figures import number, thinning
+from ..formatting import number, tex_number
+from ..model import gradients, loss
 from ..panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
-from ..train import _Pass, step
-from .run import Run, run
-from .settings import fmt
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _cached_race_run(key: str, _r: Run, lr: float) -> Run:
-    """The same data, start and analysis as run _r, at another learning rate (no early stop: lockstep)."""
-    return run(replace(_r.settings, lr=lr, stop=0.0), _r.train, _r.test, _r.units_note,
-               analysis=(_r.best, _r.max_stable))
-
-
-def _tex_number(x: float) -> str:
-    text = f"{x:.4g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
-    return text
+from ..plot_parts import thinning
+from ..train import step
+from . import cached
+from .cached import DataChoice
+from .chart import show
+from .run import Run
 
 
 @st.fragment
@@ -45,7 +33,7 @@ def math_panel(r: Run) -> None:
     eta, lam, n = r.settings.lr, r.settings.l2, r.train.n
     w1, w2, b = (float(v) for v in (*s.w, s.b))
     g1, g2, gb = (float(v) for v in (*s.gradient_w, s.gradient_b))
-    T = _tex_number
+    T = tex_number
     left, right = st.columns([1.1, 1])
     with left:
         st.latex(rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
@@ -74,50 +62,48 @@ def math_panel(r: Run) -> None:
         else:
             st.caption("This is the last epoch of the run.")
         if lam:
-            st.caption(f"λ = {fmt(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
+            st.caption(f"λ = {number(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
                        f"(not to b). The cross-entropy alone is {s.loss:.4f}.")
     with right:
-        st.plotly_chart(epoch_detail_figure(r.train, s), width="stretch", key="math_plot",
-                        config={"displaylogo": False})
+        show(epoch_detail_figure(r.train, s), key="math_plot")
         wrong = int(round((1 - s.accuracy) * n))
         st.caption(f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
                    f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
                    + (" Showing a random sample of 3,000 points." if n > 3000 else ""))
     with st.expander("The code that computes this (the project's own source)"):
-        st.caption("A full-batch epoch computes the loss, accuracy and gradient in one pass over the data, then "
-                   "`step` applies the update θ ← θ − η∇L.")
-        st.code(inspect.getsource(step), language="python")
-        st.code(inspect.getsource(_Pass.__call__), language="python")
+        st.caption("The loss and its gradient, as the formulas above write them, and `step`, which applies the "
+                   "update θ ← θ − η∇L. Training computes the same numbers in one pass over the data "
+                   "(`logreg/kernel.py`, checked against these functions by the tests).")
+        for function in (loss, gradients, step):
+            st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(r: Run, land_key: str, land) -> None:
+def race_panel(r: Run, data: DataChoice, land) -> None:
     st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
                "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
     lr = r.settings.lr
-    choices = sorted({*(fmt(v) for v in (lr / 4, lr, lr * 4)), "0.01", "0.1", "1", "5", "10", "20"}, key=float)
-    picked = st.multiselect("learning rates", choices, default=[fmt(lr / 4), fmt(lr), fmt(lr * 4)],
-                            max_selections=4, key=f"race_rates_{fmt(lr)}")  # a new η starts a new race
+    choices = sorted({*(number(v) for v in (lr / 4, lr, lr * 4)), "0.01", "0.1", "1", "5", "10", "20"}, key=float)
+    picked = st.multiselect("learning rates", choices, default=[number(lr / 4), number(lr), number(lr * 4)],
+                            max_selections=4, key=f"race_rates_{number(lr)}")  # a new η starts a new race
     log_scale = st.toggle("log scale", value=True, key="race_log")
     if not picked:
         st.info("Choose at least one learning rate.")
         return
     rates = sorted(float(v) for v in picked)
-    # the page's own run is the race's run at η whenever it ran without an early stop
-    runs = [r if v == lr and r.settings.stop == 0 else _cached_race_run(f"{land_key}|{r.settings}", r, v)
-            for v in rates]
-    labels = [f"η = {fmt(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
+    runs = [cached.race_run(data, r.settings, v) for v in rates]
+    labels = [f"η = {number(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
-    st.plotly_chart(fig, width="stretch", key="race_plot", config={"displaylogo": False})
+    show(fig, key="race_plot")
     length = max(len(x.history) for x in runs)
     plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
     st.caption(f"Largest stable learning rate for this data: 2/L = {r.max_stable:.4g}. "
                + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
                + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
                + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
-               + " ".join(plan.notes(length)).replace("The animation", "This race"))
+               + " ".join(plan.notes(length, what="This race")))
     for v, x in zip(rates, runs):
-        st.markdown(f"- **η = {fmt(v)}** — {x.verdict.message}")
+        st.markdown(f"- **η = {number(v)}** — {x.verdict.message}")
 
 
 def truth_panel(r: Run) -> None:
@@ -129,18 +115,18 @@ def truth_panel(r: Run) -> None:
     angle = angle_degrees(last.w, true_w)
     st.caption("How the learned weights compare with the ones that made the data: their direction (the angle; the "
                "boundary's slope) and their size ‖w‖ (how sure the model is).")
-    st.plotly_chart(truth_figure(r.history, true_w), width="stretch", key="truth_plot", config={"displaylogo": False})
+    show(truth_figure(r.history, true_w), key="truth_plot")
     st.markdown(f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
                 f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
     s = r.settings
-    if r.verdict.kind in ("diverged", "unstable", "noisy"):
+    if r.verdict.kind in ("diverged", "oscillating", "noisy"):
         st.markdown(f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
                     "compare them with the truth only after choosing a smaller learning rate.")
     elif np.all(r.train.y == r.train.y[0]):
         st.markdown("**Lesson:** every label is the same class, so there is no boundary to find: the model only "
                     "pushes its bias towards that class, and the weights say nothing about the true ones.")
     elif s.l2 > 0:
-        st.markdown(f"**Lesson:** the L2 penalty λ = {fmt(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
+        st.markdown(f"**Lesson:** the L2 penalty λ = {number(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
                     "when a line separates the classes; the learned weights are the minimum of the penalised loss.")
     elif r.best.exists:
         st.markdown("**Lesson:** with labels drawn from the logistic model (or noisy labels), the classes overlap, "

@@ -1,0 +1,153 @@
+"""The learning-rate lesson fitted to the data: the words under the η control, and a race of rates
+chosen by training, so that each rate shows what its role says.
+
+Rates that matter (logreg.curvature): 2/L, below which every full-batch step lowers the objective;
+2/s(θ*), above which no run can settle at the minimum θ*, when there is one. Without a minimum
+(λ = 0 and a line separating the classes) the curvature fades as ‖w‖ grows, so a rate far above
+2/L can still descend: it may rise and fall for a while first, for longer the larger η is (Wu,
+Bartlett, Telgarsky and Yu, COLT 2024), and then fall faster than a small rate does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .analysis import Optimum, lipschitz, optimum
+from .curvature import sharpness_at_minimum
+from .train import Snapshot, train
+from .verdict import verdict
+
+ROLES = {
+    "too slow": "far below 2/L: every step descends, but after these epochs it is still improving",
+    "guaranteed": "the largest rate below 2/L: every step is guaranteed to lower the objective",
+    "smooth above 2/L": "above 2/L, where nothing is guaranteed, yet the objective never rose and it ends "
+                        "no higher than the guaranteed rate's",
+    "rose, then fell lower": "its objective rose at some epochs, yet it ends lower than the guaranteed rate",
+    "oscillating": "its objective still rises in the last quarter of the epochs",
+}
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One rate of the race, with what its run did when race_rates trained it.
+
+    role: a key of ROLES. kind, rises: the run's verdict kind and number of rises.
+    final_objective: the objective at the last snapshot.
+    """
+
+    learning_rate: float
+    role: str
+    kind: str
+    rises: int
+    final_objective: float
+
+
+def has_no_minimum_because_separable(best: Optimum, l2: float) -> bool:
+    """True when analysis.optimum found no finite minimum because a line separates the classes."""
+    return l2 == 0 and not best.exists and "separates" in best.reason
+
+
+def learning_rate_note(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
+    """The words under the η control, fitted to X (n, d) and its optimum `best` (analysis.optimum, same l2).
+
+    Always 2/L as a guarantee; with a minimum, 2/s(θ*) as the rate above which the run cannot settle
+    there; on separable data, why large rates still descend. Every sentence holds for every start.
+    """
+    objective = "loss" if l2 == 0 else "objective"
+    guaranteed = 2.0 / lipschitz(X, l2)
+    words = [f"Below η = 2/L = {guaranteed:.3g} every step is guaranteed to lower the {objective}, from any start."]
+    s_min = sharpness_at_minimum(X, best, l2)
+    if s_min is not None:
+        words.append(
+            f"The {objective} has a minimum, where the curvature is s(θ*) = {s_min:.3g}: above η = 2/s(θ*) = "
+            f"{2 / s_min:.3g} gradient descent cannot settle there, since near it every step overshoots; the run "
+            "oscillates, or moves away. Between the two rates nothing is guaranteed, yet runs can still settle.")
+    elif has_no_minimum_because_separable(best, l2):
+        words.append(
+            "A line separates the classes, so the loss has no minimum: it falls towards 0 as ‖w‖ grows, every "
+            "p(1 − p) fades with it, and the curvature shrinks towards 0, below 2/η for any η in the end. So rates "
+            "far above 2/L can descend here: a large one may first make the loss rise and fall, for a number of "
+            "epochs that grows with η (possibly more than the run has), then fall faster than a small one.")
+    return " ".join(words)
+
+
+def race_rates(
+    X: np.ndarray, y: np.ndarray, options: Sequence[float], *, l2: float = 0.0, epochs: int = 300,
+    init: str | tuple = "zeros", seed: int = 0, best: Optimum | None = None,
+) -> tuple[Lane, ...]:
+    """Up to four rates from `options` whose full-batch runs show the lesson, sorted by rate.
+
+    Lanes, chosen by training each candidate for `epochs` epochs from `init` (pass the race's own
+    epochs and start: the roles are what those runs did):
+      "too slow"              the largest option at most 1/100 of the guaranteed one (or smaller) whose
+                              run is still improving;
+      "guaranteed"            the largest option below 2/L;
+    then, in this order of preference, two of
+      "oscillating"           the smallest option whose run still rises in its last quarter (with a
+                              minimum: the smallest such option above 2/s(θ*));
+      "rose, then fell lower" the largest option whose run rose yet ends below the guaranteed lane's;
+      "smooth above 2/L"      the largest option above 2/L whose run never rose and ends no higher.
+    With a minimum the lanes straddle 2/s(θ*) whenever an option above it oscillates. Options that
+    show none of these roles on this data are left out, so fewer than four lanes may come back, and
+    none when no option is below 2/L. Full-batch only: 2/L and 2/s(θ*) say nothing of mini-batches.
+    Cost: one training run of `epochs` epochs per candidate: the guaranteed rate, the too-slow ones
+    tried, and the options above 2/L up to the first that oscillates (all of them when none does).
+    On the app's presets that is 4 to 6 runs; worth caching per data and settings.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    opts = sorted(float(o) for o in options)
+    best = optimum(X, y, l2) if best is None else best
+    guaranteed_rate = 2.0 / lipschitz(X, l2)
+    s_min = sharpness_at_minimum(X, best, l2)
+    runs: dict[float, Lane] = {}
+
+    def lane(lr: float, role: str) -> Lane:
+        if lr not in runs:
+            history = list(train(X, y, learning_rate=lr, epochs=epochs, init=init, l2=l2, seed=seed))
+            v = verdict(history, lr, guaranteed_rate, best, l2=l2, sharpness_at_min=s_min)
+            runs[lr] = Lane(lr, role, v.kind, v.rises, _final(history))
+        return Lane(lr, role, runs[lr].kind, runs[lr].rises, runs[lr].final_objective)
+
+    below = [o for o in opts if o < guaranteed_rate]
+    if not below:
+        return ()
+    good = lane(below[-1], "guaranteed")
+    slow = None
+    for lr in reversed([o for o in below if o <= good.learning_rate / 100] or below[:1]):
+        candidate = lane(lr, "too slow")
+        if candidate.kind == "improving" and lr < good.learning_rate:
+            slow = candidate
+            break
+    above = [o for o in opts if o > good.learning_rate]
+    if s_min is not None:
+        between = [lane(o, "") for o in above if o < 2 / s_min]
+        beyond = [o for o in above if o >= 2 / s_min]
+    else:
+        between, beyond = [], above
+    oscillating = None
+    for lr in beyond:
+        candidate = lane(lr, "")
+        between.append(candidate)
+        if candidate.kind == "oscillating" and (s_min is not None or candidate.final_objective >= good.final_objective):
+            oscillating = Lane(lr, "oscillating", candidate.kind, candidate.rises, candidate.final_objective)
+            break
+    taken = None if oscillating is None else oscillating.learning_rate
+    others = [c for c in between if c.learning_rate != taken]
+    rose = [c for c in others if c.rises > 0 and c.kind != "diverged" and c.final_objective < good.final_objective]
+    smooth = [c for c in others if c.rises == 0 and c.final_objective <= good.final_objective]
+    extras = [oscillating,
+              _as(rose[-1], "rose, then fell lower") if rose else None,
+              _as(smooth[-1], "smooth above 2/L") if smooth else None]
+    chosen = [x for x in (slow, good) if x is not None] + [x for x in extras if x is not None][:2]
+    return tuple(sorted(chosen, key=lambda x: x.learning_rate))
+
+
+def _as(lane: Lane, role: str) -> Lane:
+    return Lane(lane.learning_rate, role, lane.kind, lane.rises, lane.final_objective)
+
+
+def _final(history: Sequence[Snapshot]) -> float:
+    return float(history[-1].objective)

@@ -1,0 +1,88 @@
+"""One cache for the whole server process, bounded in bytes, keyed by frozen values.
+
+Streamlit's own caches bound the number of entries, not their size, pickle every value on the way
+in and unpickle it on every hit, and hash large arrays by a sample. Here a key is a frozen, hashable
+value (a dataclass of plain fields or a tuple of them), so two different inputs never share an
+entry; a value is stored once and handed out as it is, so values must be immutable (frozen
+dataclasses with read-only arrays); and the least recently used entries leave once the total size
+passes the budget.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import fields, is_dataclass
+from typing import TypeVar
+
+import numpy as np
+
+V = TypeVar("V")
+
+
+def size_of(value, _seen: set | None = None) -> int:
+    """Bytes held by a value: NumPy arrays by their buffers, containers and dataclasses by their parts.
+
+    An estimate of what dropping the value frees: objects reached twice count once.
+    """
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    if isinstance(value, np.ndarray):
+        base = value if value.base is None else value.base
+        own = 0 if id(base) in seen and base is not value else value.nbytes
+        seen.add(id(base))
+        return sys.getsizeof(value) - (value.nbytes if value.base is None else 0) + own
+    total = sys.getsizeof(value)
+    if isinstance(value, dict):
+        total += sum(size_of(k, seen) + size_of(v, seen) for k, v in value.items())
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        total += sum(size_of(v, seen) for v in value)
+    elif is_dataclass(value) and not isinstance(value, type):
+        total += sum(size_of(getattr(value, f.name), seen) for f in fields(value))
+        total += sum(size_of(v, seen) for v in getattr(value, "__dict__", {}).values())  # cached properties
+    return total
+
+
+class ByteBudgetCache:
+    """A least-recently-used map from frozen keys to immutable values, at most `budget` bytes in all."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value stored under key, or make()'s, stored first when it fits in the budget."""
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit[0]  # type: ignore[return-value]
+        value = make()  # outside the lock: other sessions keep reading while this one computes
+        size = size_of(value)
+        with self._lock:
+            if key in self._entries or size > self.budget:
+                return value
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.budget:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0

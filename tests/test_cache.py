@@ -1,0 +1,105 @@
+"""logreg.ui.cache: a least-recently-used cache bounded in bytes, keyed by frozen values."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from logreg import make_synthetic, train
+from logreg.ui.cache import ByteBudgetCache, size_of
+from logreg.ui.run import CsvColumns
+
+
+def test_size_of_counts_array_buffers_once():
+    a = np.zeros(10_000)
+    assert size_of(a) >= a.nbytes
+    assert size_of((a, a)) < 2 * a.nbytes  # the same array twice is held once
+    view = a[:5000]
+    assert size_of((a, view)) < a.nbytes + 1000  # a view shares its base's buffer
+
+
+def test_size_of_a_run_is_close_to_what_python_allocates():
+    import tracemalloc
+
+    data = make_synthetic(n=200)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    history = tuple(train(data.X, data.y, learning_rate=0.1, epochs=500))
+    allocated = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert 0.5 * allocated <= size_of(history) <= 2.0 * allocated
+
+
+def test_values_are_shared_not_copied():
+    cache = ByteBudgetCache(10**6)
+    value = np.arange(10.0)
+    assert cache.get("k", lambda: value) is value
+    assert cache.get("k", lambda: pytest.fail("made twice")) is value
+
+
+def test_the_budget_is_never_exceeded_and_old_entries_leave_first():
+    cache = ByteBudgetCache(100_000)
+    for i in range(50):
+        cache.get(i, lambda: np.zeros(2_000))  # 16 kB each
+        assert cache.bytes <= cache.budget
+    assert 0 < len(cache) <= 6
+    assert cache.get(49, lambda: "new") is not None
+    assert cache.get(0, lambda: "remade") == "remade"  # the oldest left
+
+
+def test_a_recent_hit_stays():
+    cache = ByteBudgetCache(50_000)
+    first = cache.get("first", lambda: np.zeros(2_000))
+    for i in range(10):
+        cache.get("first", lambda: None)  # touched every time: the most recent
+        cache.get(i, lambda: np.zeros(2_000))
+    assert cache.get("first", lambda: None) is first
+
+
+def test_a_value_larger_than_the_budget_is_returned_but_not_kept():
+    cache = ByteBudgetCache(1_000)
+    big = np.zeros(10_000)
+    assert cache.get("big", lambda: big) is big
+    assert len(cache) == 0 and cache.bytes == 0
+
+
+def test_keys_with_colons_never_collide():
+    # joined with ':' these would both read "sha:a:b:c:y…"; as frozen values they differ
+    one = CsvColumns("sha", ("a:b", "c"), "y", "standardize", 0.2, 0)
+    two = CsvColumns("sha", ("a", "b:c"), "y", "standardize", 0.2, 0)
+    assert one != two
+    cache = ByteBudgetCache(10**6)
+    assert cache.get(one, lambda: "model on a:b, c") == "model on a:b, c"
+    assert cache.get(two, lambda: "model on a, b:c") == "model on a, b:c"
+
+
+def test_threads_share_one_budget():
+    cache = ByteBudgetCache(200_000)
+
+    def work(offset: int) -> None:
+        for i in range(200):
+            cache.get((offset, i % 30), lambda: np.zeros(1_000))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert cache.bytes <= cache.budget
+    assert cache.bytes == sum(size for _, size in cache._entries.values())
+
+
+@dataclass(frozen=True)
+class _Key:
+    a: str
+    b: tuple[str, str]
+
+
+def test_frozen_dataclass_keys_compare_by_every_field():
+    cache = ByteBudgetCache(10**6)
+    cache.get(_Key("x", ("1", "2")), lambda: 1)
+    assert cache.get(_Key("x", ("1", "2")), lambda: 2) == 1
+    assert cache.get(_Key("x", ("2", "1")), lambda: 3) == 3

@@ -1,0 +1,57 @@
+"""logreg.ui.exports: the downloaded CSVs hold the run, and no cell reads as a spreadsheet formula."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logreg.data import Dataset
+from logreg.ui.exports import FORMULA_STARTS, data_csv, history_csv, spreadsheet_safe
+from logreg.ui.run import run
+from logreg.ui.settings import Settings
+
+HOSTILE = ["=HYPERLINK(\"http://e.vil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_formula_starts_are_neutralised(text):
+    safe = spreadsheet_safe(text)
+    assert safe == "'" + text
+    assert not safe.startswith(FORMULA_STARTS)
+
+
+@pytest.mark.parametrize("text", ["age", "income (k€)", "a=b", "x-1", ""])
+def test_ordinary_text_is_unchanged(text):
+    assert spreadsheet_safe(text) == text
+
+
+def hostile_run():
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 2)
+    y = (X[:, 0] - X[:, 1] > 0).astype(float)
+    data = Dataset(X=X, y=y, feature_names=(HOSTILE[0], HOSTILE[2]), class_names=("no", "yes"))
+    return run(Settings(epochs=5), data, None)
+
+
+def test_dataset_csv_headers_are_safe_and_numbers_stay_numbers():
+    r = hostile_run()
+    text = data_csv(r).decode()
+    header = next(iter(pd.read_csv(io.StringIO(text), nrows=0).columns))
+    assert header == "'" + HOSTILE[0]
+    frame = pd.read_csv(io.StringIO(text))
+    assert list(frame.columns[2:]) == ["label", "split"]
+    np.testing.assert_allclose(frame.iloc[:, 0], r.train.X[:, 0])  # negative numbers are not prefixed
+    assert (frame.iloc[:, 0] < 0).any()
+    for cell in [*frame.columns, *frame["split"]]:
+        assert not str(cell).startswith(FORMULA_STARTS)
+
+
+def test_history_csv_holds_every_epoch():
+    r = hostile_run()
+    frame = pd.read_csv(io.BytesIO(history_csv(r)))
+    assert list(frame["epoch"]) == [s.epoch for s in r.history]
+    np.testing.assert_allclose(frame["w1"], [s.w[0] for s in r.history])
+    np.testing.assert_allclose(frame["loss"], [s.loss for s in r.history])
