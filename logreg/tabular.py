@@ -164,12 +164,12 @@ def read_csv(source: str | bytes | io.IOBase, max_rows: int = MAX_ROWS) -> pd.Da
         df = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, nrows=max_rows + 1)
     except (pd.errors.ParserError, ValueError) as exc:
         raise ValueError(f"the file is not a well-formed CSV: {str(exc).splitlines()[0][:200]}") from None
+    if len(df) > max_rows:
+        raise ValueError(f"the file has more than {max_rows:,} rows; use at most {max_rows:,}")
     if _rows_are_not_lines(text, len(df)):  # blank lines or quoted fields: row i need not be on line i + 2
         lines = _data_lines(text, delimiter)
         if lines is not None and len(lines) >= len(df):
             df.attrs["line_numbers"] = np.array(lines[: len(df)])
-    if len(df) > max_rows:
-        raise ValueError(f"the file has more than {max_rows:,} rows; use at most {max_rows:,}")
     df.columns = names[: len(df.columns)]
     return df
 
