@@ -44,6 +44,8 @@ class Optimum:
     objective: float | None
     reason: str
     iterations: int
+    # set when a line was proven to separate the classes: how many points lie exactly on it (0: strictly)
+    ties: int | None = None
 
 
 def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) -> Optimum:
@@ -78,7 +80,7 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
         found = certify_separation(A, candidates)
         if found is None:
             return None
-        return Optimum(False, None, None, None, _no_minimum_reason(found.ties), it)
+        return Optimum(False, None, None, None, _no_minimum_reason(found.ties), it, found.ties)
 
     f = objective(theta)
     it = 0

@@ -130,12 +130,14 @@ def test_optimum_exists_exactly_when_no_line_separates_the_classes(seed):
     best = optimum(X, y)
     assert best.exists == (not ties_allowed), best.reason
     if best.exists:  # a true minimum: the gradient vanishes there
+        assert best.ties is None
         assert grad_norm(X, y, best.w, best.b) < 1e-8
     else:
         assert "no finite minimum" in best.reason and "did not reach" not in best.reason
         assert best.w is None and best.b is None and best.objective is None
         # the reason says whether points lie on the line; with strict separation possible it finds a strict line
         assert ("exactly on it" in best.reason) == (not strict), best.reason
+        assert (best.ties == 0) == strict and best.ties is not None
 
 
 BOTH_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [1, 1], [1, 1], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -150,6 +152,7 @@ def test_quasi_complete_separation_with_zero_one_columns():
     best = optimum(X, y)
     assert not best.exists and best.iterations <= 100
     assert "no finite minimum" in best.reason and "4 point(s) lying exactly on it" in best.reason
+    assert best.ties == 4
     # the loss along that line's direction falls to the loss of the tied points: 4 points at p = 3/4
     limit = 4 * -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / 9
     w, b = np.array([1.0, 1.0]), -2.0
