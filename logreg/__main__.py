@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from typing import TYPE_CHECKING
 
-from .data import LABEL_MODES, make_synthetic
-from .train import INITS, train
+import numpy as np
+
+from .data import LABEL_MODES, Dataset, make_synthetic, split
+from .train import INITS, Snapshot, train
+
+if TYPE_CHECKING:  # pandas is imported only when a CSV is read
+    from .tabular import Scaler
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -29,64 +35,134 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--features", nargs=2, metavar=("COL1", "COL2"), help="feature columns of --data")
     data.add_argument("--label", help="label column of --data")
     data.add_argument("--scaling", choices=("none", "standardize", "minmax"), default="none",
-                      help="feature scaling for --data (default none)")
+                      help="feature scaling for --data, fitted on the training rows (default none)")
+    data.add_argument("--divide", action="append", default=[], metavar="COLUMN=NUMBER",
+                      help="use COLUMN / NUMBER as the feature, like a notebook's df['age'] / 100 "
+                           "(repeatable; before --scaling)")
+    data.add_argument("--test", type=float, default=0.0, metavar="FRACTION",
+                      help="hold out this fraction of the rows: the rows scikit-learn's train_test_split(X, y, "
+                           "test_size=FRACTION, random_state=SEED) holds out (default 0)")
+    data.add_argument("--split-seed", type=int, default=None, metavar="SEED",
+                      help="random_state of that split (default: --seed)")
     run = p.add_argument_group("training")
     run.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
-    run.add_argument("--epochs", type=int, default=100, help="number of updates (default 100)")
-    run.add_argument("--init", choices=INITS, default="zeros", help="starting weights (default zeros)")
+    run.add_argument("--epochs", type=int, default=100,
+                     help="number of epochs (default 100): one update each with the full batch; with --batch-size B "
+                          "one shuffled pass over the data, ⌈n/B⌉ updates")
+    run.add_argument("--init", choices=INITS, default="zeros",
+                     help="starting weights: zeros (w = 0, b = 0), ones (w = 1, b = 0) or random (default zeros)")
     run.add_argument("--l2", type=float, default=0.0, help="L2 penalty λ (default 0)")
     run.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: full batch)")
-    run.add_argument("--loss-threshold", type=float, default=None, help="stop once the loss is at or below this")
+    run.add_argument("--loss-threshold", type=float, default=None, metavar="STOP",
+                     help="stop at the first epoch whose training loss is at or below STOP, used exactly as given "
+                          "(a loop that updates before it checks the loss ends one update later)")
     out = p.add_argument_group("output")
     out.add_argument("--every", type=int, default=10, help="print every k-th epoch (default 10)")
     out.add_argument("--csv", metavar="PATH", help="write every epoch to this CSV file")
     return p.parse_args(argv)
 
 
+def parse_divide(items: list[str]) -> dict[str, float]:
+    """["age=100", …] → {"age": 100.0}; the last "=" splits, so a column name may contain one."""
+    out = {}
+    for item in items:
+        column, sep, number = item.rpartition("=")
+        try:
+            value = float(number)
+        except ValueError:
+            value = None
+        if not (sep and column) or value is None:
+            raise ValueError(f"--divide must be COLUMN=NUMBER, for example age=100; got {item!r}")
+        out[column] = value
+    return out
+
+
+def load(args: argparse.Namespace) -> tuple[Dataset, Dataset | None, Scaler | None]:
+    """The training and test parts the arguments describe, and the scaler of a CSV (None for synthetic data)."""
+    split_seed = args.seed if args.split_seed is None else args.split_seed
+    divide = parse_divide(args.divide)
+    if args.data:
+        from .tabular import from_frame, read_csv
+
+        if not (args.features and args.label):
+            raise ValueError("--data needs --features COL1 COL2 and --label COL")
+        tab = from_frame(read_csv(args.data), tuple(args.features), args.label, scaling=args.scaling,
+                         test_fraction=args.test, seed=split_seed, divide=divide)
+        return tab.train, tab.test, tab.scaler
+    if divide:
+        raise ValueError("--divide applies to the columns of a --data file")
+    data = make_synthetic(args.n, (args.w1, args.w2), args.bias, args.seed, labels=args.labels,
+                          flip=args.flip, scale=tuple(args.scale), shift=tuple(args.shift))
+    train_part, test_part = split(data, args.test, split_seed)
+    return train_part, test_part, None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        if args.data:
-            from .tabular import from_frame, read_csv
-
-            if not (args.features and args.label):
-                raise ValueError("--data needs --features COL1 COL2 and --label COL")
-            data = from_frame(read_csv(args.data), tuple(args.features), args.label, scaling=args.scaling).train
-        else:
-            data = make_synthetic(args.n, (args.w1, args.w2), args.bias, args.seed, labels=args.labels,
-                                  flip=args.flip, scale=tuple(args.scale), shift=tuple(args.shift))
         if args.every < 1:
             raise ValueError(f"--every must be at least 1; got {args.every}")
-        history = train(data.X, data.y, learning_rate=args.lr, epochs=args.epochs, init=args.init,
-                        loss_threshold=args.loss_threshold, l2=args.l2, batch_size=args.batch_size, seed=args.seed)
-        rows = []
+        data, test, scaler = load(args)
+        history = list(train(data.X, data.y, learning_rate=args.lr, epochs=args.epochs, init=args.init,
+                             loss_threshold=args.loss_threshold, l2=args.l2, batch_size=args.batch_size,
+                             seed=args.seed, X_test=None if test is None else test.X,
+                             y_test=None if test is None else test.y))
         names = data.feature_names
-        print(f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}")
+        scaled = scaler is not None and not scaler.is_identity
+        if scaled:
+            print("trained on scaled features: " + ", ".join(scaler.scaled_names(names))
+                  + "; the w and b columns are in those units")
+        test_head = f"  {'test_loss':>9}  {'test_acc':>8}" if test is not None else ""
+        print(f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}"
+              + test_head)
 
-        def line(s) -> str:
-            return f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  {s.b:>10.5f}"
+        def line(s: Snapshot) -> str:
+            tail = f"  {s.test_loss:>9.4f}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
+            return (f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  "
+                    f"{s.b:>10.5f}{tail}")
 
         for s in history:
-            rows.append(s)
             if s.epoch % args.every == 0 or s.diverged:
                 print(line(s))
-        last = rows[-1]
+        last = history[-1]
         if last.epoch % args.every:
             print(line(last))
         if last.diverged:
             print("stopped: the next update would leave the finite numbers (diverged)")
+        elif args.loss_threshold is not None and last.loss <= args.loss_threshold:
+            print(f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below "
+                  f"{args.loss_threshold!r}")
+        if scaled:
+            w_o, b_o = scaler.to_original(last.w, last.b)
+            print(f"epoch {last.epoch} in the file's units: "
+                  + ", ".join(f"w_{n} = {float(v)!r}" for n, v in zip(names, w_o)) + f", b = {float(b_o)!r}")
         if args.csv:
-            with open(args.csv, "w", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(
-                    ["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2", "grad_b"]
-                )
-                for s in rows:
-                    writer.writerow([s.epoch, s.loss, s.objective, s.accuracy, *s.w, s.b, *s.gradient_w, s.gradient_b])
+            write_history(args.csv, history, scaler if scaled else None)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def write_history(path: str, history: list[Snapshot], scaler: Scaler | None) -> None:
+    """One row per snapshot: epoch, loss, objective, accuracy, w1, w2, b, grad_w1, grad_w2, grad_b, then
+    test_loss, test_accuracy with a test part, then w1_original, w2_original, b_original (the same line in
+    the file's units) when the features were scaled. Numbers are written with repr, so they read back exactly."""
+    header = ["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2", "grad_b"]
+    with_test = history[0].test_loss is not None
+    header += ["test_loss", "test_accuracy"] if with_test else []
+    original = None
+    if scaler is not None:
+        header += ["w1_original", "w2_original", "b_original"]
+        original = scaler.history_to_original(np.array([s.w for s in history]), np.array([s.b for s in history]))
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        for t, s in enumerate(history):
+            row = [s.epoch, s.loss, s.objective, s.accuracy, *s.w, s.b, *s.gradient_w, s.gradient_b]
+            row += [s.test_loss, s.test_accuracy] if with_test else []
+            row += [*original[0][t], original[1][t]] if original is not None else []
+            writer.writerow(row)
 
 
 if __name__ == "__main__":

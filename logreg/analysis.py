@@ -10,7 +10,8 @@ from functools import cached_property
 import numpy as np
 
 from .geometry import contour_lines
-from .model import gradients, loss, sigmoid
+from .model import gradients, loss, loss_from_logits, sigmoid
+from .separation import certify_separation, margin_rows
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -43,14 +44,18 @@ class Optimum:
     objective: float | None
     reason: str
     iterations: int
+    # set when a line was proven to separate the classes: how many points lie exactly on it (0: strictly)
+    ties: int | None = None
 
 
 def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) -> Optimum:
     """Newton's method (IRLS) on mean cross-entropy + (λ/2)‖w‖², with a halving line search.
 
-    Converged when the Newton step is below 1e-10·(1 + ‖θ‖). With no penalty and data that a line
-    separates (even with ties on the line), no finite minimiser exists: the steps keep growing as
-    the weights head off to infinity, and that is what it reports.
+    Converged when the Newton step is below 1e-10·(1 + ‖θ‖). With no penalty, a finite minimiser
+    exists unless a line separates the classes, strictly or with ties on the line (see
+    `logreg.separation`). Then Newton's iterates head off to infinity along a separating direction;
+    directions taken from their path are checked exactly, and a passing one is reported as
+    "no finite minimum" with its reason. "did not reach" is said only when no such proof is found.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -58,15 +63,26 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     if np.all(y == y[0]):
         return Optimum(False, None, None, None, "all labels are one class: the bias grows without bound", 0)
     Xt = _with_ones(X)
+    A = margin_rows(X, y)  # (n, d + 1): a_i·θ is sample i's margin
     penalty = l2 * np.diag([1.0] * d + [0.0])
     theta = np.zeros(d + 1)
+    path = [theta]
 
     def objective(th: np.ndarray) -> float:
         return loss(X, y, th[:d], th[d], l2)
 
+    def no_minimum(it: int) -> Optimum | None:
+        """A separating direction from the path, proven exactly, or None (only without a penalty)."""
+        if l2 != 0:
+            return None
+        last = path[-1]
+        candidates = [last] + [last - path[-1 - m] for m in (1, 2, 5, 10, 20, 40) if m < len(path)]
+        found = certify_separation(A, candidates)
+        if found is None:
+            return None
+        return Optimum(False, None, None, None, _no_minimum_reason(found.ties), it, found.ties)
+
     f = objective(theta)
-    separable = ("a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
-                 "there is no finite minimum (an L2 penalty gives one)")
     it = 0
     with np.errstate(all="ignore"):
         for it in range(1, max_iter + 1):
@@ -88,18 +104,32 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
             else:
                 break
             theta, f = candidate, fc
-            z = Xt @ theta
-            if l2 == 0 and np.all((z > 0) == (y == 1)) and np.all(z != 0):
-                # θ separates the classes strictly: c·θ with c → ∞ drives the loss to 0
-                return Optimum(False, None, None, None, separable, it)
+            path.append(theta)
+            if l2 == 0 and (np.all(A @ theta > 0) or it in (5, 10, 20, 40, 80)):
+                found = no_minimum(it)  # every margin positive: θ itself is the certificate
+                if found is not None:
+                    return found
             if np.linalg.norm(t * step) <= 1e-10 * (1.0 + np.linalg.norm(theta)):
+                found = no_minimum(it)  # flat only because e^(−margin) underflowed?
+                if found is not None:
+                    return found
                 return Optimum(True, theta[:d].copy(), float(theta[d]), float(f), "Newton's method converged", it)
             if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e8:
-                if l2 == 0:  # the weights grow without bound: the classes are separable, up to ties
-                    return Optimum(False, None, None, None, separable, it)
                 break
+    found = no_minimum(it)
+    if found is not None:
+        return found
     return Optimum(False, None, None, None,
                    f"Newton's method did not reach the minimum in {it} steps, so none is shown", it)
+
+
+def _no_minimum_reason(ties: int) -> str:
+    if ties == 0:
+        return ("a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
+                "there is no finite minimum (an L2 penalty gives one)")
+    return (f"a line separates the two classes with {ties} point(s) lying exactly on it, so the loss keeps "
+            "falling towards the loss of those points as the weights grow: there is no finite minimum "
+            "(an L2 penalty gives one)")
 
 
 def loss_grid(
@@ -125,10 +155,8 @@ def loss_grid(
             B = B - np.clip(step, -5, 5)
             if np.max(np.abs(step)) < 1e-7:
                 break
-    Zb = Z + B
-    # mean of log(1 + e^z) − y·z, in the form log1p(e^(−|z|)) + max(z, 0) − y·z
-    values = (np.mean(np.log1p(np.exp(-np.abs(Zb))) + np.maximum(Zb, 0.0), axis=0) - (y @ Zb) / len(y)
-              + 0.5 * l2 * (W**2).sum(0))
+    # the same per-sample loss as model.loss, on every grid point's logits at once
+    values = np.mean(loss_from_logits(Z + B, y[:, None]), axis=0) + 0.5 * l2 * (W**2).sum(0)
     return values.reshape(W1.shape), B.reshape(W1.shape)
 
 

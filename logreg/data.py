@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -103,19 +104,24 @@ def make_synthetic(
 
 
 def split(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset | None]:
-    """A seeded shuffle into (train, test); test is None when test_fraction is 0.
+    """A seeded shuffle into (train, test), the same rows and order as scikit-learn's
+    `train_test_split(X, y, test_size=test_fraction, random_state=seed)`; test is None when
+    test_fraction is 0.
 
-    Both parts keep every field but X and y. At least one sample stays in each part.
+    With order = RandomState(seed).permutation(n) and n_test = ⌈test_fraction·n⌉ (the product
+    rounded up as a float, as scikit-learn does): test = rows order[:n_test], train = rows
+    order[n_test:], each in that order. Both parts keep every field but X and y; the training
+    part keeps at least one row.
     """
     if not 0.0 <= test_fraction < 1.0:
         raise ValueError(f"test_fraction must be in [0, 1); got {test_fraction!r}")
-    n_test = int(round(test_fraction * data.n))
-    if n_test == 0:
+    if test_fraction == 0:
         return data, None
+    n_test = math.ceil(test_fraction * data.n)
     if data.n - n_test < 1:
         raise ValueError(f"a test fraction of {test_fraction} leaves no training samples out of {data.n}")
     order = np.random.RandomState(seed).permutation(data.n)
-    test_idx, train_idx = np.sort(order[:n_test]), np.sort(order[n_test:])
+    test_idx, train_idx = order[:n_test], order[n_test:]
 
     def part(idx: np.ndarray) -> Dataset:
         return replace(data, X=_frozen(data.X[idx]), y=_frozen(data.y[idx]))

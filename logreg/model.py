@@ -27,12 +27,18 @@ def sigmoid(z: np.ndarray | float) -> np.ndarray:
 
 
 def loss_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-sample cross-entropy, shape (n,).
+    """Per-sample cross-entropy, shape (n,), for labels y in {0, 1}.
 
-    ℓ = −[y·log σ(z) + (1 − y)·log(1 − σ(z))] = log(1 + e^z) − y·z,
-    written as logaddexp(0, z) − y·z. At z = −1000, y = 1 it is exactly 1000.
+    ℓ = −[y·log σ(z) + (1 − y)·log(1 − σ(z))] = −log σ(u) = log(1 + e^(−u)),  u = (2y − 1)·z,
+    the margin: positive exactly when the sample is on its own side of the line. Evaluated as
+        u ≥ 0:  log1p(e^(−u))            (right side: tiny, every digit kept),
+        u < 0:  −u + log1p(e^u)          (wrong side: about |u|),
+    that is max(−u, 0) + log1p(e^(−|u|)), which never exponentiates a positive number and never
+    subtracts two large numbers. At z = −1000, y = 1 it is exactly 1000; at z = 40, y = 1 it is
+    e^(−40) ≈ 4.25e-18 (the form log(1 + e^z) − y·z cancels to 0 there).
     """
-    return np.logaddexp(0.0, z) - y * z
+    u = (2.0 * np.asarray(y, dtype=float) - 1.0) * np.asarray(z, dtype=float)
+    return np.maximum(-u, 0.0) + np.log1p(np.exp(-np.abs(u)))
 
 
 def loss(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float = 0.0) -> float:

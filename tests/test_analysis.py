@@ -86,6 +86,127 @@ def test_no_finite_optimum_with_ties_on_the_line():
     assert "no finite minimum" in best.reason
 
 
+def separable_by_lp(X: np.ndarray, y: np.ndarray) -> tuple[bool, bool]:
+    """(a line separates the classes, ties allowed; a line separates them strictly), by linear programs.
+
+    With a_i = s_i·[x_i, 1]: some δ with a·δ ≥ 0 and Σ a·δ ≥ 1 (ties allowed), or with a·δ ≥ 1 (strict).
+    """
+    linprog = pytest.importorskip("scipy.optimize").linprog
+    s = 2 * y - 1
+    A = np.column_stack([X, np.ones(len(y))]) * s[:, None]
+    free = [(None, None)] * A.shape[1]
+    ties = linprog(np.zeros(A.shape[1]), A_ub=np.vstack([-A, -A.sum(0)]), b_ub=np.r_[np.zeros(len(y)), -1.0],
+                   bounds=free, method="highs")
+    strict = linprog(np.zeros(A.shape[1]), A_ub=-A, b_ub=-np.ones(len(y)), bounds=free, method="highs")
+    return ties.status == 0, strict.status == 0
+
+
+def grid_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Small-integer features (exact in floats, so the LP's tolerances cannot blur a tie) of five kinds."""
+    rng = np.random.RandomState(seed)
+    kind, n = seed % 5, rng.randint(6, 80)
+    if kind == 0:  # two 0/1 columns, random labels
+        return rng.randint(0, 2, (n, 2)).astype(float), (rng.random_sample(n) < 0.5).astype(float)
+    if kind in (1, 2):  # labelled by a line with integer weights; points on the line get a random label
+        X = rng.randint(-3, 4, (n, 2)).astype(float)
+        z = X @ (rng.randint(-2, 3, 2) if kind == 2 else np.array([1, 1])) + rng.randint(-1, 2)
+        return X, np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(n) < 0.5) * 1.0))
+    if kind == 3:  # a strictly separable set with a small feature scale
+        X = rng.randn(n, 2) * [0.01, 1.0]
+        return X, (X @ [100.0, -1.0] > 0) * 1.0
+    X = rng.randint(0, 2, (n, 2)).astype(float)  # "bought only with both": 1 at (1, 1), mixed where x1 = 0 at times
+    y = (X[:, 0] * X[:, 1] == 1) * 1.0
+    if rng.random_sample() < 0.5:
+        y[X[:, 0] == 0] = rng.random_sample(int((X[:, 0] == 0).sum())) < 0.5
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_optimum_exists_exactly_when_no_line_separates_the_classes(seed):
+    X, y = grid_data(seed)
+    if y.min() == y.max():
+        return
+    ties_allowed, strict = separable_by_lp(X, y)
+    best = optimum(X, y)
+    assert best.exists == (not ties_allowed), best.reason
+    if best.exists:  # a true minimum: the gradient vanishes there
+        assert best.ties is None
+        assert grad_norm(X, y, best.w, best.b) < 1e-8
+    else:
+        assert "no finite minimum" in best.reason and "did not reach" not in best.reason
+        assert best.w is None and best.b is None and best.objective is None
+        # the reason says whether points lie on the line; with strict separation possible it finds a strict line
+        assert ("exactly on it" in best.reason) == (not strict), best.reason
+        assert (best.ties == 0) == strict and best.ties is not None
+
+
+BOTH_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [1, 1], [1, 1], [0, 1], [1, 0], [1, 1]], dtype=float)
+BOTH_Y = np.array([0, 0, 0, 1, 0, 1, 0, 0, 1], dtype=float)
+
+
+def test_quasi_complete_separation_with_zero_one_columns():
+    # bought only with both: label 1 at (1, 1) sometimes, 0 everywhere else. The line x1 + x2 = 2 has every
+    # 0 on its side and the mixed (1, 1) points on it: the loss falls towards their loss, never reaching it.
+    X, y = BOTH_X, BOTH_Y
+    assert separable_by_lp(X, y) == (True, False)
+    best = optimum(X, y)
+    assert not best.exists and best.iterations <= 100
+    assert "no finite minimum" in best.reason and "4 point(s) lying exactly on it" in best.reason
+    assert best.ties == 4
+    # the loss along that line's direction falls to the loss of the tied points: 4 points at p = 3/4
+    limit = 4 * -(0.75 * math.log(0.75) + 0.25 * math.log(0.25)) / 9
+    w, b = np.array([1.0, 1.0]), -2.0
+    # along c·(w, b), with the bias shifted by the tied points' optimum logit log(3), the loss falls towards it
+    values = [model.loss(X, y, c * w, c * b + math.log(3.0)) for c in (1.0, 2.0, 5.0, 10.0)]
+    assert all(a > b_ > limit for a, b_ in zip(values, values[1:]))
+    assert model.loss(X, y, 50 * w, -100 + math.log(3.0)) == pytest.approx(limit, rel=1e-15)
+
+
+@pytest.mark.parametrize("scale", [(0.01, 1.0), (1.0, 0.01), (1e-3, 1e3)])
+def test_strictly_separable_sets_with_small_feature_scales(scale):
+    data = make_synthetic(n=20000, seed=0, scale=scale)  # threshold labels: separable
+    assert separable_by_lp(data.X, data.y)[1]
+    best = optimum(data.X, data.y)
+    assert not best.exists
+    assert "no finite minimum" in best.reason and "did not reach" not in best.reason
+
+
+def test_ties_forced_by_both_labels_at_one_point_with_near_ties_beside_them():
+    # integer points labelled by x1 − x2, those on the line at random, then scaled by (0.1, 0.001): in floats
+    # 3 × 0.1 is not exactly three times 0.1, so points of the old tie line sit a hair off it. With both labels at
+    # exactly two points, the only candidate line goes through those two; it is checked here in fractions.
+    from fractions import Fraction
+
+    rng = np.random.RandomState(1094)
+    X = rng.randint(0, 4, (30, 2)).astype(float)
+    z = X[:, 0] - X[:, 1]
+    y = np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(30) < 0.5) * 1.0))
+    X = X * [0.1, 0.001]
+    both = sorted({tuple(x) for x, t in zip(X.tolist(), y) if t == 1} & {tuple(x) for x, t in zip(X.tolist(), y)
+                                                                          if t == 0})
+    assert len(both) == 2
+    (a1, b1), (a2, b2) = [(Fraction(a), Fraction(b)) for a, b in both]
+    w, c = (b2 - b1, a1 - a2), -((b2 - b1) * a1 + (a1 - a2) * b1)
+    margins = [(2 * t - 1) * (w[0] * Fraction(a) + w[1] * Fraction(b) + c) for (a, b), t in zip(X.tolist(), y)]
+    separates = all(m >= 0 for m in margins) or all(m <= 0 for m in margins)
+    assert separates  # for this seed the line through the two points leaves every other point on its side
+    best = optimum(X, y)
+    assert not best.exists and "no finite minimum" in best.reason and "exactly on it" in best.reason
+
+
+def test_near_ties_that_are_not_exact_leave_a_minimum():
+    # 0.03 is not 3 × 0.01 in binary, so these five mixed-label points are not exactly on one line: a finite
+    # minimum exists (far out), and optimum must not claim that none does
+    from fractions import Fraction
+
+    assert Fraction(0.03) != 3 * Fraction(0.01)
+    tie_x1 = np.array([0.0, 0.01, 0.02, 0.03, 0.04])
+    X = np.column_stack([np.repeat(tie_x1, 2), np.repeat(4 - 100 * np.arange(5), 2)])
+    y = np.tile([0.0, 1.0], 5)
+    best = optimum(X, y)
+    assert "no finite minimum" not in best.reason
+
+
 @pytest.mark.parametrize("label", [0.0, 1.0])
 @pytest.mark.parametrize("l2", [0.0, 0.5])
 def test_single_class_has_no_optimum(label, l2):
@@ -159,6 +280,19 @@ def test_loss_grid_slice_equals_model_loss(logistic, b, l2):
     values_t, _ = loss_grid(logistic.X, logistic.y, w2, w1, b, l2)
     assert values_t.shape == (5, 3)
     assert not np.allclose(values_t, values.T)
+
+
+def test_loss_grid_at_extreme_logits_by_hand():
+    # two points, each on its own side with margin u = |w1| (or the wrong side at −|w1|): ℓ = log(1 + e^(−u))
+    X = np.array([[1.0, 0.0], [-1.0, 0.0]])
+    y = np.array([1.0, 0.0])
+    w1 = np.array([-800.0, -45.0, 45.0, 800.0])
+    values, _ = loss_grid(X, y, w1, np.array([0.0]), 0.0)
+    # u = w1 for both points: e^(−u) to double precision when u ≥ 40, −u when u ≤ −40
+    assert values[0, 0] == 800.0 and values[0, 1] == pytest.approx(45.0, rel=1e-15)
+    assert values[0, 2] == pytest.approx(math.exp(-45.0), rel=1e-15)
+    assert values[0, 3] == 0.0  # e^(−800) is below the smallest double
+    assert values[0, 2] > 0.0  # not cancelled to 0, as log(1 + e^z) − y·z would be
 
 
 @pytest.mark.parametrize("l2", [0.0, 0.4])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -184,7 +185,7 @@ def test_split_is_disjoint_covers_everything_and_keeps_rows_whole(n, fraction):
     data = numbered(n)
     train, test = split(data, fraction, seed=3)
     ids_train, ids_test = train.X[:, 0].astype(int), test.X[:, 0].astype(int)
-    assert len(ids_test) == round(fraction * n)
+    assert len(ids_test) == math.ceil(fraction * n)
     assert len(ids_train) + len(ids_test) == n
     assert not set(ids_train) & set(ids_test)
     assert sorted([*ids_train, *ids_test]) == list(range(n))
@@ -195,6 +196,29 @@ def test_split_is_disjoint_covers_everything_and_keeps_rows_whole(n, fraction):
         assert part.true_b == 0.25 and part.notes == ("note",)
         np.testing.assert_array_equal(part.true_w, [1.0, 2.0])
         assert not part.X.flags.writeable and not part.y.flags.writeable
+
+
+@pytest.mark.parametrize(("n", "fraction", "seed"),
+                         [(28, 0.2, 42), (100, 0.3, 0), (101, 0.3, 7), (7, 0.5, 1), (1000, 0.01, 3), (10, 0.05, 9),
+                          (20, 0.15, 5), (2, 0.5, 0)])
+def test_split_selects_the_rows_of_sklearn_train_test_split(n, fraction, seed):
+    sk = pytest.importorskip("sklearn.model_selection")
+    data = numbered(n)
+    X_train, X_test, y_train, y_test = sk.train_test_split(data.X, data.y, test_size=fraction, random_state=seed)
+    train, test = split(data, fraction, seed=seed)
+    np.testing.assert_array_equal(train.X, X_train)  # same rows, same order
+    np.testing.assert_array_equal(test.X, X_test)
+    np.testing.assert_array_equal(train.y, y_train)
+    np.testing.assert_array_equal(test.y, y_test)
+
+
+def test_split_by_hand():
+    # RandomState(0).permutation(8) is [6, 2, 1, 7, 3, 0, 5, 4]; a quarter is ⌈2.0⌉ = 2 test rows
+    assert np.random.RandomState(0).permutation(8).tolist() == [6, 2, 1, 7, 3, 0, 5, 4]
+    train, test = split(numbered(8), 0.25, seed=0)
+    assert test.X[:, 0].tolist() == [6, 2] and train.X[:, 0].tolist() == [1, 7, 3, 0, 5, 4]
+    # 0.3 × 8 = 2.4 rounds up to 3
+    assert split(numbered(8), 0.3, seed=0)[1].X[:, 0].tolist() == [6, 2, 1]
 
 
 def test_split_is_seeded():

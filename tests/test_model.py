@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import warnings
 
@@ -27,8 +28,11 @@ def ref_sigmoid(z: float) -> float:
 
 
 def ref_sample_loss(z: float, y: float) -> float:
-    # log(1 + e^z) − y·z = max(z, 0) + log1p(e^(−|z|)) − y·z
-    return max(z, 0.0) + math.log1p(math.exp(-abs(z))) - y * z
+    # log(1 + e^z) − y·z in 60-digit decimal arithmetic: nothing cancels or underflows at this precision
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        dz = decimal.Decimal(z)
+        return float((1 + dz.exp()).ln() - decimal.Decimal(y) * dz)
 
 
 def ref_loss_and_gradients(X, y, w, b, l2=0.0):
@@ -122,6 +126,25 @@ def test_loss_from_logits_hand_values():
     assert out[3] == pytest.approx(math.log(2.0), rel=1e-15)
     assert 0.0 <= out[4] < 1e-300
     assert 0.0 <= out[5] < 1e-300
+
+
+@pytest.mark.parametrize("u", [40.0, 100.0, 700.0, 740.0])
+def test_loss_on_the_right_side_keeps_every_digit(u):
+    # ℓ = log(1 + e^(−u)) = e^(−u)·(1 − e^(−u)/2 + …): for u ≥ 40 that is e^(−u) to double precision.
+    # A form that computes log(1 + e^u) − u here cancels to 0.
+    z = np.array([u, -u])
+    y = np.array([1.0, 0.0])
+    out = model.loss_from_logits(z, y)
+    assert out[0] == out[1] == pytest.approx(math.exp(-u), rel=1e-15, abs=0.0)
+    assert out[0] > 0.0
+
+
+def test_mean_loss_of_a_confident_right_model_is_not_rounded_away():
+    # every sample on its side with margin 41: the mean loss is e^(−41) ≈ 1.6e-18, not ~1e-309
+    X = np.array([[41.0], [-41.0], [42.0], [-42.0]])
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    expected = (math.exp(-41.0) + math.exp(-42.0)) / 2
+    assert model.loss(X, y, np.array([1.0]), 0.0) == pytest.approx(expected, rel=1e-15)
 
 
 @pytest.mark.parametrize("z", [-40.0, -3.0, -0.5, 0.25, 2.0, 35.0])

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from logreg.data import Dataset, split
-from logreg.tabular import MIN_ROWS, Scaler, fit_scaler, from_frame, read_csv
+from logreg.tabular import MIN_ROWS, Scaler, feature_columns, fit_scaler, from_frame, read_csv
 
 ROWS = [
     ("1.5", "2", "no"),
@@ -108,7 +108,9 @@ def test_scaling_is_fitted_on_the_training_part_only(kind):
     # each part's raw rows, recovered from the scaled ones, are exactly the seeded split
     train_raw = data.train.X * sc.scale + sc.center
     test_raw = data.test.X * sc.scale + sc.center
-    np.testing.assert_allclose(train_raw, np.delete(raw_X, test_rows, axis=0), rtol=1e-12, atol=1e-12)
+    train_rows = split(ids, 0.25, seed=4)[0].X[:, 0].astype(int)  # in the shuffled order, as scikit-learn's
+    assert sorted([*train_rows, *test_rows]) == list(range(60))
+    np.testing.assert_allclose(train_raw, raw_X[train_rows], rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(test_raw, raw_X[test_rows], rtol=1e-12, atol=1e-12)
     if kind == "standardize":
         np.testing.assert_allclose(sc.center, train_raw.mean(axis=0), rtol=1e-12)
@@ -369,3 +371,143 @@ def test_random_bytes_never_raise_anything_but_value_error(seed):
             from_frame(df, (columns[0], columns[1]), columns[2], test_fraction=0.3)
         except ValueError as exc:
             assert str(exc)
+
+
+# --- file lines, unreadable columns, tiny values ------------------------------------------------
+
+
+def lines_with(bad_line: int, value: str, n: int = 12, newline: str = "\n") -> tuple[bytes, int]:
+    """A CSV with a blank line and a quoted two-line note early on; `value` in x1 on data row `bad_line`.
+
+    Returns the bytes and the 1-based file line (header = line 1) that row starts on, counted here.
+    """
+    out = ["x1,x2,y,note"]
+    for i in range(n):
+        if i == 2:
+            out.append("")  # a blank line: pandas skips it, the file still has it
+        if i == bad_line:
+            line = sum(part.count(newline) + 1 for part in out) + 1
+        note = f'"two{newline}lines"' if i == 1 else "-"
+        out.append(f"{value if i == bad_line else i % 5 + 1},{(i * 3) % 7},{'ab'[i % 2]},{note}")
+    return newline.join(out).encode(), line
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [("abc", "'abc'"), ("0x1F", "hexadecimal"), ("1000000000000000000000000000000", "±1e12"),
+     ("inf", "'inf'"), ("12 apples", "'12 apples'")],
+)
+def test_an_unreadable_feature_cell_is_named_with_its_file_line(value, needle, newline):
+    raw, line = lines_with(6, value, newline=newline)
+    assert raw.decode().split(newline)[line - 1].startswith(value)  # the test's own count of the line
+    df = read_csv(raw)
+    with pytest.raises(ValueError) as info:
+        from_frame(df, ("x1", "x2"), "y", scaling="none")
+    message = str(info.value)
+    assert "'x1'" in message and f"line {line} " in message and needle in message, message
+    # the column is listed as unusable with the same reason, and a choice that left it out says why
+    usable, problems = feature_columns(df)
+    assert "x1" not in usable and "x2" in usable and problems["x1"] == message
+    with pytest.raises(ValueError, match=rf"two different feature columns.*'x1'.*line {line}"):
+        from_frame(df, ("x2", "y"), "y")
+
+
+def test_line_numbers_without_blank_lines_or_quotes():
+    raw, line = lines_with(6, "abc")
+    plain = raw.decode().replace('"two\nlines"', "x").replace("\n\n", "\n").encode()
+    with pytest.raises(ValueError, match=f"line {line - 2} "):  # one blank line and one line of the quote fewer
+        load(plain, scaling="none")
+
+
+def test_integers_of_1e30_are_read_after_a_divisor():
+    rows = [(str(10**30 * (i % 5 + 1)), str((i * 3) % 7), "ab"[i % 2]) for i in range(10)]
+    df = read_csv(csv_bytes(rows=rows))
+    with pytest.raises(ValueError, match=r"'x1'.*±1e12.*line 2 .*divide"):
+        from_frame(df, ("x1", "x2"), "y", scaling="none")
+    data = from_frame(df, ("x1", "x2"), "y", scaling="none", divide={"x1": 1e30})
+    np.testing.assert_array_equal(data.train.X[:, 0], [float(10**30 * (i % 5 + 1)) / 1e30 for i in range(10)])
+
+
+@pytest.mark.parametrize("kind", ["standardize", "minmax"])
+def test_distinct_values_near_1e_300_are_scaled_not_called_constant(kind):
+    from fractions import Fraction
+
+    values = [(i % 5 + 1) * 1e-300 for i in range(12)]
+    rows = [(repr(v), str((i * 3) % 7), "ab"[i % 2]) for i, v in enumerate(values)]
+    data = load(csv_bytes(rows=rows), scaling=kind)
+    exact = [Fraction(v) for v in data.train.X[:, 0] * 0 + np.array([float(r[0]) for r in rows])]
+    if kind == "standardize":  # mean and population standard deviation in exact arithmetic
+        mean = sum(exact) / len(exact)
+        var = sum((v - mean) ** 2 for v in exact) / len(exact)
+        assert data.scaler.center[0] == pytest.approx(float(mean), rel=1e-14)
+        assert data.scaler.scale[0] == pytest.approx(float(var) ** 0.5, rel=1e-14)
+        assert data.scaler.scale[0] > 0
+    else:
+        assert data.scaler.scale[0] == float(max(exact) - min(exact))
+    assert len(set(data.train.X[:, 0])) == 5 and np.all(np.isfinite(data.train.X))
+    # a truly constant column is still refused, with its value
+    constant = [("1e-300", b, c) for _, b, c in rows]
+    with pytest.raises(ValueError, match=r"'x1'.*same value.*1e-300"):
+        load(csv_bytes(rows=constant), scaling=kind)
+
+
+# --- divisors and original units ----------------------------------------------------------------
+
+
+def test_divide_is_the_notebook_division_and_maps_back():
+    rows = numeric_rows(40, seed=2)
+    raw_X = np.array([[float(a), float(b)] for a, b, _ in rows])
+    data = load(csv_bytes(rows=rows), scaling="none", divide={"x1": 100})
+    assert [float(v) for v in data.train.X[:, 0]] == [float(a) / 100 for a, _, _ in rows]  # the same division
+    np.testing.assert_array_equal(data.train.X[:, 1], raw_X[:, 1])
+    assert not data.scaler.is_identity
+    assert data.scaler.scaled_names(("x1", "x2")) == ("x1 / 100", "x2")
+    w_o, b_o = data.scaler.to_original(np.array([3.0, -2.0]), 0.5)
+    assert w_o[0] == 3.0 / 100 and w_o[1] == -2.0 and b_o == 0.5
+
+
+@pytest.mark.parametrize(("kind", "divide"), [("standardize", None), ("minmax", None), ("standardize", {"share": 0.01}),
+                                              ("none", {"age": 100, "share": -4})])
+def test_weights_in_file_units_match_sklearn_on_the_raw_file(kind, divide):
+    lm = pytest.importorskip("sklearn.linear_model")
+    rng = np.random.RandomState(5)
+    X = rng.randn(300, 2) * [12.0, 0.05] + [45.0, 0.4]
+    z = 0.15 * (X[:, 0] - 45) + 30 * (X[:, 1] - 0.4)
+    y = (rng.random_sample(300) < 1 / (1 + np.exp(-z))).astype(int)
+    df = pd.DataFrame({"age": X[:, 0], "share": X[:, 1], "bought": y})
+    data = from_frame(df, ("age", "share"), "bought", scaling=kind, divide=divide)
+
+    def fit(A):
+        return lm.LogisticRegression(C=np.inf, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(A, y)
+
+    on_scaled, on_raw = fit(data.train.X), fit(X)
+    w_o, b_o = data.scaler.to_original(on_scaled.coef_[0], float(on_scaled.intercept_[0]))
+    np.testing.assert_allclose(w_o, on_raw.coef_[0], rtol=1e-8)
+    assert b_o == pytest.approx(float(on_raw.intercept_[0]), rel=1e-8)
+    # the whole-history form agrees with the one-at-a-time form
+    W = np.array([on_scaled.coef_[0], [1.0, -1.0], [0.0, 0.0]])
+    B = np.array([float(on_scaled.intercept_[0]), 0.25, -1.0])
+    W_o, B_o = data.scaler.history_to_original(W, B)
+    for t in range(3):
+        w_t, b_t = data.scaler.to_original(W[t], B[t])
+        np.testing.assert_allclose(W_o[t], w_t, rtol=1e-15)
+        assert B_o[t] == pytest.approx(b_t, rel=1e-14, abs=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("divide", "pattern"),
+    [({"x3": 2.0}, r"divide.*'x3'.*not a feature"), ({"x1": 0.0}, r"divide.*non-zero.*'x1': 0.0"),
+     ({"x1": float("nan")}, r"divide.*finite"), ({"x1": "100"}, r"divide.*'100'")],
+)
+def test_bad_divisors_are_refused_by_name(divide, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        load(csv_bytes(), scaling="none", divide=divide)
+
+
+def test_no_scaling_is_the_identity():
+    data = load(csv_bytes(), scaling="none")
+    assert data.scaler.is_identity
+    assert data.scaler.scaled_names(("x1", "x2")) == ("x1", "x2")
+    assert load(csv_bytes(), scaling="standardize").scaler.scaled_names(("a", "b")) == (
+        "a (standardized)", "b (standardized)")

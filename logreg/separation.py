@@ -1,0 +1,253 @@
+"""Whether the mean log loss has a finite minimum, decided by a certificate checked exactly.
+
+With s_i = 2y_i − 1 ∈ {−1, +1}, x̃_i = [x_i, 1] and the rows a_i = s_i·x̃_i of A (n, d + 1), the loss is
+    L(θ) = mean log(1 + e^(−a_i·θ)).
+It has no finite minimiser exactly when some direction δ has
+    a_i·δ ≥ 0 for every i   and   a_i·δ > 0 for at least one i:
+along θ + c·δ no term grows and one keeps falling, for ever, as c → ∞ (a line separates the classes).
+Without such a δ, L grows in every direction in which it is not flat, and a minimum exists.
+The samples with a_i·δ = 0 lie on the line: with none the separation is strict, with some it is
+quasi-complete (common with 0/1 columns).
+
+A candidate δ comes from outside (the path of Newton's method heads off along one); here it is
+only checked, in exact rational arithmetic (every float is a fraction), so a certificate that
+passes is a proof, whatever rounding went into finding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+_TOLERANCES = (1e-13, 1e-10, 1e-7, 1e-4)  # relative sizes of a_i·c taken as "on the line" when snapping c
+
+
+@dataclass(frozen=True, eq=False)
+class Separation:
+    """A proof that no finite minimum exists: a_i·direction ≥ 0 for all i, > 0 for some.
+
+    direction (d + 1,): the certificate (w, b), scaled by a power of two and rounded to floats.
+    ties: how many samples lie exactly on the line a_i·direction = 0 (0: strict separation).
+    """
+
+    direction: np.ndarray
+    ties: int
+
+
+def margin_rows(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """A = s·[X, 1], shape (n, d + 1), s = 2y − 1: a_i·θ is sample i's margin under θ = (w, b)."""
+    s = 2.0 * np.asarray(y, dtype=float) - 1.0
+    return np.column_stack([np.asarray(X, dtype=float), np.ones(len(s))]) * s[:, None]
+
+
+def exact_margins_sign(A: np.ndarray, direction: list[Fraction]) -> np.ndarray:
+    """sign(a_i·direction) in exact arithmetic, shape (n,) of −1, 0, +1.
+
+    Most signs are settled in floating point: a product-sum of k terms is within k·2⁻⁵³·(|A|·|δ|)
+    of the exact value (plus a few 2⁻¹⁰⁷⁴ where products underflow), so where |a_i·δ| is far
+    above that the float sign is the exact sign. The remaining rows are summed as fractions.
+    """
+    d_float = _to_floats(direction)
+    with np.errstate(all="ignore"):  # overflow or underflow only sends rows to the exact sum
+        v = A @ d_float
+        bound = np.abs(A) @ np.abs(d_float)
+        settled = np.abs(v) > 1e-12 * bound + 1e-300
+    signs = np.where(settled, np.sign(v), 0.0)
+    if not settled.all():
+        open_rows = A[~settled]
+        _, first, inverse = np.unique(_row_keys(open_rows), return_index=True, return_inverse=True)
+        exact = []
+        for row in open_rows[first].tolist():
+            total = sum((Fraction(a) * dj for a, dj in zip(row, direction)), Fraction(0))
+            exact.append((total > 0) - (total < 0))
+        signs[~settled] = np.array(exact, dtype=float)[inverse.reshape(-1)]
+    return signs
+
+
+def _to_floats(direction: list[Fraction]) -> np.ndarray:
+    """δ·2^(−e) in floats, with 2^e near max|δ_j|: the same direction (every sign kept, as the
+    scale is positive and a power of two), whatever the size of the fractions."""
+    biggest = max((abs(v) for v in direction), default=Fraction(0))
+    if biggest == 0:
+        return np.zeros(len(direction))
+    e = biggest.numerator.bit_length() - biggest.denominator.bit_length()
+    shift = Fraction(1, 2**e) if e >= 0 else Fraction(2 ** (-e))
+    return np.array([float(v * shift) for v in direction])
+
+
+def _null_space(rows: np.ndarray) -> list[list[Fraction]]:
+    """An exact basis of {δ : rows·δ = 0}, by Gaussian elimination over the rationals."""
+    k = rows.shape[1]
+    pivots: dict[int, list[Fraction]] = {}  # pivot column → reduced row with a 1 there
+    for row in _distinct_rows(rows).tolist():
+        r = [Fraction(v) for v in row]
+        for col, p in pivots.items():
+            if r[col]:
+                factor = r[col]
+                r = [a - factor * b for a, b in zip(r, p)]
+        col = next((j for j in range(k) if r[j]), None)
+        if col is None:
+            continue
+        r = [a / r[col] for a in r]
+        for c2, p in pivots.items():  # keep the rows reduced in the new pivot column
+            if p[col]:
+                factor = p[col]
+                pivots[c2] = [a - factor * b for a, b in zip(p, r)]
+        pivots[col] = r
+        if len(pivots) == k:
+            return []
+    basis = []
+    for free in (j for j in range(k) if j not in pivots):
+        v = [Fraction(0)] * k
+        v[free] = Fraction(1)
+        for col, p in pivots.items():
+            v[col] = -p[free]
+        basis.append(v)
+    return basis
+
+
+def certify_separation(A: np.ndarray, candidates: Iterable[np.ndarray]) -> Separation | None:
+    """The first candidate direction that, made exact, is a certificate; else None.
+
+    A float candidate c is made exact in two ways, each checked exactly (every a_i·δ ≥ 0, one > 0):
+    - snapping: the rows with |a_i·c| ≤ tol·max|a·c| are taken as ties and c is projected onto the
+      exact null space of those rows, so they become exactly 0 (several tolerances, tight to loose);
+    - an active set: start from the rows that must be ties (a sample whose x also appears with the
+      other label gives both a and −a, so a·δ = 0), project, and add the rows still on the wrong
+      side, a few times over.
+    """
+    candidates = [np.asarray(c, dtype=float) for c in candidates]
+    usable = []
+    for c in _with_repairs(A, candidates):
+        if not np.all(np.isfinite(c)) or not np.any(c):
+            continue
+        with np.errstate(all="ignore"):
+            v = A @ c
+        scale = float(np.max(np.abs(v)))
+        if not (np.isfinite(scale) and scale > 0):
+            continue
+        usable.append(c)
+        for tol in _TOLERANCES:
+            if np.any(v < -tol * scale):
+                continue
+            direction = _project(A, c, np.abs(v) <= tol * scale)
+            if direction is not None:
+                signs = exact_margins_sign(A, direction)
+                if np.all(signs >= 0) and np.any(signs > 0):
+                    return _found(A, direction, signs, candidates)
+    forced = _opposite_rows(A) if usable else None
+    for c in usable[: len(candidates)]:  # the active sets, from the given candidates only
+        active = forced.copy()
+        for _ in range(2 * A.shape[1]):
+            direction = _project(A, c, active)
+            if direction is None:
+                break
+            signs = exact_margins_sign(A, direction)
+            if np.all(signs >= 0) and np.any(signs > 0):
+                return _found(A, direction, signs, candidates)
+            wrong = signs < 0
+            if not wrong.any() or wrong.sum() > 3 * A.shape[1]:
+                break
+            active |= wrong
+    return None
+
+
+def _found(A: np.ndarray, direction: list[Fraction], signs: np.ndarray, candidates: list[np.ndarray]) -> Separation:
+    if np.any(signs == 0):
+        direction, signs = _strict(A, direction, signs, candidates)
+    return Separation(_to_floats(direction), int(np.count_nonzero(signs == 0)))
+
+
+def _row_keys(M: np.ndarray) -> np.ndarray:
+    """Each row as one opaque value, shape (n,), so rows can be compared, sorted and deduplicated at once."""
+    M = np.ascontiguousarray(M + 0.0)  # + 0.0 turns −0.0 into 0.0: equal numbers, equal bytes
+    return M.view(np.dtype((np.void, M.dtype.itemsize * M.shape[1]))).ravel()
+
+
+def _distinct_rows(M: np.ndarray) -> np.ndarray:
+    """The distinct rows of M, in order of first appearance."""
+    first = np.unique(_row_keys(M), return_index=True)[1]
+    return M[np.sort(first)]
+
+
+def _opposite_rows(A: np.ndarray) -> np.ndarray:
+    """Rows a whose negation −a is also a row (the same x with both labels), shape (n,) bool."""
+    return np.isin(_row_keys(-A), _row_keys(A))
+
+
+def _project(A: np.ndarray, c: np.ndarray, tied: np.ndarray) -> list[Fraction] | None:
+    """c moved onto {δ : a_i·δ = 0 for the tied rows}, exactly; None when only δ = 0 is there."""
+    if not tied.any():
+        return [Fraction(float(x)) for x in c]
+    sv = np.linalg.svd(A[tied], compute_uv=False)
+    if len(sv) == A.shape[1] and sv[-1] > 1e-8 * sv[0]:
+        return None  # clearly full rank (far beyond rounding): only δ = 0 makes these rows 0
+    basis = _null_space(A[tied])
+    if not basis:
+        return None
+    B = np.array([[float(x) for x in b] for b in basis]).T  # (d + 1, r)
+    coef = np.linalg.lstsq(B, c, rcond=None)[0]  # the nearest point of that space, in floats
+    return [sum((Fraction(float(cj)) * b[i] for cj, b in zip(coef, basis)), Fraction(0)) for i in range(len(c))]
+
+
+def _with_repairs(A: np.ndarray, candidates: list[np.ndarray]) -> Iterator[np.ndarray]:
+    """The candidates, then for each of the first two a few repaired versions (made only if needed).
+
+    A Newton path on a set with a few points very near the line can leave those few on the wrong
+    side for many steps. A repair moves c along e, where a_i·e = 1 on those rows (least squares),
+    by an ε that puts them on their side while every other row keeps its sign, as far as floats tell.
+    """
+    yield from candidates
+    for c in candidates[:2]:
+        with np.errstate(all="ignore"):
+            for _ in range(4):
+                v = A @ c
+                scale = float(np.max(np.abs(v)))
+                bad = v <= 1e-7 * scale
+                if not (np.isfinite(scale) and scale > 0) or not bad.any() or bad.sum() > 3 * A.shape[1]:
+                    break
+                e = np.linalg.lstsq(A[bad], np.ones(int(bad.sum())), rcond=None)[0]
+                ve = A @ e
+                if np.any(ve[bad] <= 0):
+                    break
+                lower = max(float(np.max((1e-6 * scale - v[bad]) / ve[bad])), 0.0)
+                against = ~bad & (ve < 0)
+                upper = float(np.min(v[against] / -ve[against])) if against.any() else np.inf
+                if not lower < upper:
+                    break
+                c = c + (2 * lower if upper == np.inf else lower + (upper - lower) / 2) * e
+                yield c
+
+
+def _strict(
+    A: np.ndarray, direction: list[Fraction], signs: np.ndarray, candidates: list[np.ndarray]
+) -> tuple[list[Fraction], np.ndarray]:
+    """Try to tilt a certificate with ties into a strict one: M·δ + c for a candidate c (first the
+    least-squares solution of a_i·c = 1 on the ties, then the given candidates).
+
+    Where a_i·δ > 0 a large enough M keeps the sign; the ties need a_i·c > 0. Returns the
+    strict direction and its signs when one checks out exactly, else the certificate unchanged.
+    """
+    d_float = _to_floats(direction)
+    tied = signs == 0
+    with np.errstate(all="ignore"):
+        along = A @ d_float
+        lifting = np.linalg.lstsq(A[tied], np.ones(int(tied.sum())), rcond=None)[0]  # a_i·e = 1 on the ties
+        for c in [lifting, *candidates]:
+            c = np.asarray(c, dtype=float)
+            across = A @ c
+            if not np.all(np.isfinite(across)) or np.any(across[signs == 0] <= 0):
+                continue
+            positive = signs > 0
+            need = -across[positive] / along[positive]
+            M = 2.0 * max(float(np.max(need)), 1.0) if need.size else 1.0
+            if not np.isfinite(M):
+                continue
+            tilted = [Fraction(M) * dj + Fraction(float(cj)) for dj, cj in zip(direction, c)]
+            tilted_signs = exact_margins_sign(A, tilted)
+            if np.all(tilted_signs > 0):
+                return tilted, tilted_signs
+    return direction, signs
