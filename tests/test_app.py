@@ -82,7 +82,7 @@ def widget(at: AppTest, key: str):
         return at.select_slider(key=key)
     if c.kind == "choice":
         return at.button_group(key=key)
-    if key == "seed":
+    if key in ("seed", "stop"):
         return at.number_input(key=key)
     return at.slider(key=key)
 
@@ -206,7 +206,7 @@ def test_every_control_can_be_changed(key, default_app):
     elif key == "stop":
         assert len(spec["frames"]) < 101 and float(metrics(at)["final loss"]) <= 0.5
     elif key == "land":
-        assert len(spec["data"]) == len(base_spec["data"]) - 6 and "xaxis4" not in spec["layout"]
+        assert len(spec["data"]) == len(base_spec["data"]) - 5 and "xaxis4" not in spec["layout"]
         assert metrics(at) == base_metrics
     elif key == "test":
         assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}
@@ -384,15 +384,63 @@ def test_valid_csv_trains():
     no_exception(at)
     assert len(at.error) == 0
     spec = chart(at)
-    assert spec["layout"]["xaxis"]["title"]["text"] == "height"
-    assert spec["layout"]["yaxis"]["title"]["text"] == "weight"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "height (standardized)"
+    assert spec["layout"]["yaxis"]["title"]["text"] == "weight (standardized)"
     assert len(spec["frames"]) == 101
     assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}  # 20 % held out
     caption = " ".join(c.value for c in at.sidebar.caption)
     assert "60 rows" in caption and "no → 0, yes → 1" in caption and "48 train / 12 test" in caption
-    assert any("scaled (standardize)" in c.value for c in at.caption)
+    assert any("in the file" in c.value and "units" in c.value for c in at.caption)
     assert_no_bad_numbers(at)
     strict_specs(at)
+
+
+def test_csv_split_seed_divisor_and_file_units_match_a_notebook():
+    """The page's CSV run against the notebook recipe: scikit-learn's split with the page's seed, the
+    column divided by a constant, no scaling, and the weights read back in the file's units."""
+    from sklearn.model_selection import train_test_split
+
+    content = good_csv(n=80, seed=2)
+    frame = pd.read_csv(io.BytesIO(content))
+    at = csv_app(content)
+    at.number_input(key="seed").set_value(7)
+    at.number_input(key="csv_d1").set_value(100.0)
+    at.button_group(key="csv_scaling").set_value("none")
+    at.slider(key="csv_test").set_value(0.25)
+    at.run()
+    no_exception(at)
+    spec = chart(at)
+    assert spec["layout"]["xaxis"]["title"]["text"] == "height / 100"
+    X_train, _, _, _ = train_test_split(frame[["height", "weight"]].to_numpy(), frame["answer"].to_numpy(),
+                                        test_size=0.25, random_state=7)
+    shown = np.sort(np.concatenate([decode_points(spec, i) for i in (0, 1)]))
+    np.testing.assert_allclose(shown, np.sort(X_train[:, 0] / 100).astype(np.float32), rtol=1e-6)
+    table = at.dataframe[0].value
+    learned = table.loc["learned"].astype(float).to_numpy()
+    in_file = table.loc["learned, in the file's units"].astype(float).to_numpy()
+    np.testing.assert_allclose(in_file[0], learned[0] / 100, rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(in_file[1:], learned[1:], rtol=1e-3, atol=1e-4)
+
+
+def decode_points(spec: dict, i: int) -> np.ndarray:
+    value = spec["data"][i]["x"]
+    return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+
+
+def test_stop_value_is_used_as_typed():
+    at = app(stop="0.4631")
+    no_exception(at)
+    assert at.number_input(key="stop").value == 0.4631
+    final = float(metrics(at)["final loss"])
+    assert final <= 0.4631
+    assert chart(at)["frames"][-2]["data"][2]["y"][0] > 0.4631  # the epoch before was still above it
+
+
+def test_mini_batches_say_how_many_updates_ran():
+    at = app(batch="64", epochs="10", n="1000")
+    no_exception(at)
+    assert any("an epoch is one shuffled pass of 16 updates, so 10 epochs made 160 updates" in c.value
+               for c in at.caption)
 
 
 def test_csv_scaling_and_test_fraction_controls():
@@ -411,11 +459,11 @@ def test_csv_changing_a_feature_column_retrains():
     y = (X[:, 0] - X[:, 1] + 0.3 * rng.randn(60) > 0).astype(int)
     content = ("a,b,c,label\n" + "\n".join(f"{p:.3f},{q:.3f},{r:.3f},{t}" for (p, q, r), t in zip(X, y))).encode()
     at = csv_app(content)
-    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "b"
+    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "b (standardized)"
     at.selectbox(key="csv_f2").set_value("c")
     at.run()
     no_exception(at)
-    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "c"
+    assert chart(at)["layout"]["yaxis"]["title"]["text"] == "c (standardized)"
 
 
 def test_csv_columns_with_colons_train_the_chosen_ones():
@@ -437,7 +485,7 @@ def test_csv_columns_with_colons_train_the_chosen_ones():
     at.run()
     no_exception(at)
     spec = chart(at)
-    assert spec["layout"]["xaxis"]["title"]["text"] == "a:b"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "a:b (standardized)"
     noise = metrics(at)["accuracy"]
     assert float(good.rstrip("%")) > 90 and float(noise.rstrip("%")) < 75, (good, noise)
 
@@ -482,7 +530,7 @@ def test_uploading_another_file_switches_columns():
     at.run()
     no_exception(at)
     assert [s.value for s in at.selectbox] == ["x", "y", "cls"]
-    assert chart(at)["layout"]["xaxis"]["title"]["text"] == "x"
+    assert chart(at)["layout"]["xaxis"]["title"]["text"] == "x (standardized)"
 
 
 # ---------------------------------------------------------------- downloads
@@ -525,7 +573,7 @@ def test_downloads_deliver_history_data_and_animation(default_run):
     data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
     assert list(data.columns) == ["x1", "x2", "label", "split"] and len(data) == 1000
     html = files["logistic-regression.html"].decode()
-    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,18,21]') == 101
+    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,20]') == 101
     assert '"updatemenus"' in html  # the file plays without the page: Plotly's own Play and Pause
 
 

@@ -55,3 +55,28 @@ def test_history_csv_holds_every_epoch():
     assert list(frame["epoch"]) == [s.epoch for s in r.history]
     np.testing.assert_allclose(frame["w1"], [s.w[0] for s in r.history])
     np.testing.assert_allclose(frame["loss"], [s.loss for s in r.history])
+
+
+def test_history_csv_gives_the_weights_in_the_files_units_too():
+    from logreg.tabular import from_frame
+
+    rng = np.random.RandomState(1)
+    age = rng.randint(18, 70, 80).astype(float)
+    income = rng.randint(15, 120, 80) * 1000.0
+    bought = np.where((age - 40) / 15 + (income - 65000) / 30000 + rng.randn(80) > 0, "yes", "no")
+    frame = pd.DataFrame({"age": age, "income": income, "bought": bought})
+    tab = from_frame(frame, ("age", "income"), "bought", scaling="standardize", divide={"age": 100.0})
+    r = run(Settings(epochs=20, lr=0.5), tab.train, tab.test, scaler=tab.scaler)
+    hist = pd.read_csv(io.BytesIO(history_csv(r)))
+    assert {"w1_original", "w2_original", "b_original"} <= set(hist.columns)
+    raw = frame[["age", "income"]].to_numpy()
+    for k in (0, 10, 20):
+        s = r.history[k]
+        scaled_logits = tab.scaler.transform(raw) @ s.w + s.b
+        file_logits = raw @ hist.loc[k, ["w1_original", "w2_original"]].to_numpy(float) + hist.loc[k, "b_original"]
+        np.testing.assert_allclose(file_logits, scaled_logits, rtol=1e-9, atol=1e-9)  # the same model, in file units
+
+
+def test_without_scaling_there_are_no_extra_columns():
+    hist = pd.read_csv(io.BytesIO(history_csv(hostile_run())))
+    assert not any(c.endswith("_original") for c in hist.columns)

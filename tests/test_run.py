@@ -131,12 +131,12 @@ def test_run_on_given_csv_data():
     df = pd.DataFrame({"height": X[:, 0], "weight": X[:, 1], "label": label})
     tab = from_frame(df, ("height", "weight"), "label", scaling="standardize", test_fraction=0.25, seed=0)
     s = Settings(source="csv", lr=0.5, epochs=30)
-    r = run(s, tab.train, tab.test, units_note="scaled")
+    r = run(s, tab.train, tab.test, scaler=tab.scaler)
     assert_finite_run(r)
     assert r.train is tab.train and r.test is tab.test
     assert r.train.n == 60 and r.test.n == 20
     assert r.true_line is None
-    assert r.units_note == "scaled"
+    assert r.scaler is tab.scaler
     assert len(r.history) == 31 and r.history[-1].test_loss is not None
     assert r.history[-1].loss < r.history[0].loss
     best = optimum(tab.train.X, tab.train.y)

@@ -119,7 +119,7 @@ def test_n_snaps_to_its_step_with_a_notice():
 
 @pytest.mark.parametrize("key, raw, expected", [
     ("w1", "0.14", 0.1), ("bias", "-4.96", -5.0), ("flip", "0.123", 0.12), ("seed", "7.6", 8),
-    ("xscale", "150", 100.0), ("l2", "0.0009", 0.001), ("epochs", "12.4", 12), ("stop", "0.6951", 0.7),
+    ("xscale", "150", 100.0), ("l2", "0.0009", 0.001), ("epochs", "12.4", 12), ("stop", "0.69512", 0.6951),
 ])
 def test_snapping_examples(key, raw, expected):
     values, notices = parse_query({key: raw})

@@ -16,7 +16,8 @@ from ..analysis import Landscape, Optimum, landscape, landscape_box
 from ..curvature import sharpness_along
 from ..data import Dataset
 from ..lesson import learning_rate_note, learning_rate_summary
-from ..tabular import TabularData, read_csv
+from ..tabular import Scaler, TabularData, read_csv
+from ..tabular import feature_columns as find_feature_columns
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
 from .settings import Settings
@@ -32,7 +33,7 @@ class DataChoice:
     source: Synthetic | CsvColumns
     train: Dataset
     test: Dataset | None
-    units_note: str | None = None  # set when the features were scaled before training
+    scaler: Scaler | None = None  # how an uploaded file's columns were divided and scaled
 
 
 def digest(raw: bytes) -> str:
@@ -42,6 +43,11 @@ def digest(raw: bytes) -> str:
 def table(raw: bytes, sha: str) -> pd.DataFrame:
     """An uploaded file read as a table (sha: its digest, computed once by the caller)."""
     return CACHE.get(("table", sha), lambda: read_csv(raw))
+
+
+def feature_columns(frame: pd.DataFrame, sha: str) -> tuple[list[str], dict[str, str]]:
+    """The file's columns that can be features, and why each other one can't."""
+    return CACHE.get(("feature columns", sha), lambda: find_feature_columns(frame))
 
 
 def tabular(source: CsvColumns, frame: pd.DataFrame) -> TabularData:
@@ -69,7 +75,7 @@ def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
 def training(data: DataChoice, settings: Settings) -> Run:
     """The run of `settings` on `data`."""
     return CACHE.get(("run", data.source, settings), lambda: run(
-        settings, data.train, data.test, data.units_note, analysis=analysis(data, settings.l2)))
+        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2)))
 
 
 def race_run(data: DataChoice, settings: Settings, lr: float) -> Run:

@@ -3,7 +3,8 @@ beside the chart, where a teacher reaches them; the data and the rest in the sid
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import replace
+
 import streamlit as st
 
 from ..formatting import number
@@ -41,6 +42,9 @@ def widget(c: Control, container=st.sidebar, help: str | None = None):
         return container.segmented_control(c.label, options=list(c.options), required=True, **common)
     if c.key == "seed":
         return container.number_input(c.label, min_value=int(c.low), max_value=int(c.high), step=1, **common)
+    if c.key == "stop":  # typed, to four decimals: a notebook's threshold such as 0.4631 is kept as it is
+        return container.number_input(c.label, min_value=c.low, max_value=c.high, step=c.step, format="%.4f",
+                                      **common)
     cast = int if c.kind == "int" else float
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
@@ -53,14 +57,18 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     sb.header("Data")
     values = {"source": widget(BY_KEY["source"])}
     if values["source"] == "csv":
-        data = csv_data()
+        values["seed"] = widget(BY_KEY["seed"], help="Seeds the train/test split as scikit-learn's "
+                                "train_test_split(random_state=seed) does, and the start and mini-batches.")
+        data = csv_data(values["seed"])
     else:
         for key in ("w1", "w2", "bias", "n", "seed", "labels", "flip", "xscale", "xshift", "test"):
             values[key] = widget(BY_KEY[key])
         data = None
     sb.header("Training")
-    for key in ("init", "l2", "batch", "stop"):
+    for key in ("init", "l2", "batch"):
         values[key] = widget(BY_KEY[key])
+    values["stop"] = widget(BY_KEY["stop"], help="Training stops at the first epoch whose loss is at or below this "
+                            "value, before updating (a loop that updates first and then checks makes one update more).")
     sb.header("View")
     values["land"] = widget(BY_KEY["land"])
     if values["source"] == "synthetic":
@@ -77,8 +85,9 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     return Settings.from_values({**DEFAULTS, **values}), data
 
 
-def csv_data() -> DataChoice | None:
-    """The upload and its column choices; None (with a message in the sidebar) until they make usable data."""
+def csv_data(seed: int) -> DataChoice | None:
+    """The upload and its column choices; None (with a message in the sidebar) until they make usable data.
+    seed: the split's."""
     sb = st.sidebar
     upload = sb.file_uploader("CSV file", type=["csv"], help=CSV_HELP)
     if upload is None:
@@ -92,16 +101,23 @@ def csv_data() -> DataChoice | None:
         sb.error(f"This file can't be used: {plain(exc)}.")
         return None
     columns = [str(c) for c in frame.columns]
-    # every column is offered (a column with one text cell is named, with its line, when chosen);
-    # the first two numeric ones are chosen to start with, and the last column as the label
-    numeric = [i for i, c in enumerate(columns) if pd.api.types.is_numeric_dtype(frame[c])]
-    first, second = (numeric + [i for i in range(len(columns)) if i not in numeric])[:2]
+    # every column is offered (a column with a cell that is not a number is named, with its line, when
+    # chosen); the first two usable ones are chosen to start with, and the last column as the label
+    usable, problems = cached.feature_columns(frame, sha)
+    order = [columns.index(c) for c in usable] + [i for i, c in enumerate(columns) if c not in usable]
+    first, second = (order + [0, 0])[:2]
     f1 = sb.selectbox("feature x1", columns, index=first, key="csv_f1")
     f2 = sb.selectbox("feature x2", columns, index=second, key="csv_f2")
+    for name in {f1, f2} & set(problems):
+        sb.warning(f"{plain(name)}: {plain(problems[name])}")
     label = sb.selectbox("label column", columns, index=len(columns) - 1, key="csv_label")
+    d1, d2 = sb.columns(2)
+    divide = (d1.number_input("divide x1 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d1",
+                              help="As a notebook's df['age'] / 100: applied before any scaling."),
+              d2.number_input("divide x2 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d2"))
     scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
     test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
-    source = CsvColumns(sha, (f1, f2), label, scaling, test, 0)
+    source = CsvColumns(sha, (f1, f2), label, scaling, test, seed, (float(divide[0]), float(divide[1])))
     try:
         tab = cached.tabular(source, frame)
     except ValueError as exc:
@@ -110,7 +126,10 @@ def csv_data() -> DataChoice | None:
     mapping = ", ".join(f"{plain(k)} → {v}" for k, v in tab.label_mapping.items())
     sb.caption(f"{tab.n_rows} rows; label mapping: {mapping}; {tab.train.n} train / "
                f"{0 if tab.test is None else tab.test.n} test rows.")
-    note = None
-    if tab.scaler.kind != "none":
-        note = f"Features were scaled ({tab.scaler.kind}) before training; the weights are in scaled units."
-    return DataChoice(source, tab.train, tab.test, note)
+    scaler = None if tab.scaler.is_identity else tab.scaler
+    if scaler is None:
+        return DataChoice(source, tab.train, tab.test)
+    # the axes say what was trained on: "age / 100 (standardized)"
+    names = scaler.scaled_names(tab.train.feature_names)
+    return DataChoice(source, replace(tab.train, feature_names=names),
+                      None if tab.test is None else replace(tab.test, feature_names=names), scaler)

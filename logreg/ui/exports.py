@@ -7,6 +7,7 @@ spreadsheets show as plain text. Numbers are written as numbers: a negative weig
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .run import Run
@@ -39,6 +40,9 @@ def history_csv(r: Run) -> bytes:
     if h[0].test_loss is not None:
         frame["test_loss"] = [s.test_loss for s in h]
         frame["test_accuracy"] = [s.test_accuracy for s in h]
+    if r.scaler is not None:  # the same weights in the file's own units
+        W, b = r.scaler.history_to_original(np.array([s.w for s in h]), np.array([s.b for s in h]))
+        frame["w1_original"], frame["w2_original"], frame["b_original"] = W[:, 0], W[:, 1], b
     return _csv(frame)
 
 

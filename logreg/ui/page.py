@@ -17,7 +17,7 @@ from .exports import data_csv, history_csv
 from .link import TABS, read_share_link, write_share_link
 from .player import player, plotly_loader
 from .run import Run
-from .settings import DEFAULTS, PRESETS, Settings
+from .settings import DEFAULTS, PRESETS, Settings, plain
 
 FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
 PAGE_CSS = """<style>
@@ -84,17 +84,26 @@ def summary(r: Run) -> None:
         cols[4].metric("objective", number(last.objective, ".4f"),
                        help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².")
     VERDICT_BOXES[r.verdict.kind](r.verdict.message)
-    names = r.train.feature_names
     rows = {"learned": [last.w[0], last.w[1], last.b]}
+    if r.scaler is not None:
+        w, b = r.scaler.to_original(last.w, last.b)
+        rows["learned, in the file's units"] = [w[0], w[1], b]
     if r.true_line is not None:
         rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
     if r.best.exists:
         rows["minimum of the " + ("loss" if r.settings.l2 == 0 else "objective")] = [r.best.w[0], r.best.w[1], r.best.b]
     table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()},
-                         index=[f"w_{names[0]}", f"w_{names[1]}", "b"]).T
+                         index=["w1", "w2", "b"]).T
     st.dataframe(table, width="content")
-    if r.units_note:
-        st.caption(r.units_note)
+    names = ", ".join(f"x{i + 1} = {name}" for i, name in enumerate(r.train.feature_names))
+    st.caption(f"Features: {plain(names)}."
+               + (" The weights were trained on the divided and scaled columns; the row in the file's units maps "
+                  "them back, so that w·x + b is the same for every row of the file." if r.scaler else ""))
+    n, batch = r.train.n, r.settings.batch_size
+    if batch is not None and batch < n:
+        per_epoch = -(-n // batch)
+        st.caption(f"Batch size {batch}: an epoch is one shuffled pass of {per_epoch:,} updates, so "
+                   f"{last.epoch:,} epochs made {last.epoch * per_epoch:,} updates.")
 
 
 def downloads(r: Run, figure: dict) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 from ..analysis import Optimum, max_stable_learning_rate, optimum
 from ..curvature import sharpness_along, sharpness_at_minimum
 from ..data import Dataset, make_synthetic, split
-from ..tabular import TabularData, from_frame
+from ..tabular import Scaler, TabularData, from_frame
 from ..train import Snapshot, train
 from ..verdict import Verdict, last_quarter_start, verdict
 from .settings import Settings
@@ -32,7 +32,7 @@ class Run:
     best: Optimum
     verdict: Verdict
     true_line: tuple[np.ndarray, float] | None
-    units_note: str | None = None  # set when the features were scaled before training
+    scaler: Scaler | None = None  # how an uploaded file's columns were divided and scaled before training
     notes: tuple[str, ...] = ()  # what the run did differently from what was asked, in words
 
 
@@ -88,12 +88,13 @@ class CsvColumns:
     label: str
     scaling: str
     test: float
-    seed: int
+    seed: int  # the split's, as scikit-learn's train_test_split(random_state=seed)
+    divide: tuple[float, float] = (1.0, 1.0)  # each feature divided by this first, as a notebook's x / 100
 
     def load(self, table: pd.DataFrame) -> TabularData:
         """The file's table made ready for training; `table` must be the file named by `digest`."""
         return from_frame(table, self.features, self.label, scaling=self.scaling, test_fraction=self.test,
-                          seed=self.seed)
+                          seed=self.seed, divide=dict(zip(self.features, self.divide)))
 
 
 def synthetic_data(s: Settings) -> Dataset:
@@ -110,7 +111,7 @@ def analyse(data: Dataset, l2: float) -> tuple[Optimum, float]:
 
 
 def run(
-    s: Settings, data: Dataset | None = None, test: Dataset | None = None, units_note: str | None = None,
+    s: Settings, data: Dataset | None = None, test: Dataset | None = None, scaler: Scaler | None = None,
     analysis: tuple[Optimum, float] | None = None,
 ) -> Run:
     """Train with settings `s` on `data` (default: the synthetic data the settings describe).
@@ -135,5 +136,5 @@ def run(
     judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold,
                      sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2), sharpness_now=float(curvature[-1]),
                      sharpness_peak=float(curvature.max()))
-    return Run(s, data, test, history, stable, best, judged, true_line, units_note,
+    return Run(s, data, test, history, stable, best, judged, true_line, scaler,
                notes=(cap_note,) if cap_note else ())

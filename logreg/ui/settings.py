@@ -143,7 +143,7 @@ CONTROLS: tuple[Control, ...] = (
     _control("init", "start from", "choice", options=("zeros", "ones", "random")),
     _control("l2", "L2 penalty λ", "choice", options=L2_OPTIONS),
     _control("batch", "batch size", "choice", options=BATCH_OPTIONS),
-    _control("stop", "stop at loss (0 = off)", "float", 0.0, 0.7, 0.01),
+    _control("stop", "stop at loss (0 = off)", "float", 0.0, 0.7, 0.0001),  # typed exactly, as a notebook's
     _control("land", "loss landscape panel", "choice", options=("on", "off")),
 )
 BY_KEY = {c.key: c for c in CONTROLS}
