@@ -193,11 +193,27 @@ def landscape_box(points: Sequence[np.ndarray]) -> tuple[float, float, float, fl
     return a, b, c, d
 
 
+def refined_axis(low: float, high: float, count: int, near: float | None, depth: int = 7) -> np.ndarray:
+    """count evenly spaced values over [low, high]; with `near` inside, also `near` itself and lines at
+    cell·2^-k on either side of it for k = 0 … depth − 1. A valley of any width down to cell/2^depth
+    is then resolved around `near`; sorted, no repeats."""
+    coarse = np.linspace(low, high, count)
+    if near is None or not low < near < high:
+        return coarse
+    cell = (high - low) / (count - 1)
+    offsets = cell * 2.0 ** -np.arange(depth)
+    extra = np.concatenate([[near], near - offsets, near + offsets])
+    return np.unique(np.concatenate([coarse, extra[(extra > low) & (extra < high)]]))
+
+
 def landscape(
-    X: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float], *, l2: float = 0.0, grid: int = 40,
+    X: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float], *, l2: float = 0.0, grid: int = 32,
     best: Optimum | None = None, truth: np.ndarray | None = None, max_points: int = 2000, seed: int = 0,
 ) -> Landscape:
-    """min over b of the objective, on a grid × grid lattice over box (two-feature data).
+    """min over b of the objective on a lattice over box (two-feature data): `grid` lines each way, and
+    through the minimum more lines, ever closer to it (refined_axis), so that the rings around a narrow
+    valley close around the minimum. (Contours are traced cell by cell: a valley narrower than a cell
+    would otherwise fall between the grid lines, as it does along a feature in large units.)
 
     With more than max_points samples, a seeded random sample of max_points is used (and said).
     """
@@ -206,10 +222,10 @@ def landscape(
         idx = np.random.RandomState(seed).choice(len(y), max_points, replace=False)
         X, y = X[idx], y[idx]
         note = f"The landscape is computed on a random sample of {max_points:,} points."
-    w1 = np.linspace(box[0], box[1], grid)
-    w2 = np.linspace(box[2], box[3], grid)
-    values, _ = loss_grid(X, y, w1, w2, None, l2)
     minimum = (float(best.w[0]), float(best.w[1])) if best is not None and best.exists else None
+    w1 = refined_axis(box[0], box[1], grid, None if minimum is None else minimum[0])
+    w2 = refined_axis(box[2], box[3], grid, None if minimum is None else minimum[1])
+    values, _ = loss_grid(X, y, w1, w2, None, l2)
     true_w = None if truth is None else (float(truth[0]), float(truth[1]))
     return Landscape(w1, w2, values, "b minimised out at every point", minimum, true_w, note)
 

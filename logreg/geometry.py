@@ -105,15 +105,23 @@ def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, level: float) ->
     return np.hstack([sx, gap]).ravel(), np.hstack([sy, gap]).ravel()
 
 
-def contour_lines(x: np.ndarray, y: np.ndarray, Z: np.ndarray, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
-    """`count` level sets of Z as one line (NaN-separated segments), float32.
+def contour_levels(Z: np.ndarray, count: int = 14) -> np.ndarray:
+    """The levels contour_lines draws: min(Z) + gaps spaced evenly in log(gap) up to Z's 95th percentile,
+    so the rings crowd near the minimum of a loss surface, where the path ends. Empty for a flat Z.
 
-    The levels are min(Z) + gaps spaced evenly in log(gap) up to Z's 95th percentile, so the rings
-    crowd near the minimum of a loss surface, where the path ends.
+    The smallest gap is at most 1/1000 of the range, and at most what the lowest 0.5% of the values
+    span, so that in a long, flat-bottomed valley the first ring still closes around the minimum.
     """
     low, high = float(np.min(Z)), float(np.quantile(Z, 0.95))
-    gaps = np.geomspace(max(1e-3 * (high - low), 1e-9), high - low, count) if high > low else []
-    parts = [level_segments(x, y, Z, low + gap) for gap in gaps]
+    if not high > low:
+        return np.array([])
+    first = min(1e-3 * (high - low), float(np.quantile(Z, 0.005)) - low)
+    return low + np.geomspace(max(first, 1e-9 * (high - low), 1e-12), high - low, count)
+
+
+def contour_lines(x: np.ndarray, y: np.ndarray, Z: np.ndarray, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
+    """The `count` level sets of contour_levels(Z) as one line (NaN-separated segments), float32."""
+    parts = [level_segments(x, y, Z, level) for level in contour_levels(Z, count)]
     if not parts:
         return np.array([], np.float32), np.array([], np.float32)
     return (np.concatenate([p[0] for p in parts]).astype(np.float32),

@@ -353,3 +353,43 @@ def test_angle_degrees_hand_values(w, w_true, expected):
 def test_angle_degrees_zero_vector_is_none():
     assert angle_degrees(np.zeros(2), np.array([1.0, 2.0])) is None
     assert angle_degrees(np.array([1.0, 2.0]), np.zeros(2)) is None
+
+
+# ---------------------------------------------------------------- the landscape's rings around a narrow valley
+def _encloses(land, point, level) -> bool:
+    """Whether the region below `level`, as the contours trace it (bilinear in each cell), holds `point`
+    and stays inside the panel: then the ring at `level` closes around the point."""
+    from scipy.ndimage import label
+
+    x, y, Z = land.w1, land.w2, land.values
+    j = int(np.searchsorted(x, point[0])) - 1
+    i = int(np.searchsorted(y, point[1])) - 1
+    tx = (point[0] - x[j]) / (x[j + 1] - x[j])
+    ty = (point[1] - y[i]) / (y[i + 1] - y[i])
+    at = ((1 - tx) * (1 - ty) * Z[i, j] + tx * (1 - ty) * Z[i, j + 1] + (1 - tx) * ty * Z[i + 1, j]
+          + tx * ty * Z[i + 1, j + 1])
+    if not at < level:
+        return False
+    regions, _ = label(Z < level)
+    corners = {regions[a, b] for a in (i, i + 1) for b in (j, j + 1)} - {0}
+    border = set(regions[0]) | set(regions[-1]) | set(regions[:, 0]) | set(regions[:, -1])
+    return bool(corners) and not corners & border
+
+
+@pytest.mark.parametrize("l2", [0.01, 0.001])
+def test_the_lowest_ring_closes_around_the_minimum_of_a_narrow_valley(l2):
+    from logreg.analysis import Landscape, landscape, landscape_box, loss_grid
+    from logreg.geometry import contour_levels
+
+    data = make_synthetic(scale=(100.0, 1.0), shift=(50.0, 0.0))  # the "Badly scaled feature" preset's data
+    best = optimum(data.X, data.y, l2)
+    assert best.exists
+    box = landscape_box([np.zeros(2), best.w, data.true_w])
+    land = landscape(data.X, data.y, box, l2=l2, best=best, truth=data.true_w)
+    lowest = contour_levels(land.values)[0]
+    assert _encloses(land, best.w, lowest)
+    # on an even grid of the same size the valley falls between the lines: the refinement is what closes it
+    even = np.linspace(box[0], box[1], len(land.w1)), np.linspace(box[2], box[3], len(land.w2))
+    values, _ = loss_grid(data.X, data.y, even[0], even[1], None, l2)
+    plain = Landscape(even[0], even[1], values, "", None)
+    assert not _encloses(plain, best.w, contour_levels(values)[0])

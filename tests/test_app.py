@@ -21,11 +21,12 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from logreg import optimum
 from logreg.formatting import number as fmt
 from logreg.formatting import tex_number as _tex_number
 from logreg.ui.exports import data_csv, history_csv
 from logreg.ui.link import TABS
-from logreg.ui.run import run
+from logreg.ui.run import run, synthetic_data
 from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -656,19 +657,29 @@ def test_math_tab_with_mini_batches_says_an_epoch_is_several_steps():
     assert any("batch size 16" in c.value for c in at.caption)
 
 
-def test_race_tab_lists_one_verdict_per_learning_rate():
+def race_lanes_for(**settings):
+    from logreg.lesson import race_rates
+    from logreg.ui.settings import LR_OPTIONS
+
+    s = replace(Settings(), **settings)
+    data = synthetic_data(s)
+    return race_rates(data.X, data.y, LR_OPTIONS, l2=s.l2, epochs=s.epochs, init=s.init, seed=s.seed)
+
+
+def test_race_tab_starts_with_the_lesson_and_lists_one_verdict_per_rate():
     at = app(view="Learning rates side by side")
     no_exception(at)
-    picked = at.multiselect(key="race_rates_0.1").value
-    assert picked == ["0.025", "0.1", "0.4"]
+    lanes = race_lanes_for()
+    picked = at.multiselect[0].value
+    assert picked == [fmt(lane.learning_rate) for lane in lanes] and len(picked) >= 3
     verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
-    assert [v.split("**")[1] for v in verdicts] == [f"η = {p}" for p in picked]
-    for v, p in zip(verdicts, picked):
-        expected = run(replace(Settings(), lr=float(p))).verdict.message
-        assert v.endswith(expected)
+    assert len(verdicts) == len(picked)
+    for v, lane in zip(verdicts, lanes):
+        assert v.startswith(f"- **η = {fmt(lane.learning_rate)}** *{lane.role}*")
+        assert v.endswith(run(replace(Settings(), lr=lane.learning_rate)).verdict.message)
     spec = chart(at, "race_plot")
-    assert len(spec["frames"][0]["traces"]) == 3 * 3  # boundary, loss marker, landscape point per run
-    at.multiselect(key="race_rates_0.1").set_value(["0.01", "1", "10", "20"])
+    assert len(spec["frames"][0]["traces"]) == len(picked) * 3  # boundary, loss marker, landscape point per run
+    at.multiselect[0].set_value(["0.01", "1", "10", "20"])
     at.run()
     no_exception(at)
     verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
@@ -676,10 +687,25 @@ def test_race_tab_lists_one_verdict_per_learning_rate():
     for v, p in zip(verdicts, (0.01, 1.0, 10.0, 20.0)):
         assert v.endswith(run(replace(Settings(), lr=p)).verdict.message)
     assert len(chart(at, "race_plot")["frames"][0]["traces"]) == 4 * 3
-    at.multiselect(key="race_rates_0.1").set_value([])
+    at.multiselect[0].set_value([])
     at.run()
     no_exception(at)
     assert any("at least one" in i.value for i in at.info)
+
+
+def test_race_defaults_straddle_the_rate_where_runs_stop_settling():
+    from logreg.curvature import sharpness_at_minimum
+
+    at = app(view="Learning rates side by side", labels="logistic")
+    no_exception(at)
+    rates = [float(v) for v in at.multiselect[0].value]
+    data = synthetic_data(Settings(labels="logistic"))
+    best = optimum(data.X, data.y)
+    edge = 2 / sharpness_at_minimum(data.X, best)
+    assert min(rates) < edge < max(rates), (rates, edge)
+    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
+    above = [v for v, r in zip(verdicts, rates) if r > edge]
+    assert above and all("Oscillating" in v for v in above)
 
 
 @pytest.mark.parametrize("query, lesson", [
@@ -761,11 +787,10 @@ def test_settings_survive_a_trip_to_the_csv_source():
     assert at.slider(key="w1").value == 4.0
 
 
-def test_race_follows_a_new_learning_rate():
-    at = app(view="Learning rates side by side")
-    at.select_slider(key="lr").set_value(1.0).run()
+def test_race_choices_include_the_pages_rate():
+    at = app(view="Learning rates side by side", lr="0.2")
     no_exception(at)
-    assert at.multiselect(key="race_rates_1").value == ["0.25", "1", "4"]
+    assert "0.2" in at.multiselect[0].options
 
 
 def test_penalised_summary_shows_the_objective_and_its_minimum():

@@ -114,7 +114,7 @@ LAYERS = {
     "ui/settings.py": set(),
     "ui/run.py": {"numpy", "pandas"},
     "ui/cache.py": {"numpy"},
-    "ui/exports.py": {"pandas"},
+    "ui/exports.py": {"numpy", "pandas"},
 }
 
 

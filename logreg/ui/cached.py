@@ -15,12 +15,12 @@ import pandas as pd
 from ..analysis import Landscape, Optimum, landscape, landscape_box
 from ..curvature import sharpness_along
 from ..data import Dataset
-from ..lesson import learning_rate_note, learning_rate_summary
+from ..lesson import Lane, learning_rate_note, learning_rate_summary, race_rates
 from ..tabular import Scaler, TabularData, read_csv
 from ..tabular import feature_columns as find_feature_columns
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
-from .settings import Settings
+from .settings import LR_OPTIONS, Settings
 
 CACHE_BYTES = 150 * 2**20  # every session's cached data, runs and landscapes together
 CACHE = ByteBudgetCache(CACHE_BYTES)
@@ -82,6 +82,17 @@ def race_run(data: DataChoice, settings: Settings, lr: float) -> Run:
     """The same data, start and analysis at another learning rate, without an early stop (lockstep);
     the page's own run when it is the same."""
     return training(data, replace(settings, lr=lr, stop=0.0))
+
+
+def race_lanes(data: DataChoice, settings: Settings) -> tuple[Lane, ...]:
+    """Up to four rates of the η control whose full-batch runs, from the page's start and for its epochs, show
+    too slow, guaranteed, and oscillating or rising-then-lower; none for mini-batch runs."""
+    if settings.batch_size is not None and settings.batch_size < data.train.n:
+        return ()
+    best, _ = analysis(data, settings.l2)
+    key = ("race lanes", data.source, settings.l2, settings.epochs, settings.init, settings.seed)
+    return CACHE.get(key, lambda: race_rates(data.train.X, data.train.y, LR_OPTIONS, l2=settings.l2,
+                                             epochs=settings.epochs, init=settings.init, seed=settings.seed, best=best))
 
 
 def run_landscape(data: DataChoice, r: Run) -> Landscape:

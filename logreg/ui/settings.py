@@ -225,12 +225,14 @@ PRESETS: tuple[Preset, ...] = (
            "near the true ones, a little smaller because 5% of the labels are flipped. Compare the training and "
            "test curves."),
     Preset("Learning rate too large", {"labels": "logistic", "lr": 50.0, "epochs": 100},
-           "η = 50 is far above the largest stable rate 2/L ≈ 7.9 for this data: each step overshoots, "
-           "the boundary swings back and forth and the loss jumps up and down instead of falling."),
+           "This data has a minimum, and η = 50 is far above 2/s(θ*) ≈ 19, the rate above which no run can settle "
+           "there: each step overshoots it, the boundary swings back and forth and the loss goes up and down "
+           "instead of levelling off. The sharpness panel shows why: s(θ) against 2/η."),
     Preset("Badly scaled feature", {"xscale": 100.0, "xshift": 50.0, "lr": 0.0005,
                                     "epochs": 1000},
-           "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The largest stable "
-           "rate is tiny, so the x2 direction barely moves: scaling features first fixes this."),
+           "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The loss is so steep "
+           "along x1 that the guaranteed rate 2/L is tiny, and at such a rate the x2 direction barely moves: scaling "
+           "features first fixes this."),
     Preset("Imbalanced classes", {"bias": -4.0, "lr": 0.5, "epochs": 500, "test": 0.3},
            "Few points are class 1. Accuracy starts high just by calling everything class 0; the loss shows the "
            "model still has to learn where the rare class is."),

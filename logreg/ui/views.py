@@ -9,6 +9,7 @@ import streamlit as st
 
 from ..analysis import angle_degrees
 from ..formatting import number, tex_number
+from ..lesson import ROLES
 from ..model import gradients, loss
 from ..panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
 from ..plot_parts import thinning
@@ -17,6 +18,7 @@ from . import cached
 from .cached import DataChoice
 from .chart import show
 from .run import Run
+from .settings import LR_OPTIONS
 
 
 @st.fragment
@@ -83,29 +85,37 @@ def math_panel(r: Run) -> None:
 def race_panel(r: Run, data: DataChoice, land) -> None:
     st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
                "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
-    lr = r.settings.lr
-    choices = sorted({*(number(v) for v in (lr / 4, lr, lr * 4)), "0.01", "0.1", "1", "5", "10", "20"}, key=float)
-    picked = st.multiselect("learning rates", choices, default=[number(lr / 4), number(lr), number(lr * 4)],
-                            max_selections=4, key=f"race_rates_{number(lr)}")  # a new η starts a new race
+    lanes = cached.race_lanes(data, r.settings)  # rates chosen by training, each showing its role
+    roles = {lane.learning_rate: lane.role for lane in lanes}
+    default = [number(v) for v in sorted(roles)] or [number(v) for v in (r.settings.lr / 4, r.settings.lr)]
+    choices = sorted({*default, number(r.settings.lr), *(number(v) for v in LR_OPTIONS if v >= 0.01)}, key=float)
+    picked = st.multiselect("learning rates", choices, default=default, max_selections=4,
+                            key=f"race_rates_{'_'.join(default)}")  # new data or settings: a new race
     log_scale = st.toggle("log scale", value=True, key="race_log")
     if not picked:
         st.info("Choose at least one learning rate.")
         return
     rates = sorted(float(v) for v in picked)
     runs = [cached.race_run(data, r.settings, v) for v in rates]
-    labels = [f"η = {number(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
+    labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
     show(fig, key="race_plot")
     length = max(len(x.history) for x in runs)
     plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
-    st.caption(f"Largest stable learning rate for this data: 2/L = {r.max_stable:.4g}. "
+    summary, _ = cached.rate_note(data, r.settings.l2)
+    mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n
+    st.caption(summary + " "
+               + ("With mini-batches these rates say nothing certain: each step follows a few points' gradient. "
+                  if mini else "")
+               + ("" if lanes or mini else "No rate of the control is below 2/L here, so no race was chosen. ")
                + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
                + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
                + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
                + " ".join(plan.notes(length, what="This race")))
     for v, x in zip(rates, runs):
-        st.markdown(f"- **η = {number(v)}** — {x.verdict.message}")
+        role = f" *{roles[v]}*: {ROLES[roles[v]]}." if v in roles else ""
+        st.markdown(f"- **η = {number(v)}**{role} {x.verdict.message}")
 
 
 def truth_panel(r: Run) -> None:
