@@ -17,7 +17,7 @@ def test_import_logreg_leaves_heavy_modules_out():
     code = (
         "import json, sys\n"
         "import logreg\n"
-        "import logreg.model, logreg.data, logreg.train, logreg.analysis\n"
+        "import logreg.model, logreg.data, logreg.kernel, logreg.train, logreg.analysis\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -87,7 +87,7 @@ def core_modules() -> list[Path]:
 
 def test_core_modules_are_the_numpy_ones():
     names = {str(p.relative_to(PACKAGE)) for p in core_modules()}
-    assert {"__init__.py", "model.py", "data.py", "train.py", "analysis.py"} <= names
+    assert {"__init__.py", "model.py", "data.py", "kernel.py", "train.py", "analysis.py"} <= names
     assert "tabular.py" not in names
 
 
@@ -100,3 +100,10 @@ def test_no_module_of_import_logreg_imports_streamlit_plotly_or_pandas():
     }
     assert {k: v for k, v in offenders.items() if v} == {}
 
+
+def test_the_kernel_imports_numpy_and_the_standard_library_only():
+    # the fast epoch kernel stands alone: no other module of the package, no library beyond NumPy
+    kernel = PACKAGE / "kernel.py"
+    outside = imported_modules(kernel.read_text(encoding="utf-8")) - set(sys.stdlib_module_names) - {"__future__"}
+    assert outside == {"numpy"}
+    assert relative_imports(kernel) == set()

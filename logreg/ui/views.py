@@ -10,8 +10,9 @@ import streamlit as st
 
 from ..analysis import angle_degrees
 from ..figures import number, thinning
+from ..kernel import Pass
 from ..panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
-from ..train import _Pass, step
+from ..train import step
 from .run import Run, run
 from .settings import fmt
 
@@ -87,7 +88,7 @@ def math_panel(r: Run) -> None:
         st.caption("A full-batch epoch computes the loss, accuracy and gradient in one pass over the data, then "
                    "`step` applies the update θ ← θ − η∇L.")
         st.code(inspect.getsource(step), language="python")
-        st.code(inspect.getsource(_Pass.__call__), language="python")
+        st.code(inspect.getsource(Pass.evaluate), language="python")
 
 
 def race_panel(r: Run, land_key: str, land) -> None:
