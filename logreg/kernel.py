@@ -1,11 +1,11 @@
 """The fast epoch kernel: one pass over (X, y) gives the mean loss, the accuracy and the gradient.
 
-`Pass(X, y).evaluate(theta, gradient)` returns the same numbers as the model's own functions,
+`Pass(X, y).evaluate(theta)`, with θ = (w, b) as d + 1 numbers, returns the model's own numbers,
     loss     = model.loss(X, y, w, b)            (to about 1e-15 relative),
     accuracy = model.accuracy(X, y, w, b)        (exactly, ties at z = 0 included),
-    gradient = model.gradients(X, y, w, b)       (to about 1e-15 relative),
-with theta = (w, b) as one vector of d + 1 numbers; the tests in tests/test_kernel.py hold it to
-that. `model` says what the numbers mean; this module says how to get all three in one pass.
+    gradient = model.gradients(X, y, w, b)       (to about 1e-15 relative), as d + 1 floats;
+tests/test_kernel.py holds it to that. `model` says what the numbers mean; this module says how
+to get all three in one pass.
 
 Every sample is seen through its margin. With s = 2y − 1 ∈ {−1, +1}, x̃ = [x, 1] and z = x̃·θ,
     u = s·z   is positive exactly when the sample lies on its own side of the line,
@@ -16,18 +16,22 @@ Confident and right (u → +∞): e → 0 and both keep every digit; nothing com
 Confident and wrong (u → −∞): e overflows to ∞ once −u > 709, where ℓ = −u + log1p(e^u) is −u
 to double precision and σ(−u) = 1; the rare block where that happens is patched.
 
-The rows R = −s·x̃ are formed once, so r = R·θ = −u for every sample is one matrix–vector
-product and the whole gradient, bias included, is one more: Rᵀ·σ(−u)/n. R is stored column by
-column, the layout in which both products stream through memory. exp, log1p and σ(−u) run on
+The rows R = −s·x̃ are formed once, with a column of ones beside them: [R | 1], stored column by
+column, the layout in which the products stream through memory. Then r = R·θ = −u for every
+sample is one matrix–vector product, and one more product, [σ(−u), ℓ]ᵀ·[R | 1], gives the whole
+gradient Rᵀσ(−u) (bias included) and the summed loss 1ᵀℓ together. exp, log1p and σ(−u) run on
 blocks of rows small enough to stay in the CPU cache. Beyond the least an epoch needs (two
-products, one exp, one log1p) a pass adds one addition and one division for σ(−u), one sum for
-the loss and one comparison for the accuracy.
+products, one exp, one log1p) a pass adds one addition and one division for σ(−u) and one
+comparison and count for the accuracy. At the app's sizes each NumPy call costs about a
+microsecond whatever it computes, so the count of calls is the cost.
 
 Overflow in exp (above) and non-finite parameters (a diverging run) raise NumPy's floating-point
 warnings; callers evaluate under `np.errstate(all="ignore")` and judge the results themselves.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -46,45 +50,51 @@ class Pass:
         n, d = X.shape
         order = np.argsort(y, kind="stable")  # label-0 rows first, then label-1 rows
         minus_s = 1.0 - 2.0 * y[order]  # −s: +1 for label 0, −1 for label 1
-        rows = np.empty((n, d + 1), order="F")  # R = −s·x̃, column by column
+        # [R | 1] column by column, R = −s·x̃: R·θ = −u for every sample, and one product of its
+        # transpose with [σ(−u), ℓ] gives the gradient (Rᵀσ(−u)) and the loss (1ᵀℓ) together
+        rows = np.empty((n, d + 2), order="F")
         np.multiply(X[order], minus_s[:, None], out=rows[:, :d])
         rows[:, d] = minus_s
+        rows[:, d + 1] = 1.0
         self.n, self.d = n, d
-        self.rows = rows
+        self.rows = rows[:, : d + 1]  # R, shape (n, d + 1)
         # A sample is classified right when u > 0, i.e. r < 0; but a tie z = 0 is class 0, so on a
         # label-0 row (r = z) r = 0 counts as right too. One comparison r < threshold does both.
         self.threshold = np.where(y[order] == 0, _ABOVE_ZERO, 0.0)
-        block = max(1, min(block, n))
-        self._r = np.empty(n)  # r = −u, then σ(−u) block by block
+        self._r = np.empty(n)  # r = −u
         self._right = np.empty(n, dtype=bool)
-        e, t = np.empty(block), np.empty(block)
-        self._blocks = [
-            (self._r[start : start + block], e[: min(block, n - start)], t[: min(block, n - start)])
-            for start in range(0, n, block)
-        ]
+        block = max(1, min(block, n))
+        e = np.empty(block)  # e^(−u) of one block
+        columns = np.empty((block, 2), order="F")  # [σ(−u), ℓ] of one block
+        self._sums = np.empty((2, d + 2))  # [σ(−u), ℓ]ᵀ·[R | 1] of one block
+        self._blocks = []  # views made once: rows of [R | 1], their r, e, σ(−u), ℓ and [σ(−u), ℓ]ᵀ
+        for start in range(0, n, block):
+            size = min(block, n - start)
+            part = columns[:size]
+            self._blocks.append((rows[start : start + size], self._r[start : start + size], e[:size],
+                                 part[:, 0], part[:, 1], part.T))
 
-    def evaluate(self, theta: np.ndarray, gradient: np.ndarray | None = None) -> tuple[float, float]:
-        """(mean loss, accuracy) at theta = (w, b), shape (d + 1,); with `gradient` given, also
-        writes ∇(mean loss) = (Xᵀ(σ(z) − y)/n, mean(σ(z) − y)) into it, shape (d + 1,)."""
-        r = self._r
+    def evaluate(self, theta: np.ndarray | list[float]) -> tuple[float, float, list[float]]:
+        """(mean loss, accuracy, ∇ mean loss) at θ = (w, b), d + 1 numbers.
+
+        The gradient is (Xᵀ(σ(z) − y)/n, mean(σ(z) − y)) as a list of d + 1 floats.
+        """
+        n, d, r, sums = self.n, self.d, self._r, self._sums
         np.dot(self.rows, theta, out=r)  # r = −u
-        right = np.count_nonzero(np.less(r, self.threshold, out=self._right))
-        loss_sum = 0.0
-        for minus_u, e, t in self._blocks:
+        right = int(np.count_nonzero(np.less(r, self.threshold, out=self._right)))
+        total = None
+        for block_rows, minus_u, e, sigma, loss, columns_t in self._blocks:
             np.exp(minus_u, out=e)  # e = e^(−u)
-            np.log1p(e, out=t)  # ℓ
-            block_loss = float(np.add.reduce(t))
-            huge = None
-            if block_loss == np.inf:  # e overflowed somewhere: there ℓ = −u and σ(−u) = 1
+            np.log1p(e, out=loss)  # ℓ
+            np.add(e, 1.0, out=sigma)
+            np.divide(e, sigma, out=sigma)  # σ(−u) = e/(1 + e)
+            np.dot(columns_t, block_rows, out=sums)
+            block = sums.tolist()
+            if block[1][d + 1] == math.inf:  # e overflowed somewhere: there ℓ = −u and σ(−u) = 1
                 huge = np.isinf(e)
-                block_loss = float(np.add.reduce(np.where(huge, minus_u, t)))
-            loss_sum += block_loss
-            if gradient is not None:
-                np.add(e, 1.0, out=t)
-                np.divide(e, t, out=minus_u)  # σ(−u) = e/(1 + e), in place of −u
-                if huge is not None:
-                    np.copyto(minus_u, 1.0, where=huge)
-        if gradient is not None:
-            np.dot(self.rows.T, r, out=gradient)  # Σ σ(−u_i)·(−s_i·x̃_i)
-            np.divide(gradient, self.n, out=gradient)
-        return loss_sum / self.n, right / self.n
+                np.copyto(loss, minus_u, where=huge)
+                np.copyto(sigma, 1.0, where=huge)
+                np.dot(columns_t, block_rows, out=sums)
+                block = sums.tolist()
+            total = block if total is None else [[a + b for a, b in zip(*pair)] for pair in zip(total, block)]
+        return total[1][d + 1] / n, right / n, [g / n for g in total[0][: d + 1]]

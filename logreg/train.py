@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -144,7 +145,7 @@ def train(
     w, b = initial_parameters(init, d, rng)
     descent = _Descent(float(learning_rate), int(epochs), loss_threshold, float(l2))
     batches = _MiniBatches(X, y, int(batch_size), rng) if batch_size is not None and batch_size < n else None
-    return _descend(_Evaluation(Pass(X, y), test_pass, descent.l2), descent, batches, w.tolist() + [b])
+    return _descend(_Epochs(Pass(X, y), test_pass, descent, batches), w.tolist() + [b])
 
 
 @dataclass(frozen=True)
@@ -176,79 +177,94 @@ class _MiniBatches:
         return w, b
 
 
-class _Evaluation:
-    """Snapshot t from θ_t = (w, b): loss, accuracy and gradient from the kernel, plus the penalty.
+def _snapshot(
+    epoch: int, w: np.ndarray, b: float, loss: float, objective: float, accuracy: float,
+    gradient_w: np.ndarray, gradient_b: float, test_loss: float | None, test_accuracy: float | None,
+) -> Snapshot:
+    """Snapshot(...) with diverged=False, filled in one step. A frozen dataclass's own __init__
+    sets its eleven fields one object.__setattr__ at a time, a tenth of an epoch at n = 1,000;
+    the object is the same (tests/test_train.py compares the two)."""
+    snapshot = object.__new__(Snapshot)
+    snapshot.__dict__.update(
+        epoch=epoch, w=w, b=b, loss=loss, objective=objective, accuracy=accuracy, gradient_w=gradient_w,
+        gradient_b=gradient_b, test_loss=test_loss, test_accuracy=test_accuracy, diverged=False,
+    )
+    return snapshot
 
-    θ travels between epochs as a list of d + 1 Python floats: at the app's sizes an epoch is a
-    few microseconds, and a NumPy call on a vector of three numbers costs as much as the
-    arithmetic on a thousand. Each snapshot gets one new array, made read-only, that holds
-    w and ∇_w side by side.
+
+class _Epochs:
+    """A descent epoch by epoch: the current θ and its gradient, each epoch's update, each snapshot.
+
+    θ = (w, b) and its gradient travel between epochs as lists of d + 1 Python floats: at the
+    app's sizes an epoch takes a few microseconds, and one NumPy call on a vector of three numbers
+    costs as much as the arithmetic on a thousand. Each snapshot gets its w and ∇_w in one new
+    read-only array.
     """
 
-    def __init__(self, data: Pass, test: Pass | None, l2: float):
-        self.data, self.test, self.l2 = data, test, l2
-        self._theta = np.empty(data.d + 1)  # θ for the kernel's products
-        self._gradient = np.empty(data.d + 1)  # ∇(mean loss) at θ, from the kernel
+    def __init__(self, data: Pass, test: Pass | None, descent: _Descent, batches: _MiniBatches | None):
+        self.data, self.test, self.descent, self.batches = data, test, descent, batches
+        self.d, self.l2 = data.d, descent.l2
+        self.theta: list[float] = []  # θ of the last snapshot made
+        self.gradient: list[float] = []  # ∇ of the objective there: ∇_w (λ·w included), then ∂/∂b
+        # an array over immutable bytes is read-only from the start: one call, no copy
+        self._pack = struct.Struct(f"{2 * data.d}d").pack
 
-    def __call__(self, epoch: int, theta: list[float]) -> Snapshot | None:
-        """The snapshot at θ, or None when any of its numbers is not finite."""
-        d, l2 = self.data.d, self.l2
-        self._theta[:] = theta
-        loss, accuracy = self.data.evaluate(self._theta, self._gradient)
-        *gradient_w, gradient_b = self._gradient.tolist()
+    def snapshot(self, epoch: int, theta: list[float]) -> Snapshot | None:
+        """The snapshot at θ, which becomes the current point; None when any of its numbers is not finite."""
+        d, l2 = self.d, self.l2
+        loss, accuracy, gradient = self.data.evaluate(theta)
         w, b = theta[:d], theta[d]
-        gradient_w = [g + l2 * v for g, v in zip(gradient_w, w)]  # ∇_w of loss + (λ/2)·‖w‖²
-        # (λ/2)·‖w‖², computed even at λ = 0: a ‖w‖² beyond the floats ends the run there too
-        penalty = 0.5 * l2 * sum(v * v for v in w)
-        test_loss = test_accuracy = None
-        checked = [*w, *gradient_w, b, gradient_b, loss, penalty]
-        if self.test is not None:
-            test_loss, test_accuracy = self.test.evaluate(self._theta)
-            checked.append(test_loss)
-        if not all(map(math.isfinite, checked)):
+        if l2:  # ∇_w of loss + (λ/2)·‖w‖²
+            gradient = [g + l2 * v for g, v in zip(gradient, w)] + gradient[d:]
+        norm = math.hypot(*w)
+        # (λ/2)·‖w‖², computed even at λ = 0: a ‖w‖² beyond the floats (or a w that is not finite)
+        # ends the run there too
+        penalty = 0.5 * l2 * (norm * norm)
+        if not (math.isfinite(loss) and math.isfinite(penalty) and math.isfinite(b)
+                and all(map(math.isfinite, gradient))):
             return None
-        arrays = np.array(checked[: 2 * d])  # [w, ∇_w]
-        arrays.flags.writeable = False
-        return Snapshot(epoch, arrays[:d], b, loss, loss + penalty, accuracy, arrays[d:], gradient_b,
-                        test_loss, test_accuracy)
+        test_loss = test_accuracy = None
+        if self.test is not None:
+            test_loss, test_accuracy, _ = self.test.evaluate(theta)
+            if not math.isfinite(test_loss):
+                return None
+        self.theta, self.gradient = theta, gradient
+        arrays = np.frombuffer(self._pack(*w, *gradient[:d]))  # [w, ∇_w], read-only
+        return _snapshot(epoch, arrays[:d], b, loss, loss + penalty, accuracy, arrays[d:], gradient[d],
+                         test_loss, test_accuracy)
+
+    def advance(self, epoch: int) -> Snapshot | None:
+        """Snapshot `epoch`: one epoch of updates from the current point, then the snapshot there."""
+        if self.batches is None:  # θ ← θ − η·∇, the `step` of full-batch descent, on floats
+            eta = self.descent.learning_rate
+            theta = [p - eta * g for p, g in zip(self.theta, self.gradient)]
+        else:
+            d = self.data.d
+            w, b = self.batches.epoch(np.array(self.theta[:d]), self.theta[d], self.descent.learning_rate,
+                                      self.descent.l2)
+            theta = w.tolist() + [float(b)]
+        return self.snapshot(epoch, theta)
 
 
-def _next_snapshot(
-    evaluation: _Evaluation, descent: _Descent, batches: _MiniBatches | None, current: Snapshot
-) -> Snapshot | None:
-    """One epoch from `current`: its update (or pass of mini-batch updates), then the snapshot after it."""
-    if batches is None:  # θ ← θ − η·∇, the `step` of full-batch descent on the floats of θ
-        eta = descent.learning_rate
-        theta = current.w.tolist() + [current.b]
-        gradient = current.gradient_w.tolist() + [current.gradient_b]
-        theta = [p - eta * g for p, g in zip(theta, gradient)]
-    else:
-        w, b = batches.epoch(current.w, current.b, descent.learning_rate, descent.l2)
-        theta = w.tolist() + [float(b)]
-    return evaluation(current.epoch + 1, theta)
-
-
-def _descend(
-    evaluation: _Evaluation, descent: _Descent, batches: _MiniBatches | None, theta: list[float]
-) -> Iterator[Snapshot]:
-    """The generator behind `train`. Each snapshot is computed one epoch ahead of being handed
-    out, so that the last one can say whether the next update would have diverged."""
+def _descend(epochs: _Epochs, theta: list[float]) -> Iterator[Snapshot]:
+    """The generator behind `train`, from θ_0. Each snapshot is computed one epoch ahead of being
+    handed out, so that the last one can say whether the next update would have diverged."""
     # Overflow is expected (exp in the kernel) or reported (a diverging run), never a warning. The
     # setting lives in a context of its own, entered only while computing: an errstate held across
     # a yield would leak into the caller's code while the generator is suspended.
     quiet = contextvars.copy_context()
     quiet.run(np.seterr, all="ignore")
-    current = quiet.run(evaluation, 0, theta)
+    current = quiet.run(epochs.snapshot, 0, theta)
     if current is None:
         raise ValueError("the starting parameters give a non-finite loss; choose a smaller start")
-    for _ in range(descent.epochs):
-        if descent.loss_threshold is not None and current.loss <= descent.loss_threshold:
+    threshold = epochs.descent.loss_threshold
+    for epoch in range(1, epochs.descent.epochs + 1):
+        if threshold is not None and current.loss <= threshold:
             break
-        following = quiet.run(_next_snapshot, evaluation, descent, batches, current)
+        following = quiet.run(epochs.advance, epoch)
         if following is None:
             yield replace(current, diverged=True)
             return
         yield current
         current = following
     yield current
-

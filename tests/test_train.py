@@ -15,7 +15,7 @@ import logreg
 from logreg import model
 from logreg.data import make_synthetic
 from logreg.kernel import BLOCK
-from logreg.train import Snapshot, initial_parameters, train
+from logreg.train import Snapshot, _snapshot, initial_parameters, train
 
 SEED_004 = [0.6931, 0.5710, 0.4932, 0.4403, 0.4019, 0.3726, 0.3495, 0.3305, 0.3147, 0.3013]
 RTOL, ATOL = 1e-10, 1e-12
@@ -471,3 +471,34 @@ def test_accepts_lists_and_integer_labels():
     y = [0, 1, 1, 0]
     history = run(X, y, epochs=3)
     assert_matches_model(history[-1], np.array(X, float), np.array(y, float))
+
+
+def test_snapshots_are_built_exactly_as_the_dataclass_builds_them():
+    w, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
+    fast = _snapshot(3, w, 0.5, 0.25, 0.3, 0.75, g, 0.1, 0.2, 0.6)
+    slow = Snapshot(3, w, 0.5, 0.25, 0.3, 0.75, g, 0.1, 0.2, 0.6)
+    assert type(fast) is Snapshot
+    assert vars(fast) == vars(slow)
+    assert list(vars(fast)) == [f.name for f in dataclasses.fields(Snapshot)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.epoch = 4  # type: ignore[misc]
+
+
+# --- floating-point settings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_the_callers_floating_point_settings_are_left_alone(batch_size):
+    """Training runs with NumPy's warnings off (an overflowing exp is expected and handled), but
+    only while it computes: between two snapshots the caller's settings are its own."""
+    data = make_synthetic(n=20, seed=1, scale=(1e5, 1e5))  # confident mistakes: exp overflows inside
+    before = np.geterr()
+    history = train(data.X, data.y, learning_rate=1e3, epochs=6, init="random", seed=2, batch_size=batch_size)
+    count = 0
+    for _ in history:
+        count += 1
+        assert np.geterr() == before
+        with pytest.raises(RuntimeWarning, match="overflow"):  # pytest turns warnings into errors
+            np.exp(np.array([1000.0]))
+    assert count == 7
+    assert np.geterr() == before
