@@ -1,6 +1,6 @@
 """How close is one epoch of `logreg.train` to the least work an epoch must do?
 
-For n = 1e3, 2e4 (the largest the app offers), 1e4, 1e5 and 1e6 samples of
+For n = 1e3 (the app's default), 1e4, 2e4 (the app's largest), 1e5 and 1e6 samples of
 `make_synthetic(n, seed=0)` this prints, as medians:
 
   epoch  the time between successive `next()` calls on the `train` generator: one full-batch

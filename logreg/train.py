@@ -153,7 +153,7 @@ class _Descent:
     """The settings of one descent, checked by `train`."""
 
     learning_rate: float  # η
-    epochs: int  # the most updates of θ (or shuffled passes, with mini-batches)
+    epochs: int  # the most epochs: full-batch updates, or shuffled passes of mini-batch updates
     loss_threshold: float | None  # stop at the first snapshot whose loss is at or below it; None: never
     l2: float  # λ of the penalty (λ/2)·‖w‖²
 
