@@ -84,7 +84,7 @@ class Pass:
         """
         n, d, sums = self.n, self.d, self._sums
         theta = np.asarray(theta, dtype=float)
-        total = None
+        loss_sum, gradient_sum = 0.0, None
         for rows, rows_and_ones, minus_u, e, sigma, loss, columns_t in self._blocks:
             np.dot(rows, theta, out=minus_u)  # r = −u
             np.exp(minus_u, out=e)  # e = e^(−u)
@@ -92,13 +92,15 @@ class Pass:
             np.add(e, 1.0, out=sigma)
             np.divide(e, sigma, out=sigma)  # σ(−u) = e/(1 + e)
             np.dot(columns_t, rows_and_ones, out=sums)
-            block = sums.tolist()
+            block = sums.tolist()  # [[Rᵀσ(−u), 1ᵀσ(−u)], [Rᵀℓ, 1ᵀℓ]]
             if block[1][d + 1] == math.inf:  # e overflowed somewhere: there ℓ = −u and σ(−u) = 1
                 huge = np.isinf(e)
                 np.copyto(loss, minus_u, where=huge)
                 np.copyto(sigma, 1.0, where=huge)
                 np.dot(columns_t, rows_and_ones, out=sums)
                 block = sums.tolist()
-            total = block if total is None else [[a + b for a, b in zip(*pair)] for pair in zip(total, block)]
+            loss_sum += block[1][d + 1]
+            part = block[0][: d + 1]
+            gradient_sum = part if gradient_sum is None else [a + b for a, b in zip(gradient_sum, part)]
         right = int(np.count_nonzero(np.less(self._r, self.threshold, out=self._right)))
-        return total[1][d + 1] / n, right / n, [g / n for g in total[0][: d + 1]]
+        return loss_sum / n, right / n, [g / n for g in gradient_sum]
