@@ -29,7 +29,7 @@ INITS = ("zeros", "ones", "random")
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
-    """The state after `epoch` updates. Arrays are read-only.
+    """The state after `epoch` epochs (of full-batch descent: `epoch` updates). Arrays are read-only.
 
     loss, accuracy: mean cross-entropy and accuracy on the training data at (w, b).
     objective: loss + (λ/2)·‖w‖², what gradient descent minimises.
