@@ -1,27 +1,35 @@
 """Gradient descent as a generator: one frozen snapshot per epoch, the caller owns the loop.
 
-An epoch of full-batch gradient descent is
-    θ_{t+1} = θ_t − η·∇L(θ_t),   θ = (w, b),   ∇L = (Xᵀ(σ(z) − y)/n + λ·w, mean(σ(z) − y)).
-Snapshot t holds θ_t (the parameters after t updates) with its loss, gradient and accuracy, so
-snapshot 0 is the starting point and `epochs` updates give `epochs + 1` snapshots.
+An epoch of full-batch gradient descent is one update of θ = (w, b) over all n samples,
+    θ_{t+1} = θ_t − η·∇L(θ_t),   ∇L = (Xᵀ(σ(z) − y)/n + λ·w, mean(σ(z) − y)).
+An epoch of mini-batch descent with batch size B < n is one pass over a fresh shuffle of the
+samples: ⌈n/B⌉ updates, each the same step along the gradient of one batch of B (the last may
+be smaller).
+Snapshot t holds θ_t (the parameters after t epochs) with its loss, gradient and accuracy on all
+the training data, so snapshot 0 is the starting point and `epochs` epochs give `epochs + 1`
+snapshots. The numbers come from the one-pass kernel in `kernel.py`, equal to `model.loss`,
+`model.gradients` and `model.accuracy`.
 """
 
 from __future__ import annotations
 
+import contextvars
+import math
+import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .kernel import Pass
 from .model import gradients
 
 INITS = ("zeros", "ones", "random")
-_BLOCK = 32768  # rows per block of the exp stage: its three vectors (3 × 256 KiB) stay in a 1 MiB L2 cache
 
 
 @dataclass(frozen=True, eq=False)
 class Snapshot:
-    """The state after `epoch` updates. Arrays are read-only.
+    """The state after `epoch` epochs (of full-batch descent: `epoch` updates). Arrays are read-only.
 
     loss, accuracy: mean cross-entropy and accuracy on the training data at (w, b).
     objective: loss + (λ/2)·‖w‖², what gradient descent minimises.
@@ -41,69 +49,6 @@ class Snapshot:
     test_loss: float | None = None
     test_accuracy: float | None = None
     diverged: bool = False
-
-
-@dataclass(frozen=True)
-class _Stats:
-    loss: float
-    accuracy: float
-    grad_w: np.ndarray
-    grad_b: float
-
-
-class _Pass:
-    """One pass over (X, y) at (w, b): mean loss, accuracy and the data gradient together.
-
-    Every sample is seen through its margin. With s = 2y − 1 ∈ {−1, +1}, x̃ = [x, 1], θ = (w, b),
-        u = s·(x̃·θ) = s·z   is positive exactly when the sample lies on its own side of the line,
-    and with e = e^(−u) both the loss and its gradient are short:
-        ℓ = −log σ(u) = log(1 + e^(−u)) = log1p(e),
-        ∂ℓ/∂θ = −σ(−u)·s·x̃,   σ(−u) = e/(1 + e), the probability the model gives the wrong class.
-    Confident and right (u → +∞): e → 0 and both keep every digit; nothing computes 1 − p.
-    Confident and wrong (u → −∞): e overflows to ∞ once −u > 709, where ℓ = −u + log1p(e^u) is −u
-    to double precision and σ(−u) = 1; the rare block where that happens is patched.
-    With the rows S̃ = s·x̃ formed once, −u for every sample is one product S̃·(−θ) and the whole
-    gradient, bias included (its column of S̃ is s), one product S̃ᵀ·σ(−u). The products run over
-    all rows at once; exp, log1p and σ(−u) run on blocks of rows small enough to stay in the CPU
-    cache. Beyond the least an epoch needs (two products, one exp, one log1p) that adds one
-    division for σ(−u) and a comparison for the accuracy.
-    """
-
-    def __init__(self, X: np.ndarray, y: np.ndarray, block: int = _BLOCK):
-        self.X, self.y = X, y
-        order = np.argsort(y, kind="stable")  # label-0 rows first: their ties at u = 0 count as correct
-        self.n_zero = int(np.count_nonzero(y == 0))
-        s = 2.0 * y[order] - 1.0
-        self.S = np.ascontiguousarray(np.column_stack([X[order], np.ones(len(y))]) * s[:, None])
-        self.block = max(1, min(block, len(y)))
-        self._r = np.empty(len(y))  # −u, then σ(−u) block by block
-        self._e, self._t = np.empty(self.block), np.empty(self.block)
-
-    def __call__(self, w: np.ndarray, b: float) -> _Stats:
-        S, n, n_zero = self.S, self.S.shape[0], self.n_zero
-        r = self._r
-        with np.errstate(all="ignore"):  # e = ∞ is expected and patched; anything else non-finite the caller reports
-            np.dot(S, -np.append(w, b), out=r)  # r = −u
-            # correct: u > 0, or a tie u = 0 on a label-0 row (class 1 ⇔ z > 0)
-            correct = int(np.count_nonzero(r[:n_zero] <= 0.0)) + int(np.count_nonzero(r[n_zero:] < 0.0))
-            loss_sum = 0.0
-            for start in range(0, n, self.block):
-                minus_u = r[start : start + self.block]
-                e, t = self._e[: len(minus_u)], self._t[: len(minus_u)]
-                np.exp(minus_u, out=e)  # e = e^(−u)
-                np.log1p(e, out=t)  # ℓ
-                block_loss = float(t.sum())
-                huge = None
-                if block_loss == np.inf:  # e overflowed somewhere: there ℓ = −u and σ(−u) = 1
-                    huge = np.isinf(e)
-                    block_loss = float(np.where(huge, minus_u, t).sum())
-                loss_sum += block_loss
-                np.add(e, 1.0, out=t)
-                np.divide(e, t, out=minus_u)  # σ(−u) = e/(1 + e), in place of −u
-                if huge is not None:
-                    np.copyto(minus_u, 1.0, where=huge)
-            grad = -(S.T @ r) / n  # −Σ σ(−u_i)·s_i·x̃_i / n
-        return _Stats(loss_sum / n, correct / n, grad[:-1], float(grad[-1]))
 
 
 def _check_xy(X: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -153,12 +98,6 @@ def step(
     return w - learning_rate * gradient_w, b - learning_rate * gradient_b
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.flags.writeable = False
-    return a
-
-
 def train(
     X: np.ndarray,
     y: np.ndarray,
@@ -200,57 +139,132 @@ def train(
         X_test, y_test = _check_xy(X_test, y_test, "test")
         if X_test.shape[1] != d:
             raise ValueError(f"X_test must have {d} columns like X; got {X_test.shape[1]}")
-        test_pass = _Pass(X_test, y_test)
+        test_pass = Pass(X_test, y_test)
 
     rng = np.random.RandomState(seed)
     w, b = initial_parameters(init, d, rng)
-    full = _Pass(X, y)
-    mini = batch_size is not None and batch_size < n
-    return _run(full, test_pass, w, b, learning_rate, epochs, loss_threshold, l2, batch_size, mini, rng)
+    descent = _Descent(float(learning_rate), int(epochs), loss_threshold, float(l2))
+    batches = _MiniBatches(X, y, int(batch_size), rng) if batch_size is not None and batch_size < n else None
+    return _descend(_Epochs(Pass(X, y), test_pass, descent, batches), w.tolist() + [b])
 
 
-def _run(full, test_pass, w, b, lr, epochs, loss_threshold, l2, batch_size, mini, rng):
-    X, y = full.X, full.y
-    n = X.shape[0]
+@dataclass(frozen=True)
+class _Descent:
+    """The settings of one descent, checked by `train`."""
 
-    def snapshot(t: int, w: np.ndarray, b: float) -> Snapshot | None:
-        with np.errstate(over="ignore", invalid="ignore"):  # non-finite values are caught just below
-            s = full(w, b)
-            penalty = 0.5 * l2 * float(w @ w)
-            gw = s.grad_w + l2 * w
-            t_loss = t_acc = None
-            if test_pass is not None:
-                ts = test_pass(w, b)
-                t_loss, t_acc = ts.loss, ts.accuracy
-        values = [s.loss, penalty, s.grad_b, *gw, *w, b] + ([t_loss] if t_loss is not None else [])
-        if not np.all(np.isfinite(values)):
-            return None
-        return Snapshot(t, _readonly(w), float(b), s.loss, s.loss + penalty, s.accuracy,
-                        _readonly(gw), s.grad_b, t_loss, t_acc)
+    learning_rate: float  # η
+    epochs: int  # the most epochs: full-batch updates, or shuffled passes of mini-batch updates
+    loss_threshold: float | None  # stop at the first snapshot whose loss is at or below it; None: never
+    l2: float  # λ of the penalty (λ/2)·‖w‖²
 
-    def advance(w: np.ndarray, b: float, current: Snapshot) -> tuple[np.ndarray, float]:
-        if not mini:
-            with np.errstate(over="ignore", invalid="ignore"):  # an overflow here is reported as diverged
-                return step(w, b, current.gradient_w, current.gradient_b, lr)
-        order = rng.permutation(n)
-        with np.errstate(all="ignore"):
-            for start in range(0, n, batch_size):
-                idx = order[start : start + batch_size]
-                grad_w, grad_b = gradients(X[idx], y[idx], w, b, l2)
-                w, b = step(w, b, grad_w, grad_b, lr)
+
+@dataclass(frozen=True, eq=False)
+class _MiniBatches:
+    """The data of a mini-batch descent: an epoch is one pass over a fresh shuffle, ⌈n/B⌉ updates."""
+
+    X: np.ndarray  # (n, d)
+    y: np.ndarray  # (n,)
+    batch_size: int  # B < n
+    rng: np.random.RandomState  # draws the shuffle of every epoch, in turn
+
+    def epoch(self, w: np.ndarray, b: float, learning_rate: float, l2: float) -> tuple[np.ndarray, float]:
+        """(w, b) after one shuffled pass: a `step` along `gradients` of each batch of B rows in turn."""
+        order = self.rng.permutation(len(self.y))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            gradient_w, gradient_b = gradients(self.X[rows], self.y[rows], w, b, l2)
+            w, b = step(w, b, gradient_w, gradient_b, learning_rate)
         return w, b
 
-    current = snapshot(0, w, b)
+
+def _snapshot(
+    epoch: int, w: np.ndarray, b: float, loss: float, objective: float, accuracy: float,
+    gradient_w: np.ndarray, gradient_b: float, test_loss: float | None, test_accuracy: float | None,
+) -> Snapshot:
+    """Snapshot(...) with diverged=False, filled in one step. A frozen dataclass's own __init__
+    sets its eleven fields one object.__setattr__ at a time, a tenth of an epoch at n = 1,000;
+    the object is the same (tests/test_train.py compares the two)."""
+    snapshot = object.__new__(Snapshot)
+    snapshot.__dict__.update(
+        epoch=epoch, w=w, b=b, loss=loss, objective=objective, accuracy=accuracy, gradient_w=gradient_w,
+        gradient_b=gradient_b, test_loss=test_loss, test_accuracy=test_accuracy, diverged=False,
+    )
+    return snapshot
+
+
+class _Epochs:
+    """A descent epoch by epoch: the current θ and its gradient, each epoch's update, each snapshot.
+
+    θ = (w, b) and its gradient travel between epochs as lists of d + 1 Python floats: at the
+    app's sizes an epoch takes a few microseconds, and one NumPy call on a vector of three numbers
+    costs as much as the arithmetic on a thousand. Each snapshot gets its w and ∇_w in one new
+    read-only array.
+    """
+
+    def __init__(self, data: Pass, test: Pass | None, descent: _Descent, batches: _MiniBatches | None):
+        self.data, self.test, self.descent, self.batches = data, test, descent, batches
+        self.d, self.l2 = data.d, descent.l2
+        self.theta: list[float] = []  # θ of the last snapshot made
+        self.gradient: list[float] = []  # ∇ of the objective there: ∇_w (λ·w included), then ∂/∂b
+        # an array over immutable bytes is read-only from the start: one call, no copy
+        self._pack = struct.Struct(f"{2 * data.d}d").pack
+
+    def snapshot(self, epoch: int, theta: list[float]) -> Snapshot | None:
+        """The snapshot at θ, which becomes the current point; None when any of its numbers is not finite."""
+        d, l2 = self.d, self.l2
+        loss, accuracy, gradient = self.data.evaluate(theta)
+        w, b = theta[:d], theta[d]
+        if l2:  # ∇_w of loss + (λ/2)·‖w‖²
+            gradient = [g + l2 * v for g, v in zip(gradient, w)] + gradient[d:]
+        norm = math.hypot(*w)
+        # (λ/2)·‖w‖², computed even at λ = 0: a ‖w‖² beyond the floats (or a w that is not finite)
+        # ends the run there too
+        penalty = 0.5 * l2 * (norm * norm)
+        if not (math.isfinite(loss) and math.isfinite(penalty) and math.isfinite(b)
+                and all(map(math.isfinite, gradient))):
+            return None
+        test_loss = test_accuracy = None
+        if self.test is not None:
+            test_loss, test_accuracy, _ = self.test.evaluate(theta)
+            if not math.isfinite(test_loss):
+                return None
+        self.theta, self.gradient = theta, gradient
+        arrays = np.frombuffer(self._pack(*w, *gradient[:d]))  # [w, ∇_w], read-only
+        return _snapshot(epoch, arrays[:d], b, loss, loss + penalty, accuracy, arrays[d:], gradient[d],
+                         test_loss, test_accuracy)
+
+    def advance(self, epoch: int) -> Snapshot | None:
+        """Snapshot `epoch`: one epoch of updates from the current point, then the snapshot there."""
+        if self.batches is None:  # θ ← θ − η·∇, the `step` of full-batch descent, on floats
+            eta = self.descent.learning_rate
+            theta = [p - eta * g for p, g in zip(self.theta, self.gradient)]
+        else:
+            d = self.data.d
+            w, b = self.batches.epoch(np.array(self.theta[:d]), self.theta[d], self.descent.learning_rate,
+                                      self.descent.l2)
+            theta = w.tolist() + [float(b)]
+        return self.snapshot(epoch, theta)
+
+
+def _descend(epochs: _Epochs, theta: list[float]) -> Iterator[Snapshot]:
+    """The generator behind `train`, from θ_0. Each snapshot is computed one epoch ahead of being
+    handed out, so that the last one can say whether the next update would have diverged."""
+    # Overflow is expected (exp in the kernel) or reported (a diverging run), never a warning. The
+    # setting lives in a context of its own, entered only while computing: an errstate held across
+    # a yield would leak into the caller's code while the generator is suspended.
+    quiet = contextvars.copy_context()
+    quiet.run(np.seterr, all="ignore")
+    current = quiet.run(epochs.snapshot, 0, theta)
     if current is None:
         raise ValueError("the starting parameters give a non-finite loss; choose a smaller start")
-    for t in range(1, epochs + 1):
-        if loss_threshold is not None and current.loss <= loss_threshold:
+    threshold = epochs.descent.loss_threshold
+    for epoch in range(1, epochs.descent.epochs + 1):
+        if threshold is not None and current.loss <= threshold:
             break
-        w, b = advance(w, b, current)
-        nxt = snapshot(t, w, b) if np.all(np.isfinite(w)) and np.isfinite(b) else None
-        if nxt is None:
-            yield Snapshot(**{**current.__dict__, "diverged": True})
+        following = quiet.run(epochs.advance, epoch)
+        if following is None:
+            yield replace(current, diverged=True)
             return
         yield current
-        current = nxt
+        current = following
     yield current

@@ -19,7 +19,7 @@ def test_import_logreg_leaves_heavy_modules_out():
     code = (
         "import json, sys\n"
         "import logreg\n"
-        "import logreg.model, logreg.data, logreg.train, logreg.analysis\n"
+        "import logreg.model, logreg.data, logreg.kernel, logreg.train, logreg.analysis\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -89,7 +89,7 @@ def core_modules() -> list[Path]:
 
 def test_core_modules_are_the_numpy_ones():
     names = {str(p.relative_to(PACKAGE)) for p in core_modules()}
-    assert {"__init__.py", "model.py", "data.py", "train.py", "analysis.py"} <= names
+    assert {"__init__.py", "model.py", "data.py", "kernel.py", "train.py", "analysis.py"} <= names
     assert "tabular.py" not in names
 
 
@@ -138,3 +138,11 @@ def test_app_py_is_a_thin_main():
     tree = ast.parse(source)
     assert len([n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]) == 0
     assert "main()" in source and len(source.splitlines()) <= 10
+
+
+def test_the_kernel_imports_numpy_and_the_standard_library_only():
+    # the fast epoch kernel stands alone: no other module of the package, no library beyond NumPy
+    kernel = PACKAGE / "kernel.py"
+    outside = imported_modules(kernel.read_text(encoding="utf-8")) - set(sys.stdlib_module_names) - {"__future__"}
+    assert outside == {"numpy"}
+    assert relative_imports(kernel) == set()

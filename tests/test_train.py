@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 import logreg
 from logreg import model
 from logreg.data import make_synthetic
-from logreg.train import _BLOCK, Snapshot, _Pass, initial_parameters, train
+from logreg.kernel import BLOCK
+from logreg.train import Snapshot, _snapshot, initial_parameters, train
 
 SEED_004 = [0.6931, 0.5710, 0.4932, 0.4403, 0.4019, 0.3726, 0.3495, 0.3305, 0.3147, 0.3013]
 RTOL, ATOL = 1e-10, 1e-12
@@ -122,7 +123,7 @@ def test_snapshots_equal_model_functions(seed0, l2, init):
 
 @pytest.mark.parametrize("l2", [0.0, 0.1])
 def test_snapshots_equal_model_functions_with_n_larger_than_the_block(l2):
-    n = _BLOCK + _BLOCK // 2 + 1  # odd, spans two blocks, the last one partial
+    n = BLOCK + BLOCK // 2 + 1  # odd, spans two blocks, the last one partial
     data = make_synthetic(n=n, seed=11, labels="logistic", flip=0.1, scale=(3.0, 0.5), shift=(1.0, -2.0))
     history = run(data.X, data.y, learning_rate=0.3, epochs=3, l2=l2, init="zeros")
     assert len(history) == 4
@@ -130,73 +131,9 @@ def test_snapshots_equal_model_functions_with_n_larger_than_the_block(l2):
         assert_matches_model(s, data.X, data.y, l2)
 
 
-def ties_problem():
-    """Rows with x1 = x2, so that w = (1, −1), b = 0 puts them exactly on the boundary, of both labels."""
-    rng = np.random.RandomState(5)
-    X = rng.randn(41, 2)
-    X[::3, 1] = X[::3, 0]
-    y = (rng.random_sample(41) < 0.5).astype(float)
-    return X, y
-
-
-@pytest.mark.parametrize("block", [1, 2, 7, 40, 41, 1000])
-def test_pass_with_small_blocks_equals_model_functions(block):
-    rng = np.random.RandomState(block)
-    X = rng.randn(53, 3) * [1.0, 4.0, 0.2]
-    y = (rng.random_sample(53) < 0.4).astype(float)
-    p = _Pass(X, y, block=block)
-    points = [(np.zeros(3), 0.0), (np.ones(3), 0.0), (rng.randn(3), 0.7), (rng.randn(3) * 5, -2.0)]
-    for w, b in points:
-        s = p(w, b)
-        assert s.loss == pytest.approx(model.loss(X, y, w, b), rel=RTOL, abs=ATOL)
-        gw, gb = model.gradients(X, y, w, b)
-        np.testing.assert_allclose(s.grad_w, gw, rtol=RTOL, atol=ATOL)
-        assert s.grad_b == pytest.approx(gb, rel=RTOL, abs=ATOL)
-        assert s.accuracy == model.accuracy(X, y, w, b)
-
-
-@pytest.mark.parametrize("block", [1, 3, 7, 41])
-def test_pass_counts_ties_at_zero_as_class_0(block):
-    X, y = ties_problem()
-    p = _Pass(X, y, block=block)
-    w, b = np.array([1.0, -1.0]), 0.0
-    z = X @ w + b
-    assert np.count_nonzero(z == 0) >= 10 and set(y[z == 0]) == {0.0, 1.0}
-    assert p(w, b).accuracy == model.accuracy(X, y, w, b)
-    assert p(np.zeros(2), 0.0).accuracy == np.mean(y == 0)
-    assert p(-w, -0.0).accuracy == model.accuracy(X, y, -w, -0.0)
-
-
-@pytest.mark.parametrize("label", [0.0, 1.0])
-def test_pass_with_one_class(label):
-    X = np.random.RandomState(0).randn(20, 2)
-    y = np.full(20, label)
-    p = _Pass(X, y, block=7)
-    for w, b in [(np.zeros(2), 0.0), (np.array([0.5, -1.0]), 0.3)]:
-        s = p(w, b)
-        assert s.loss == pytest.approx(model.loss(X, y, w, b), rel=RTOL)
-        assert s.accuracy == model.accuracy(X, y, w, b)
-        np.testing.assert_allclose(s.grad_w, model.gradients(X, y, w, b)[0], rtol=RTOL, atol=ATOL)
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 4), st.integers(1, 70))
-def test_pass_equals_model_functions_on_random_data(seed, n, d, block):
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n, d) * rng.uniform(0.1, 10, size=d)
-    y = rng.randint(0, 2, size=n).astype(float)
-    w, b = rng.randn(d) * 2, float(rng.randn())
-    s = _Pass(X, y, block=block)(w, b)
-    assert s.loss == pytest.approx(model.loss(X, y, w, b), rel=RTOL, abs=ATOL)
-    gw, gb = model.gradients(X, y, w, b)
-    np.testing.assert_allclose(s.grad_w, gw, rtol=RTOL, atol=ATOL)
-    assert s.grad_b == pytest.approx(gb, rel=RTOL, abs=ATOL)
-    assert s.accuracy == model.accuracy(X, y, w, b)
-
-
 def test_confident_model_loss_is_accurate_and_never_negative():
     """A loss summed as (Σlog1p(e) + (Σ|u| − Σu)/2)/n cancels catastrophically when every margin u is
-    large: the committed _Pass of e64141f gave −7.6e-6 here (and −9e-8 at weights ×1e8), where the
+    large: an earlier version of the kernel gave −7.6e-6 here (and −9e-8 at weights ×1e8), where the
     loss is 0. The loss must stay ≥ 0 and match model.loss."""
     failures = []
     # reached by training itself: two points, features ×1e5, η = 10 (loss −7.6e-6 at epoch 2)
@@ -534,3 +471,34 @@ def test_accepts_lists_and_integer_labels():
     y = [0, 1, 1, 0]
     history = run(X, y, epochs=3)
     assert_matches_model(history[-1], np.array(X, float), np.array(y, float))
+
+
+def test_snapshots_are_built_exactly_as_the_dataclass_builds_them():
+    w, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
+    fast = _snapshot(3, w, 0.5, 0.25, 0.3, 0.75, g, 0.1, 0.2, 0.6)
+    slow = Snapshot(3, w, 0.5, 0.25, 0.3, 0.75, g, 0.1, 0.2, 0.6)
+    assert type(fast) is Snapshot
+    assert vars(fast) == vars(slow)
+    assert list(vars(fast)) == [f.name for f in dataclasses.fields(Snapshot)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.epoch = 4  # type: ignore[misc]
+
+
+# --- floating-point settings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [None, 3])
+def test_the_callers_floating_point_settings_are_left_alone(batch_size):
+    """Training runs with NumPy's warnings off (an overflowing exp is expected and handled), but
+    only while it computes: between two snapshots the caller's settings are its own."""
+    data = make_synthetic(n=20, seed=1, scale=(1e5, 1e5))  # confident mistakes: exp overflows inside
+    before = np.geterr()
+    history = train(data.X, data.y, learning_rate=1e3, epochs=6, init="random", seed=2, batch_size=batch_size)
+    count = 0
+    for _ in history:
+        count += 1
+        assert np.geterr() == before
+        with pytest.raises(RuntimeWarning, match="overflow"):  # pytest turns warnings into errors
+            np.exp(np.array([1000.0]))
+    assert count == 7
+    assert np.geterr() == before

@@ -75,9 +75,9 @@ def math_panel(r: Run) -> None:
                    f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
                    + (" Showing a random sample of 3,000 points." if n > 3000 else ""))
     with st.expander("The code that computes this (the project's own source)"):
-        st.caption("The loss and its gradient, as the formulas above write them, and `step`, which applies the "
-                   "update θ ← θ − η∇L. Training computes the same numbers in one pass over the data "
-                   "(`logreg/kernel.py`, checked against these functions by the tests).")
+        st.caption("The loss and its gradient, as the formulas above write them, and `step`, the update "
+                   "θ ← θ − η∇L. Training computes the same loss and gradient in one pass over the data "
+                   "(`logreg/kernel.py`) and makes the same update; the tests check both against these functions.")
         for function in (loss, gradients, step):
             st.code(inspect.getsource(function), language="python")
 
