@@ -32,10 +32,10 @@ def size_of(value, _seen: set | None = None) -> int:
         return 0
     seen.add(id(value))
     if isinstance(value, np.ndarray):
-        base = value if value.base is None else value.base
-        own = 0 if id(base) in seen and base is not value else value.nbytes
-        seen.add(id(base))
-        return sys.getsizeof(value) - (value.nbytes if value.base is None else 0) + own
+        if value.base is None:  # the array owns its buffer, which getsizeof includes
+            return sys.getsizeof(value)
+        # a view: its header, and its base once (an array, or the bytes object it was made from)
+        return sys.getsizeof(value) + size_of(value.base, seen)
     total = sys.getsizeof(value)
     if isinstance(value, dict):
         total += sum(size_of(k, seen) + size_of(v, seen) for k, v in value.items())
@@ -43,7 +43,8 @@ def size_of(value, _seen: set | None = None) -> int:
         total += sum(size_of(v, seen) for v in value)
     elif is_dataclass(value) and not isinstance(value, type):
         total += sum(size_of(getattr(value, f.name), seen) for f in fields(value))
-        total += sum(size_of(v, seen) for v in getattr(value, "__dict__", {}).values())  # cached properties
+        if hasattr(value, "__dict__"):  # the instance's own dict, and what cached properties put there
+            total += size_of(vars(value), seen)
     return total
 
 
