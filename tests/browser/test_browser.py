@@ -335,7 +335,7 @@ def test_csv_upload_trains_and_renders(app):
     app.assert_ok(charts=1)
     assert page.get_by_text(re.compile(r"40 rows; label mapping")).count() == 1
     assert page.evaluate(N_FRAMES) == 101
-    assert page.evaluate(f"() => {MAIN}._fullLayout.xaxis.title.text") == "age"
+    assert page.evaluate(f"() => {MAIN}._fullLayout.xaxis.title.text") == "age (standardized)"
 
 
 BROKEN = {
