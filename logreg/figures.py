@@ -223,7 +223,7 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
         traces.add(*_curves(what, axis, fmt, course.epochs, train_curve, test_curve))
         traces.add_moving(f"{what} marker", {
             "type": "scatter", "mode": "markers", **first[f"{what} marker"], "marker": {"color": colors, "size": 12},
-            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "hoverinfo": "skip"})
+            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "hoverinfo": "skip", "cliponaxis": False})
     if landscape is not None:
         traces.add(*_landscape_traces(landscape, course.history))
         # one marker, always there: the point itself, or a cross on the panel's edge towards it, "off the panel"
@@ -237,7 +237,7 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
         traces.add(*_sharpness_traces(sharpness, course))
         traces.add_moving("sharpness marker", {
             "type": "scatter", "mode": "markers", **first["sharpness marker"], "xaxis": "x5", "yaxis": "y5",
-            "showlegend": False, "marker": {"size": 12, "color": "#7B3294"}, "hoverinfo": "skip"})
+            "showlegend": False, "marker": {"size": 12, "color": "#7B3294"}, "hoverinfo": "skip", "cliponaxis": False})
     return traces
 
 
@@ -363,8 +363,22 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
         positive = values[values > 0]
         low = min(float(positive.min()) if positive.size else edge, edge)
         high = max(float(values.max()) if values.size else edge, edge)
-        layout.update(pair("5", [0, last_epoch], [np.log10(low) - 0.15, np.log10(high) + 0.15], "epoch",
-                           "sharpness s(θ)", type="log", exponentformat="power"))
+        y_range = [np.log10(low) - 0.15, np.log10(high) + 0.15]
+        ticks = _log_ticks(*y_range)
+        layout.update(pair("5", [0, last_epoch], y_range, "epoch", "sharpness s(θ)", type="log",
+                           tickvals=ticks, ticktext=[number(v, ".3g") for v in ticks]))
         layout["annotations"].append({**title, "text": f"sharpness vs 2/η = {number(edge, '.3g')} (dashed)",
                                       "xref": "x5 domain", "yref": "y5 domain"})
     return layout
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """At most about six round values between 10^low and 10^high: powers of ten, or 1-2-5 steps within a
+    couple of decades (Plotly's own log ticks label every 2 and 5 and crowd a small panel)."""
+    decades = np.arange(np.floor(low), np.ceil(high) + 1)
+    for mantissas in ((1.0, 2.0, 5.0), (1.0, 3.0), (1.0,)):
+        values = [m * 10.0**d for d in decades for m in mantissas if low <= np.log10(m * 10.0**d) <= high]
+        if len(values) <= 6:
+            break
+    step = max(1, int(np.ceil(len(values) / 6)))
+    return values[::step]

@@ -30,8 +30,8 @@ h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
 </style>"""
 SHARPNESS_CAPTION = (
     "**Sharpness.** s(θ), the largest curvature of the loss where the run is (the top eigenvalue of its Hessian). "
-    "A step of size η overshoots along that direction wherever s(θ) > 2/η, the dashed line: there the loss can "
-    "rise. Where s(θ) stays below 2/η every step is short enough."
+    "Above the dashed line, s(θ) > 2/η: a step of size η is too long for the curvature where it starts and can "
+    "overshoot, so the loss can rise. Below the line the step fits that curvature."
 )
 
 VERDICT_BOXES = {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning,
