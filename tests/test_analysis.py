@@ -22,16 +22,6 @@ from logreg.data import make_synthetic
 from logreg.train import train
 
 
-@pytest.fixture(scope="module")
-def logistic():
-    return make_synthetic(n=1000, seed=3, labels="logistic")
-
-
-@pytest.fixture(scope="module")
-def separable():
-    return make_synthetic(n=500, seed=0)  # threshold labels: a line separates them
-
-
 def grad_norm(X, y, w, b, l2=0.0) -> float:
     gw, gb = model.gradients(X, y, w, b, l2)
     return float(np.hypot(np.linalg.norm(gw), gb))

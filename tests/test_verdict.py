@@ -15,15 +15,6 @@ FIRST_WORDS = {"converged": "Converged:", "improving": "Still improving:", "osci
                "diverged": "Diverged", "noisy": "Noisy:", "stopped": "Stopped"}
 
 
-@pytest.fixture(scope="module")
-def logistic():
-    return make_synthetic(n=1000, seed=3, labels="logistic")
-
-
-@pytest.fixture(scope="module")
-def separable():
-    return make_synthetic(n=500, seed=0)  # threshold labels: a line separates them
-
 
 def judged(data, lr, epochs, l2=0.0, **kw):
     """Train, then judge with every curvature number the verdict can use (as the app does)."""
