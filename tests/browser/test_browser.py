@@ -397,6 +397,12 @@ def test_tab_opens_without_exception(app, tab):
     app.wait()
     assert app.exceptions() == []
     assert panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 1
+    if tab == "Learning rates side by side":  # the race starts with the lesson's rates, each with its role
+        chips = panel.locator("[data-testid='stMultiSelect'] [data-tag]")
+        assert chips.count() >= 3
+        bullets = panel.locator("[data-testid='stMarkdownContainer'] li")
+        assert bullets.count() == chips.count()
+        assert "guaranteed" in " ".join(bullets.all_inner_texts())
 
 
 # ---------------------------------------------------------------- projector, laptop, phone
