@@ -95,10 +95,11 @@ def summary(r: Run) -> None:
     table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()},
                          index=["w1", "w2", "b"]).T
     st.dataframe(table, width="content")
-    names = ", ".join(f"x{i + 1} = {name}" for i, name in enumerate(r.train.feature_names))
-    st.caption(f"Features: {plain(names)}."
-               + (" The weights were trained on the divided and scaled columns; the row in the file's units maps "
-                  "them back, so that w·x + b is the same for every row of the file." if r.scaler else ""))
+    if r.train.feature_names != ("x1", "x2"):
+        names = ", ".join(f"x{i + 1} = {name}" for i, name in enumerate(r.train.feature_names))
+        st.caption(f"Features: {plain(names)}."
+                   + (" The weights were trained on the divided and scaled columns; the row in the file's units "
+                      "maps them back, so that w·x + b is the same for every row of the file." if r.scaler else ""))
     n, batch = r.train.n, r.settings.batch_size
     if batch is not None and batch < n:
         per_epoch = -(-n // batch)
