@@ -16,6 +16,7 @@ from .plot_parts import (
     AXIS,
     CLASS_COLORS,
     CLASS_SYMBOLS,
+    INK,
     Traces,
     data_box,
     epoch_slider,
@@ -59,8 +60,9 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
     traces.append({"type": "scatter", "mode": "lines", **xy(lx[0], ly[0]), "name": "boundary at this epoch",
                    "line": {"color": "#000", "width": 3}, "hoverinfo": "skip"})
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
-        "legend": {"orientation": "h", "y": 1.08, "font": {"size": 12}},
+        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "legend": {"orientation": "h", "y": 1.08, "font": {"size": 16}},
         "xaxis": {**AXIS, "range": list(box[:2]), "title": {"text": features[0]}},
         "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
     }
@@ -69,13 +71,14 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
 
 def race_figure(
     train: Dataset, runs: Sequence[tuple[str, Sequence[Snapshot]]], *, best_objective: float | None,
-    landscape: Landscape | None, log_loss: bool = True, frame_ms: int = 40, height: int = 600,
+    landscape: Landscape | None, log_loss: bool = True, frame_ms: int = 40, height: int = 600, player: bool = False,
 ) -> dict:
     """Several runs on the same data, played in lockstep: their boundaries (left), their loss or,
     when the minimum L* exists, their suboptimality L(θ_t) − L* (right, top) and their paths over the
     landscape (right, bottom). Frames restyle each run's boundary, loss marker and landscape point.
 
     A run that stopped early (diverged) keeps its last snapshot in later frames.
+    player: the page's player bar drives the frames, so Plotly's own Play and Pause are left out.
     """
     length = max(len(h) for _, h in runs)
     plan = thinning(length, train.n, max_frames=RACE_FRAMES)
@@ -135,19 +138,22 @@ def race_figure(
     else:
         y2 = {"range": [min(0.0, low), high * 1.05 or 1.0]}
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 15},
+        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
-        "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 13}},
+        "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 16}},
         "xaxis": {**AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
         "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
         "xaxis2": {**AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
                    "title": {"text": "epoch"}},
         "yaxis2": {**AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
                    "title": {"text": "loss − minimum (L − L*)" if gap else "loss"}},
-        "updatemenus": [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")],
         "sliders": [epoch_slider([str(int(e)) for e in plan.frame_index], [f"epoch {int(e)}" for e in plan.frame_index],
                                  x=0.2, len=0.8, y=-0.08, yanchor="top")],
     }
+    if player:
+        layout["sliders"][0].update(x=0, len=1.0, currentvalue={"visible": False})
+    else:
+        layout["updatemenus"] = [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")]
     if landscape is not None:
         layout["xaxis3"] = {**AXIS, "domain": [0.56, 1], "anchor": "y3",
                             "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
@@ -178,7 +184,8 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
     ]
     finite = angle[np.isfinite(angle)]
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 15}, "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
+        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
+        "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.12},
         "xaxis": {**AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
         "yaxis": {**AXIS, "title": {"text": "angle (degrees)"},

@@ -27,7 +27,8 @@ INK, GRID = "#111111", "#d9d9d9"  # text and grid: 18:1 and a light grid on whit
 MAX_FRAMES = 300  # more frames play slower than 30 per second and weigh on the page
 MAX_POINTS = 3000  # more points slow the browser without showing anything new
 
-AXIS = {"showgrid": True, "gridcolor": GRID, "zeroline": False, "fixedrange": True, "color": INK}
+AXIS = {"showgrid": True, "gridcolor": GRID, "zeroline": False, "fixedrange": True, "color": INK,
+        "tickfont": {"size": 16}}
 
 
 @dataclass

@@ -284,3 +284,10 @@ def test_truth_figure_of_a_diverged_run(sep):
     d = parsed_json(truth_figure(h, sep.true_w))
     assert np.isfinite(decode(d["data"][1]["y"]).astype(float)).all()
     assert_finite_layout(d)
+
+
+def test_race_for_the_player_leaves_play_and_pause_to_it(sep):
+    d = to_browser(race_figure(sep, [("a", history(sep, 0.1, 5))], best_objective=None, landscape=None, player=True))
+    assert "updatemenus" not in d["layout"]
+    assert d["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+    go.Figure(d)

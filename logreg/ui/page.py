@@ -15,11 +15,10 @@ from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
 from .link import TABS, read_share_link, write_share_link
-from .player import player, plotly_loader
+from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
 
-FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
 h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
@@ -153,8 +152,9 @@ def main() -> None:
     sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
     figure = animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
                               sharpness=sharp, player=True, font_scale=1.25 if present else 1.0)
+    autoplay = st.query_params.get("autoplay") != "off"
     epoch = player(figure, frame_labels(figure), key="animation", run_id=run_id(data, settings, present),
-                   autoplay=st.query_params.get("autoplay") != "off", frame_ms=FRAME_MS, present=present)
+                   autoplay=autoplay, frame_ms=FRAME_MS, present=present)
     follow(epoch)
     if not present:
         for note in plan.notes(len(r.history)):
@@ -171,7 +171,7 @@ def main() -> None:
             views.math_panel(r)
     with tabs[2]:
         if tabs[2].open:
-            views.race_panel(r, data, land if land is not None else cached.run_landscape(data, r))
+            views.race_panel(r, data, land if land is not None else cached.run_landscape(data, r), autoplay)
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)

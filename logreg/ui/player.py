@@ -18,6 +18,7 @@ from ..plot_parts import to_browser
 from .chart import CONFIG
 
 HERE = Path(__file__).resolve().parent
+FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
 REVEALED = ("loss curve", "test loss curve", "accuracy curve", "test accuracy curve", "path", "sharpness curve")
 HTML = """
 <div class="lr-player">

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 
 import numpy as np
@@ -17,6 +18,7 @@ from ..train import step
 from . import cached
 from .cached import DataChoice
 from .chart import show
+from .player import FRAME_MS, player
 from .run import Run
 from .settings import LR_OPTIONS
 
@@ -82,7 +84,7 @@ def math_panel(r: Run) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(r: Run, data: DataChoice, land) -> None:
+def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
     st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
                "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
     lanes = cached.race_lanes(data, r.settings)  # rates chosen by training, each showing its role
@@ -98,9 +100,12 @@ def race_panel(r: Run, data: DataChoice, land) -> None:
     rates = sorted(float(v) for v in picked)
     runs = [cached.race_run(data, r.settings, v) for v in rates]
     labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
-    fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
+    fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])), player=True,
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
-    show(fig, key="race_plot")
+    race_id = repr((data.source, r.settings, tuple(rates), log_scale, land is not None))
+    player(fig, [step["label"] for step in fig["layout"]["sliders"][0]["steps"]], key="race_plot",
+           run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16], autoplay=autoplay, frame_ms=FRAME_MS,
+           keys=False)
     length = max(len(x.history) for x in runs)
     plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
     summary, _ = cached.rate_note(data, r.settings.l2)

@@ -393,10 +393,11 @@ def test_tab_opens_without_exception(app, tab):
     app.wait(timeout=60_000)
     page.wait_for_function("() => new URLSearchParams(location.search).get('view') !== null", timeout=15_000)
     panel = page.get_by_role("tabpanel").filter(visible=True).first
-    panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible")
+    charts = panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot")
+    charts.first.wait_for(state="visible")
     app.wait()
     assert app.exceptions() == []
-    assert panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() >= 1
+    assert charts.count() >= 1
     if tab == "Learning rates side by side":  # the race starts with the lesson's rates, each with its role
         chips = panel.locator("[data-testid='stMultiSelect'] [data-tag]")
         assert chips.count() >= 3
