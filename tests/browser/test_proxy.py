@@ -22,7 +22,7 @@ from .server import AFFINITY_COOKIE, start_proxy, start_server, stop_server
 SESSIONS = 20
 AT_ONCE = 4  # browser contexts opened together: the machine may have 2 cores
 FIRST_LOAD_MS = 60_000  # a page's first load while three others load beside it
-TEST_LIMIT_S = 240  # conftest's hard limit for this module: 20 page loads took 2–2.5 min on a busy 2-core machine
+TEST_LIMIT_S = 240  # conftest's hard limit for this module: 20 page loads took 2–3 min on a busy 2-core machine
 CSV = b"x1,x2,label\n" + b"".join(f"{i % 7},{(i * 3) % 11},{'ab'[i % 2]}\n".encode() for i in range(40))
 
 
