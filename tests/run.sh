@@ -5,9 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 
-# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used); the proxy
+# test also starts Debian's nginx, as its own process on a loopback port (the nginx service is not used).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi
 
 "$PYTHON" -m pip install -q --disable-pip-version-check -r requirements-dev.txt

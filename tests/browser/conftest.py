@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from .server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from .server import CHROMIUM, CHROMIUM_ARGS, NGINX, start_server, stop_server
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 INSTALL_HINT = "install Debian's chromium: apt-get install -y chromium"
+NGINX_HINT = "install Debian's nginx: apt-get install -y nginx"
 VIEWPORT = {"width": 1400, "height": 900}
 SIZES = {"projector": (1920, 1080), "laptop": (1280, 720), "phone": (390, 844)}
 PLAYER_CHART = ".lr-chart.js-plotly-plot"  # the player's chart, once Plotly has drawn it
@@ -42,10 +43,11 @@ def _time_limit(request: pytest.FixtureRequest) -> Iterator[None]:
         return
 
     def expire(signum, frame):
-        pytest.fail(f"browser test ran longer than {TEST_LIMIT_S} s", pytrace=False)
+        pytest.fail(f"browser test ran longer than {limit} s", pytrace=False)
 
+    limit = getattr(request.module, "TEST_LIMIT_S", TEST_LIMIT_S)  # a module may set its own
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, TEST_LIMIT_S)
+    signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
@@ -69,6 +71,15 @@ def require_chromium() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run on CI: {problem}", pytrace=False)
     pytest.skip(INSTALL_HINT if "chromium" in problem else problem)
+
+
+def require_nginx() -> None:
+    """Skip without Debian's nginx (the proxy test), except on CI (CI=true), where it is a failure."""
+    if os.access(NGINX, os.X_OK):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the proxy test cannot run on CI: {NGINX} is missing; {NGINX_HINT}", pytrace=False)
+    pytest.skip(NGINX_HINT)
 
 
 @pytest.fixture(scope="session")

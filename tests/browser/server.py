@@ -3,6 +3,7 @@ benchmarks/bench_load.py. Only 127.0.0.1 is ever contacted."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -71,3 +72,65 @@ def stop_server(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- several servers behind nginx
+NGINX = "/usr/sbin/nginx"
+PROXY_CONF = ROOT / "deploy" / "proxy.conf"  # the same file compose.yaml gives nginx
+AFFINITY_COOKIE = "logreg_affinity"
+
+
+def render_proxy_conf(upstreams: list[str], port: int) -> str:
+    """deploy/proxy.conf with its `server appN:8501;` upstream lines replaced by `upstreams`
+    (host:port) and its `listen` on 127.0.0.1:port; the rest of the file is used unchanged."""
+    text = PROXY_CONF.read_text()
+    servers = re.findall(r"^[ \t]*server[ \t]+app\d+:8501;[ \t]*\n", text, flags=re.M)
+    listens = re.findall(r"^[ \t]*listen[ \t]+8080;[ \t]*$", text, flags=re.M)
+    if not servers or len(listens) != 1:
+        raise ValueError(f"{PROXY_CONF.name} no longer has the `server appN:8501;` and `listen 8080;` lines "
+                         "the test replaces")
+    lines = "".join(f"    server {u};\n" for u in upstreams)
+    text = text.replace(servers[0], lines, 1)
+    for line in servers[1:]:
+        text = text.replace(line, "", 1)
+    return text.replace(listens[0], f"    listen 127.0.0.1:{port};", 1)
+
+
+def start_proxy(workdir: Path, upstreams: list[str], port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Debian's nginx as a standalone unprivileged-style process: its config, pid file, temporary
+    files and logs all in `workdir`; the access log (JSON lines, see deploy/proxy.conf) goes to
+    workdir/access.log, its error log to workdir/error.log. Waits until the proxy answers
+    /_stcore/health."""
+    port = port or free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (workdir / "temp" / sub).mkdir(parents=True, exist_ok=True)
+    (workdir / "proxy.conf").write_text(render_proxy_conf(upstreams, port))
+    (workdir / "nginx.conf").write_text(
+        "worker_processes 1;\n"
+        "pid nginx.pid;\n"
+        "error_log error.log notice;\n"
+        "events { worker_connections 512; }\n"
+        "http {\n"
+        "    client_body_temp_path temp/client_body;\n"
+        "    proxy_temp_path temp/proxy;\n"
+        "    fastcgi_temp_path temp/fastcgi;\n"
+        "    uwsgi_temp_path temp/uwsgi;\n"
+        "    scgi_temp_path temp/scgi;\n"
+        "    include proxy.conf;\n"
+        "}\n")
+    command = [NGINX, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "error.log",
+               "-g", "daemon off;"]
+    with open(workdir / "access.log", "wb") as out, open(workdir / "stderr.log", "wb") as err:
+        proc = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        if health(base_url) == "ok":
+            return proc, base_url
+        time.sleep(0.1)
+    stop_server(proc)
+    logs = "".join(p.read_text(errors="replace")[-2000:] for p in (workdir / "stderr.log", workdir / "error.log")
+                   if p.exists())
+    raise RuntimeError(f"nginx did not answer on {base_url} (exit code {proc.returncode}). Its output:\n{logs}")

@@ -1,0 +1,150 @@
+"""Two server processes behind nginx with session affinity (deploy/proxy.conf, the file compose.yaml uses):
+20 browser sessions through the proxy each render the app and stay on one process.
+
+The proxy's access log (one JSON object per request, see deploy/proxy.conf) names the upstream that served
+each request and the affinity key it was routed by. A websocket is logged when it closes, so the log is read
+after the browser contexts are closed. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import TIMEOUT_MS, VIEWPORT, App, require_nginx
+from .server import AFFINITY_COOKIE, start_proxy, start_server, stop_server
+
+SESSIONS = 20
+AT_ONCE = 4  # browser contexts opened together: the machine may have 2 cores
+FIRST_LOAD_MS = 60_000  # a page's first load while three others load beside it
+TEST_LIMIT_S = 240  # conftest's hard limit for this module: 20 page loads took 2–3 min on a busy 2-core machine
+CSV = b"x1,x2,label\n" + b"".join(f"{i % 7},{(i * 3) % 11},{'ab'[i % 2]}\n".encode() for i in range(40))
+
+
+class Proxy:
+    def __init__(self, url: str, log: Path, backends: list[str]):
+        self.url, self.log, self.backends = url, log, backends
+
+    def entries(self) -> list[dict]:
+        lines = self.log.read_text().splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture
+def proxy(chromium, tmp_path: Path) -> Iterator[Proxy]:
+    """Two `streamlit run app.py` processes on free loopback ports, and nginx in front of them."""
+    require_nginx()
+    servers = []
+    try:
+        for name in ("a", "b"):
+            servers.append(start_server(tmp_path / f"server-{name}.log"))
+        backends = [url.removeprefix("http://") for _, url in servers]
+        nginx, url = start_proxy(tmp_path / "nginx", backends)
+        try:
+            yield Proxy(url, tmp_path / "nginx" / "access.log", backends)
+        finally:
+            stop_server(nginx)
+    finally:
+        for proc, _ in servers:
+            stop_server(proc)
+
+
+def open_session(chromium, url: str) -> dict:
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    session = {"context": context, "page": page, "errors": []}
+    page.on("pageerror", lambda err: session["errors"].append(str(err)))
+    page.goto(f"{url}/", wait_until="commit")
+    return session
+
+
+def check_session(session: dict, url: str) -> None:
+    """The app rendered; the history download (a /media request of this session) works."""
+    page, app = session["page"], App(session["page"], url)
+    app.wait(timeout=FIRST_LOAD_MS)
+    app.assert_ok(charts=1)
+    button = page.locator("[data-testid='stDownloadButton'] button", has_text="History (CSV)")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        button.click()
+    path = download.value.path()
+    assert path.read_text().startswith("epoch,loss"), "the history download did not come from this session"
+    assert session["errors"] == [], f"JavaScript errors: {session['errors']}"
+    [cookie] = [c["value"] for c in session["context"].cookies() if c["name"] == AFFINITY_COOKIE]
+    session["cookie"] = cookie
+
+
+def upload_csv(session: dict, url: str) -> None:
+    """Switch this session to CSV data and upload a file: the upload must reach the session's process."""
+    page, app = session["page"], App(session["page"], url)
+    page.locator("[data-testid='stSidebar']").get_by_text("CSV file", exact=True).click()
+    app.wait()
+    uploader = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    uploader.set_input_files(files=[{"name": "small.csv", "mimeType": "text/csv", "buffer": CSV}])
+    app.wait()
+    page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible")
+    app.wait()
+    app.assert_ok(charts=1)
+
+
+def wait_for_websockets(proxy: Proxy, cookies: set[str], timeout_s: float = 15) -> list[dict]:
+    """The access log once every session's websocket has been logged (nginx logs it when it closes)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        entries = proxy.entries()
+        closed = {e["affinity"] for e in entries if e["uri"].startswith("/_stcore/stream") and e["status"] == "101"}
+        if cookies <= closed or time.monotonic() > deadline:
+            return entries
+        time.sleep(0.2)
+
+
+def test_twenty_sessions_render_and_each_stays_on_one_process(chromium, proxy):
+    sessions: list[dict] = []
+    try:
+        for start in range(0, SESSIONS, AT_ONCE):
+            batch = [open_session(chromium, proxy.url) for _ in range(min(AT_ONCE, SESSIONS - start))]
+            sessions += batch
+            for session in batch:
+                check_session(session, proxy.url)
+        cookies = {s["cookie"] for s in sessions}
+        assert len(cookies) == SESSIONS, "two browser contexts were given the same affinity cookie"
+
+        # Where each session's page came from, so far: upload a CSV in one session per process.
+        served = {e["affinity"]: e["upstream"] for e in proxy.entries() if e["uri"] == "/" and e["cookie"] == ""}
+        per_backend = {served[s["cookie"]]: s for s in sessions}
+        assert sorted(per_backend) == sorted(proxy.backends), f"the sessions were not spread: {served}"
+        for session in per_backend.values():
+            upload_csv(session, proxy.url)
+    finally:
+        for session in sessions:
+            session["context"].close()
+
+    entries = wait_for_websockets(proxy, cookies)
+    by_cookie: dict[str, list[dict]] = defaultdict(list)
+    for e in entries:
+        by_cookie[e["affinity"]].append(e)
+    mine = {c: by_cookie[c] for c in cookies}
+    for cookie, requests in mine.items():
+        upstreams = {e["upstream"] for e in requests}
+        assert len(upstreams) == 1 and upstreams <= set(proxy.backends), \
+            f"session {cookie} was served by {upstreams}: {[(e['uri'], e['upstream']) for e in requests]}"
+        first, *later = requests
+        assert first["uri"] == "/" and first["cookie"] == "", f"session {cookie} did not start with its page"
+        assert later and all(e["cookie"] == cookie for e in later), \
+            f"session {cookie}: a request after the page came without the affinity cookie"
+        kinds = {e["uri"].split("?")[0] for e in later}
+        assert "/_stcore/stream" in kinds, f"session {cookie}: no websocket in the log"
+        assert any(k.startswith("/media/") for k in kinds), f"session {cookie}: no download in the log"
+        assert all(e["status"] in ("101", "200", "204", "304") for e in requests), \
+            f"session {cookie}: {[(e['uri'], e['status']) for e in requests if int(e['status']) >= 400]}"
+    websockets = [e for requests in mine.values() for e in requests if e["uri"].startswith("/_stcore/stream")]
+    assert all(e["status"] == "101" and e["upgrade"] == "websocket" for e in websockets)
+    uploads = [e for requests in mine.values() for e in requests if e["uri"].startswith("/_stcore/upload_file")]
+    assert {e["upstream"] for e in uploads} == set(proxy.backends), "an upload did not go through on each process"
+    counts = {b: sum(1 for r in mine.values() if r[0]["upstream"] == b) for b in proxy.backends}
+    assert all(counts.values()), f"a process served no session: {counts}"
