@@ -22,7 +22,21 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from logreg.ui.cached import CACHE  # noqa: E402
+
 RATES = [0.05, 0.2, 0.5, 1.0, 2.0]
+
+
+def payload(at: AppTest) -> int:
+    """Bytes of figure JSON the page sends: the players' data and the Plotly charts' specs."""
+    return (sum(len(c.proto.json.encode()) for c in at.get("bidi_component"))
+            + sum(len(c.proto.spec.encode()) for c in at.get("plotly_chart")))
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    CACHE.clear()
 
 
 def _timed(at: AppTest) -> float:
@@ -39,12 +53,10 @@ def measure(rounds: int) -> dict:
     bare = AppTest.from_file(str(ROOT / "benchmarks" / "bare_app.py"), default_timeout=120)
     app.run()
     bare.run()
-    spec = app.get("plotly_chart")[0].proto.spec
-    default_payload = len(spec.encode())
+    default_payload = payload(app)
     app_times, bare_times, warm_times = [], [], []
     for _ in range(rounds):
-        st.cache_data.clear()
-        st.cache_resource.clear()
+        clear_caches()
         for lr in RATES:  # interleaved: noise on this shared machine hits both alike
             app.select_slider(key="lr").set_value(lr)
             app_times.append(_timed(app))
@@ -58,11 +70,10 @@ def measure(rounds: int) -> dict:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.query_params["view"] = view
         at.run()
-        payloads[view] = sum(len(c.proto.spec.encode()) for c in at.get("plotly_chart"))
+        payloads[view] = payload(at)
         times = []
         for _ in range(max(1, rounds // 2)):
-            st.cache_data.clear()
-            st.cache_resource.clear()
+            clear_caches()
             for lr in RATES:
                 at.select_slider(key="lr").set_value(lr)
                 times.append(_timed(at))
