@@ -355,8 +355,7 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
     if landscape is not None:
         layout.update(pair("4", [float(landscape.w1[0]), float(landscape.w1[-1])],
                            [float(landscape.w2[0]), float(landscape.w2[-1])], f"w_{names[0]}", f"w_{names[1]}"))
-        layout["annotations"].append({**title, "text": "loss landscape, b minimised out", "xref": "x4 domain",
-                                      "yref": "y4 domain"})
+        layout["annotations"].append({**title, "text": "loss landscape", "xref": "x4 domain", "yref": "y4 domain"})
     if sharpness is not None:
         values = np.asarray(sharpness.values, float)
         edge = 2.0 / sharpness.learning_rate
@@ -367,7 +366,7 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
         ticks = _log_ticks(*y_range)
         layout.update(pair("5", [0, last_epoch], y_range, "epoch", "sharpness s(θ)", type="log",
                            tickvals=ticks, ticktext=[number(v, ".3g") for v in ticks]))
-        layout["annotations"].append({**title, "text": f"sharpness vs 2/η = {number(edge, '.3g')} (dashed)",
+        layout["annotations"].append({**title, "text": f"2/η = {number(edge, '.3g')} (dashed)",
                                       "xref": "x5 domain", "yref": "y5 domain"})
     return layout
 

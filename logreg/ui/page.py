@@ -20,7 +20,8 @@ from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
 
 PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
+[data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.65rem; }
 h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; }

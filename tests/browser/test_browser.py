@@ -485,6 +485,12 @@ def test_laptop_shows_every_label_whole(app):
     assert cut == [], f"cut off at 1280×720: {cut}"
     readout = page.locator(".lr-readout").inner_text()
     assert "test accuracy" in readout  # the readout wraps rather than hides
+    # the chart's own text stays inside the chart
+    outside = page.evaluate(f"""() => {{ const box = {MAIN}.getBoundingClientRect();
+        return [...{MAIN}.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => [t.textContent,
+            t.getBoundingClientRect()]).filter(([, r]) => r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+            .map(([text]) => text); }}""")
+    assert outside == [], f"chart text cut off at the edge: {outside}"
 
 
 def test_a_shared_link_shows_its_preset_sentence_at_once(app):
@@ -550,5 +556,5 @@ def test_sharpness_panel_is_drawn(app):
     page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
     titles = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.annotation-text')].map(t => t.textContent)")
-    assert any(t.startswith("sharpness vs 2/η") for t in titles), titles
+    assert any(t.startswith("2/η = ") for t in titles), titles
     assert page.evaluate(f"() => {MAIN}._fullLayout.yaxis5.type") == "log"
