@@ -798,3 +798,43 @@ def test_penalised_summary_shows_the_objective_and_its_minimum():
     no_exception(at)
     assert any(m.label == "objective" for m in at.metric)
     assert "objective" in at.success[0].value
+
+
+# ---------------------------------------------------------------- the verdict is true of the run on screen
+SWEEP = [({}, lr) for lr in ("0.1", "10", "100")] + \
+    [({"labels": "logistic"}, lr) for lr in ("0.1", "5", "10", "20", "50")] + \
+    [({"bias": "-4", "epochs": "300"}, lr) for lr in ("0.5", "100")] + \
+    [({"labels": "logistic", "l2": "0.1"}, lr) for lr in ("1", "20", "100")] + \
+    [({"batch": "16"}, "1")]
+
+
+@pytest.mark.parametrize("query, lr", SWEEP, ids=[f"{q}-lr{lr}" for q, lr in SWEEP])
+def test_the_verdict_on_the_page_is_true_of_the_run(query, lr):
+    from logreg.verdict import TOLERANCE, last_quarter_start, rise_epochs
+
+    at = app(lr=lr, **query)
+    no_exception(at)
+    boxes = [e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind)]
+    verdicts = [b for b in boxes if b.split(":")[0] in
+                ("Converged", "Still improving", "Oscillating", "Diverged", "Noisy", "Stopped")]
+    assert len(verdicts) == 1, boxes
+    word = verdicts[0].split(":")[0]
+    s = Settings.from_values({**DEFAULTS, **{k: BY_KEY[k].parse(v)[0] for k, v in {**query, "lr": lr}.items()}})
+    r = run(s)
+    objectives = np.array([x.objective for x in r.history])
+    rises = rise_epochs(r.history)
+    late = rises[rises > last_quarter_start(r.history[-1].epoch)] if len(rises) else rises
+    if len(rises) == 0:
+        assert word not in ("Oscillating", "Diverged", "Noisy"), verdicts[0]
+    if word == "Oscillating":
+        assert len(late) > 0
+    if word == "Converged" and r.best.exists:
+        assert objectives[-1] - r.best.objective <= TOLERANCE * max(1.0, abs(r.best.objective))
+    if word == "Still improving":
+        assert len(late) == 0 and not r.history[-1].diverged
+    if word == "Noisy":
+        assert s.batch != "full"
+    # the chart shows the same run: its last frame is the run's last epoch and loss
+    last = chart(at)["frames"][-1]
+    assert last["name"] == str(r.history[-1].epoch)
+    assert last["data"][2]["y"][0] == pytest.approx(r.history[-1].loss, rel=1e-6)

@@ -72,7 +72,7 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     sb.header("View")
     values["land"] = widget(BY_KEY["land"])
     if values["source"] == "synthetic":
-        data = cached.synthetic(Synthetic.of(Settings.from_values({**DEFAULTS, **values})))
+        data = cached.synthetic(Synthetic.of(values))
     # η and the epochs beside the chart; the words under η are fitted to the data (the sidebar, drawn
     # above, chose it: the order of drawing does not move anything on the page)
     l2 = values["l2"]

@@ -6,7 +6,9 @@ shapes it, so it can key a cache: two sources that differ in any field are diffe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -68,8 +70,10 @@ class Synthetic:
     test: float
 
     @classmethod
-    def of(cls, s: Settings) -> Synthetic:
-        return cls(**{f.name: getattr(s, f.name) for f in fields(cls)})
+    def of(cls, s: Settings | Mapping[str, object]) -> Synthetic:
+        """From settings, or from the controls' values before they become settings."""
+        get = s.__getitem__ if isinstance(s, Mapping) else partial(getattr, s)
+        return cls(**{f.name: get(f.name) for f in fields(cls)})
 
     def data(self) -> Dataset:
         return make_synthetic(self.n, (self.w1, self.w2), self.bias, self.seed, labels=self.labels, flip=self.flip,
