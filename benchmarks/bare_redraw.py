@@ -11,6 +11,7 @@ The player mode also takes the candidate changes that bench_redraw.py measures, 
     slider=off      no Plotly slider (the player has its own bar)
     f32=on          every float64 array sent as float32
     react=frames    the frames handed to Plotly.react instead of deleteFrames then addFrames
+    first=show      no Plotly.animate to frame 0 after drawing a run (its data already is frame 0): only the bar
 """
 
 import sys
@@ -76,28 +77,37 @@ else:
         plotly_loader()
         options = {"key": "animation", "run_id": str(epochs), "autoplay": params.get("autoplay") != "off",
                    "frame_ms": FRAME_MS}
-        if params.get("react") == "frames":
+        if params.get("react") == "frames" or params.get("first") == "show":
             from logreg.ui import player as held  # noqa: E402
 
             @st.cache_resource
-            def react_with_frames():
+            def variant_player(react: str | None, first: str | None):
                 js = (Path(held.__file__).parent / "player.js").read_text(encoding="utf-8")
-                old = ("await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);\n"
-                       "    await this.clearFrames(this.frameCount || 0); // the previous run's\n"
-                       "    await Plotly.addFrames(this.gd, figure.frames);")
-                new = ("await Plotly.react(this.gd, {data: figure.data, layout: this.layout(this.width), "
-                       "frames: figure.frames, config: data.config});")
-                if old not in js:
-                    raise RuntimeError("player.js has changed: the react=frames candidate no longer applies")
+                changes = []
+                if react == "frames":
+                    changes.append((
+                        "await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);\n"
+                        "    await this.clearFrames(this.frameCount || 0); // the previous run's\n"
+                        "    await Plotly.addFrames(this.gd, figure.frames);",
+                        "await Plotly.react(this.gd, {data: figure.data, layout: this.layout(this.width), "
+                        "frames: figure.frames, config: data.config});"))
+                if first == "show":
+                    changes.append(("    await this.go(0);\n", "    this.show(0);\n"))
+                for old, new in changes:
+                    if old not in js:
+                        raise RuntimeError("player.js has changed: a candidate no longer applies")
+                    js = js.replace(old, new)
                 return st.components.v2.component(
-                    "bench.player_react", html=held.HTML, js=js.replace(old, new), isolate_styles=False,
+                    f"bench.player_{react}_{first}",
+                    html=held.HTML, js=js, isolate_styles=False,
                     css=(Path(held.__file__).parent / "player.css").read_text(encoding="utf-8"))
 
             from logreg.figures import NARROW_PANELS  # noqa: E402
             from logreg.plot_parts import to_browser  # noqa: E402
 
             # what player() sends, to the variant component (player() itself stays untouched)
-            react_with_frames()(key="animation", default={"epoch": None}, on_epoch_change=lambda: None, data={
+            component = variant_player(params.get("react"), params.get("first"))
+            component(key="animation", default={"epoch": None}, on_epoch_change=lambda: None, data={
                 "figure": to_browser(figure), "readouts": labels, "id": str(epochs), "autoplay": options["autoplay"],
                 "frame_ms": FRAME_MS, "narrow": [list(p) for p in NARROW_PANELS], "reveal": list(held.REVEALED),
                 "config": held.CONFIG, "keys": True, "present": False})

@@ -25,7 +25,8 @@ after the new run has started to play.
 
 Every page is open in its own browser context (its own Streamlit session) and the pages are pressed in
 turn, one press each per round (A B C … A B C …), so the noise of this shared machine hits all alike;
-medians are quoted, and ratios to the bare scatter. Bytes are the websocket messages the page received
+medians are quoted, and ratios to the bare scatter: the median over rounds of the ratio of two
+presses made within seconds of each other. Bytes are the websocket messages the page received
 from the key press to done (the protobuf, before the websocket's compression). The browser's main-thread
 time comes from CDP Performance.getMetrics (script, layout, style) around each press, and the time in
 plotly.js's calls from wrappers put around window.Plotly in the page.
@@ -76,7 +77,8 @@ CANDIDATES = [  # (name, query): each against the first of its group
     ("  automargin off", BASE + "&automargin=off"),
     ("  float32 arrays", BASE + "&f32=on"),
     ("  frames in Plotly.react", BASE + "&react=frames"),
-    ("  all four", BASE + "&slider=off&automargin=off&f32=on&react=frames"),
+    ("  no animate to frame 0", BASE + "&first=show"),
+    ("  all five", BASE + "&slider=off&automargin=off&f32=on&react=frames&first=show"),
     ("player floor, 400 epochs", BASE + "&epochs=400"),
     ("  150 frames", BASE + "&epochs=400&frames=150"),
 ]
@@ -158,7 +160,9 @@ INSTRUMENT = """
     }
     const ws = R.ws.filter(([t]) => t <= end);
     const rel = (t) => (t === null ? null : t - R.key);
-    return {ms: end - R.key, ran: R.ran, bytes: ws.reduce((a, [, n]) => a + n, 0), messages: ws.length,
+    const drawn = R.calls.filter((c) => c[1] <= end && c[3] !== null).map((c) => c[3]);
+    return {ms: end - R.key, chart_ms: drawn.length ? Math.max(...drawn) - R.key : null, ran: R.ran,
+            bytes: ws.reduce((a, [, n]) => a + n, 0), messages: ws.length,
             first_message_ms: ws.length ? rel(ws[0][0]) : null, charts: charts().length,
             calls: R.calls.filter((c) => c[1] <= end).map(([n, t0, t1, t2]) => [n, rel(t0), t1 - t0, rel(t2)])};
   };
@@ -167,13 +171,13 @@ INSTRUMENT = """
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
 
 
-def start(script: str, log: Path) -> tuple[subprocess.Popen, str]:
+def start(script: str, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
                str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if health(url) == "ok":
@@ -261,7 +265,8 @@ def summary(page: Page) -> dict:
         for k, v in total.items():
             calls.setdefault(k, []).append(v)
     return {
-        "ms": median(r["ms"] for r in s), "all_ms": [round(r["ms"], 1) for r in s],
+        "ms": median(r["ms"] for r in s), "chart_ms": median(r["chart_ms"] for r in s),
+        "all_ms": [round(r["ms"], 1) for r in s],
         "bytes": median(r["bytes"] for r in s), "messages": median(r["messages"] for r in s),
         "first_message_ms": median(r["first_message_ms"] for r in s), "charts": s[-1]["charts"] if s else 0,
         "cpu_ms": {k: median(r["cpu_ms"][k] for r in s) for k in METRICS},
@@ -287,15 +292,20 @@ def run_group(browser, urls: dict[str, str], pages: list[tuple[str, str, str, bo
             p.close()
 
 
+def paired(results: dict, name: str, reference: str) -> float:
+    """The median over rounds of this page's time over the reference's in the same round: the load of the
+    machine moves both alike."""
+    return statistics.median(a / b for a, b in zip(results[name]["all_ms"], results[reference]["all_ms"]))
+
+
 def table(results: dict, reference: str, title: str) -> str:
-    ref = results[reference]["ms"]
     width = max(len(k) for k in results)
-    lines = [f"| {title:<{width}} | median ms | × {reference} | KiB sent | main-thread tasks ms | script ms |",
-             f"|{'-' * (width + 2)}|----------:|---------------:|---------:|---------------------:|----------:|"]
+    lines = [f"| {title:<{width}} | median ms | × {reference} | chart drawn ms | KiB sent | main-thread tasks ms |",
+             f"|{'-' * (width + 2)}|----------:|---------------:|---------------:|---------:|---------------------:|"]
     for name, r in results.items():
         cpu = r["cpu_ms"]
-        lines.append(f"| {name:<{width}} | {r['ms']:9.0f} | {r['ms'] / ref:14.2f} | {r['bytes'] / 1024:8.0f} | "
-                     f"{cpu['TaskDuration']:20.0f} | {cpu['ScriptDuration']:9.0f} |")
+        lines.append(f"| {name:<{width}} | {r['ms']:9.0f} | {paired(results, name, reference):14.2f} | "
+                     f"{r['chart_ms'] or 0:14.0f} | {r['bytes'] / 1024:8.0f} | {cpu['TaskDuration']:20.0f} |")
     return "\n".join(lines)
 
 
@@ -351,14 +361,14 @@ def main() -> None:
     if r["candidates"]:
         c = r["candidates"]
         print("\nCandidate changes on the player's floor (ratio to the floor of the same epochs):\n")
-        base = None
+        base = ""
         width = max(len(k) for k in c)
         print(f"| {'candidate':<{width}} | median ms | ratio | KiB sent | main-thread tasks ms |")
         print(f"|{'-' * (width + 2)}|----------:|------:|---------:|---------------------:|")
         for name, v in c.items():
             if not name.startswith(" "):
-                base = v["ms"]
-            print(f"| {name:<{width}} | {v['ms']:9.0f} | {v['ms'] / base:5.2f} | {v['bytes'] / 1024:8.0f} | "
+                base = name
+            print(f"| {name:<{width}} | {v['ms']:9.0f} | {paired(c, name, base):5.2f} | {v['bytes'] / 1024:8.0f} | "
                   f"{v['cpu_ms']['TaskDuration']:20.0f} |")
         for name in ("player floor, 100 epochs", "  frames in Plotly.react"):
             print(breakdown(name.strip(), c[name]))
