@@ -342,6 +342,12 @@ def measure(repeats: int, candidates: bool) -> dict:
         finally:
             stop_server(app_proc)
             stop_server(bare_proc)
+    for name, r in pages.items():
+        r["ratio"] = paired(pages, name, "bare scatter")
+    base = ""
+    for name, r in cands.items():
+        base = base if name.startswith(" ") else name
+        r["ratio"] = paired(cands, name, base)
     return {"pages": pages, "candidates": cands, "repeats": repeats, "quiet_ms": QUIET_MS}
 
 

@@ -89,9 +89,8 @@ def main() -> int:
         ]
     if redraw:
         pages = redraw["pages"]
-        bare = pages["bare scatter"]["ms"]
-        for name, r in pages.items():
-            what = "" if name == "bare scatter" else f" = {r['ms'] / bare:.2f}× the bare scatter"
+        for name, r in pages.items():  # ratio: the median over rounds of the two presses' ratio
+            what = "" if name == "bare scatter" else f" = {r['ratio']:.2f}× the bare scatter"
             rows.append((f"redraw: {name}", f"{r['ms']:.0f} ms{what}; {r['bytes'] / 1024:.0f} KiB sent"))
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     print(f"\n{when} · {_cpu()} · {os.cpu_count()} cores · Python {platform.python_version()}\n")
