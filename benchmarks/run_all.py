@@ -1,10 +1,12 @@
-"""One command for every measured figure: runs the three benchmarks side by side and prints one table.
+"""One command for every measured figure: runs the four benchmarks side by side and prints one table.
 
     python3 benchmarks/run_all.py [--quick] [--sessions 20] [--json PATH]
 
 core  — bench_core.py: an epoch of `train` against the floor it cannot avoid, and against the tutorial's
 app   — bench_app.py: the rerun after a learning-rate change against a bare chart; Plotly JSON sizes
 load  — bench_load.py: N browser sessions on one server; time to the first chart, memory, reruns under load
+redraw — bench_redraw.py: key press to redrawn in Chromium, each page against a bare scatter and against the
+         app's own figure from a bare script (st.plotly_chart, and the app's player)
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def main() -> int:
         core = _run("bench_core.py", ["--quick"] if args.quick else [], Path(tmp, "core.json"))
         app = _run("bench_app.py", ["--rounds", "1" if args.quick else "5"], Path(tmp, "app.json"))
         load = _run("bench_load.py", ["--sessions", str(4 if args.quick else args.sessions)], Path(tmp, "load.json"))
+        redraw = _run("bench_redraw.py", ["--no-candidates", "--repeats", "2" if args.quick else "7"],
+                      Path(tmp, "redraw.json"))
     rows: list[tuple[str, str]] = []
     if core:
         for r in core["results"]:
@@ -85,6 +89,11 @@ def main() -> int:
                                                f"({s['ratio']:.1f}×)"),
             ("load: sessions that fit", f"{s['fit']['690 MB']} in 690 MB, {s['fit']['2.7 GB']} in 2.7 GB"),
         ]
+    if redraw:
+        pages = redraw["pages"]
+        for name, r in pages.items():  # ratio: the median over rounds of the two presses' ratio
+            what = "" if name == "bare scatter" else f" = {r['ratio']:.2f}× the bare scatter"
+            rows.append((f"redraw: {name}", f"{r['ms']:.0f} ms{what}; {r['bytes'] / 1024:.0f} KiB sent"))
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     print(f"\n{when} · {_cpu()} · {os.cpu_count()} cores · Python {platform.python_version()}\n")
     width = max(len(k) for k, _ in rows) if rows else 0
@@ -92,8 +101,9 @@ def main() -> int:
     for k, v in rows:
         print(f"| {k:<{width}} | {v} |")
     if args.json:
-        Path(args.json).write_text(json.dumps({"core": core, "app": app, "load": load}, indent=1, default=float))
-    return 0 if core and app and load else 1
+        Path(args.json).write_text(json.dumps({"core": core, "app": app, "load": load, "redraw": redraw}, indent=1,
+                                              default=float))
+    return 0 if core and app and load and redraw else 1
 
 
 if __name__ == "__main__":
