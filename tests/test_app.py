@@ -23,6 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from logreg import optimum
 from logreg.formatting import number as fmt
+from logreg.plot_parts import MAX_FRAMES
 from logreg.formatting import tex_number as _tex_number
 from logreg.ui.exports import data_csv, history_csv
 from logreg.ui.link import TABS
@@ -95,7 +96,7 @@ def texts(at: AppTest) -> list[str]:
                  "success"):
         out += [str(e.value) for e in getattr(at, kind)]
     out += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         out.append(frame.value.to_string())
     for c in at.get("plotly_chart"):
         spec = json.loads(c.proto.spec)
@@ -244,7 +245,7 @@ def test_preset_buttons_set_every_control(preset):
     assert at.slider(key="epochs").value == want["epochs"]
     for key in KEYS:
         assert widget(at, key).value == want[key], key
-    assert len(chart(at)["frames"]) == min(want["epochs"] + 1, 300)
+    assert len(chart(at)["frames"]) == min(want["epochs"] + 1, MAX_FRAMES)
     assert any(c.value.startswith(f"**{preset.name}.**") for c in at.caption)  # says what to watch
     expected = run(Settings.from_values(want))
     assert metrics(at)["final loss"] == f"{expected.history[-1].loss:.4f}"
@@ -416,7 +417,7 @@ def test_csv_split_seed_divisor_and_file_units_match_a_notebook():
                                         test_size=0.25, random_state=7)
     shown = np.sort(np.concatenate([decode_points(spec, i) for i in (0, 1)]))
     np.testing.assert_allclose(shown, np.sort(X_train[:, 0] / 100).astype(np.float32), rtol=1e-6)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     learned = table.loc["learned"].astype(float).to_numpy()
     in_file = table.loc["learned, in the file's units"].astype(float).to_numpy()
     np.testing.assert_allclose(in_file[0], learned[0] / 100, rtol=1e-3, atol=1e-4)
@@ -600,7 +601,7 @@ def test_each_tab_renders(view):
     no_exception(at)
     assert len(at.warning) == 0
     if view == "Summary":
-        assert "final loss" in metrics(at) and len(at.dataframe) == 1
+        assert "final loss" in metrics(at) and len(at.table) == 1
     elif view == "Math at one epoch":
         assert len(at.latex) == 8 and chart(at, "math_plot")
     elif view == "Learning rates side by side":
@@ -747,7 +748,7 @@ def test_extreme_settings_show_no_nan_or_inf(name):
         strict_specs(at)
         assert_no_bad_numbers(at)
         if view == "Summary":
-            assert len(chart(at)["frames"]) <= 300
+            assert len(chart(at)["frames"]) <= MAX_FRAMES
             assert chart_size(at) <= 1024 * 1024
 
 

@@ -139,7 +139,7 @@ def test_empty_history_is_refused(data):
         animation_figure(data, [])
 
 
-@pytest.mark.parametrize("epochs", [0, 1, 57, 299])
+@pytest.mark.parametrize("epochs", [0, 1, 57, MAX_FRAMES - 1])
 def test_one_frame_per_epoch_up_to_the_limit(data, epochs):
     h = history(data, epochs=epochs)
     d = to_browser(animation_figure(data, h))

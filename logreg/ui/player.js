@@ -71,7 +71,7 @@ class Player {
     }
     this.q('.lr-player').dataset.frames = String(this.names.length);
     this.measure();
-    await this.go(0);
+    this.show(0); // the new figure's own data is frame 0 and its scrubber's step 0: nothing to animate
     if (data.autoplay && this.names.length > 1 && id === this.id) this.play();
   }
 

@@ -99,9 +99,9 @@ def test_page_at_each_size_is_captured(app, size):
 
 
 def test_play_pause_step_and_restart(app):
-    page = app.open("?epochs=250&autoplay=off")
+    page = app.open("?epochs=140&autoplay=off")
     app.assert_ok(charts=1)
-    assert page.evaluate(N_FRAMES) == 251
+    assert page.evaluate(N_FRAMES) == 141
     assert page.evaluate(SHOWN) == 0 and page.evaluate(ACTIVE) == 0
     before = page.evaluate(BOUNDARY)
     assert before["name"].startswith("learned boundary")
@@ -123,7 +123,7 @@ def test_play_pause_step_and_restart(app):
     assert page.evaluate(SHOWN) == paused_at, "frames kept advancing after Pause"
     assert page.evaluate(BOUNDARY)["d"] == paused_line, "the boundary kept moving after Pause"
     assert page.evaluate(ACTIVE) == paused_at, "the scrubber does not show the frame on screen"
-    assert 0 < paused_at < 250
+    assert 0 < paused_at < 140
 
     button(page, "Step forward").click()
     page.wait_for_function(f"() => {SHOWN_JS} === {paused_at + 1}", timeout=5_000)
