@@ -23,8 +23,8 @@ from streamlit.testing.v1 import AppTest
 
 from logreg import optimum
 from logreg.formatting import number as fmt
-from logreg.plot_parts import MAX_FRAMES
 from logreg.formatting import tex_number as _tex_number
+from logreg.plot_parts import MAX_FRAMES
 from logreg.ui.exports import data_csv, history_csv
 from logreg.ui.link import TABS
 from logreg.ui.run import run, synthetic_data
