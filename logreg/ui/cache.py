@@ -18,12 +18,14 @@ from dataclasses import fields, is_dataclass
 from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 
 V = TypeVar("V")
 
 
 def size_of(value, _seen: set | None = None) -> int:
-    """Bytes held by a value: NumPy arrays by their buffers, containers and dataclasses by their parts.
+    """Bytes held by a value: NumPy arrays by their buffers, pandas objects by memory_usage(deep=True),
+    containers and dataclasses by their parts.
 
     An estimate of what dropping the value frees: objects reached twice count once.
     """
@@ -31,6 +33,10 @@ def size_of(value, _seen: set | None = None) -> int:
     if id(value) in seen:
         return 0
     seen.add(id(value))
+    if isinstance(value, pd.DataFrame):  # its blocks, index and every Python string in object columns
+        return sys.getsizeof(value) + int(value.memory_usage(index=True, deep=True).sum())
+    if isinstance(value, (pd.Series, pd.Index)):
+        return sys.getsizeof(value) + int(value.memory_usage(deep=True))
     if isinstance(value, np.ndarray):
         base = value if value.base is None else value.base
         own = 0 if id(base) in seen and base is not value else value.nbytes
@@ -43,6 +49,7 @@ def size_of(value, _seen: set | None = None) -> int:
         total += sum(size_of(v, seen) for v in value)
     elif is_dataclass(value) and not isinstance(value, type):
         total += sum(size_of(getattr(value, f.name), seen) for f in fields(value))
+        total += sys.getsizeof(getattr(value, "__dict__", {}))  # the instance's own dict of fields
         total += sum(size_of(v, seen) for v in getattr(value, "__dict__", {}).values())  # cached properties
     return total
 

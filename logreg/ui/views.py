@@ -92,7 +92,7 @@ def race_panel(r: Run, data: DataChoice, land) -> None:
         st.info("Choose at least one learning rate.")
         return
     rates = sorted(float(v) for v in picked)
-    runs = [cached.race_run(data, r.settings, v) for v in rates]
+    runs = [cached.race_run(data, r, v) for v in rates]
     labels = [f"η = {number(v)} ({'above' if v >= r.max_stable else 'below'} 2/L)" for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])),
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
