@@ -52,6 +52,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from logreg.ui.budget import PAGE_BUDGET_S  # noqa: E402
+from logreg.ui.cached import CACHE_BYTES  # noqa: E402
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
@@ -371,6 +373,8 @@ def summarise(args, raw: dict, sampler: Sampler, complete: bool) -> dict:
         "rerun_under_load_ms": burst,
         "ratio": burst / alone if alone else float("nan"),
         "fit": fit,
+        "budget_page_cpu_s": PAGE_BUDGET_S,
+        "budget_cache_mib": CACHE_BYTES / MIB,
         "rerun_start_ms": {k: statistics.median(v) for k, v in STARTS.items()},
         "cpu_by_phase": {k: {"wall_s": round(v[3], 1), "server_cpu_s": round(v[0], 1), "browser_cpu_s": round(v[1], 1),
                              "machine_busy_cpu_s": round(v[2], 1)} for k, v in sampler.cpu.items()},
@@ -417,6 +421,10 @@ def print_report(summary: dict, raw: dict) -> None:
     print(f"server CPU per script run (what a burst of N changes costs the one Python process): {per_run}")
     print(f"opening {summary['sessions']} sessions at once took {summary['load_wall_s']} s "
           f"(median {summary['load_s_median']} s per session until its chart was drawn)")
+    worst = max(summary["server_cpu_per_run_ms"].values(), default=float("nan"))
+    print(f"budgets: every page's server work is planned to fit {PAGE_BUDGET_S:g} s of CPU (worst phase here: "
+          f"{worst / 1000:.2f} s per script run); the shared caches hold at most {CACHE_BYTES / MIB:.0f} MiB "
+          f"(peak − warm idle here: {summary['rss_peak_mib'] - summary['rss_warm_idle_mib']:.0f} MiB)")
     print(f"sessions that fit: (limit − warm idle) / RSS per session; "
           f"690 MB → {summary['fit']['690 MB']}, 2.7 GB → {summary['fit']['2.7 GB']}")
     for s in raw.get("sessions", []):

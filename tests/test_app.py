@@ -839,3 +839,79 @@ def test_the_verdict_on_the_page_is_true_of_the_run(query, lr):
     last = chart(at)["frames"][-1]
     assert last["name"] == str(r.history[-1].epoch)
     assert last["data"][2]["y"][0] == pytest.approx(r.history[-1].loss, rel=1e-6)
+
+
+# ---------------------------------------------------------------- the time budget, and what a session leaves behind
+BUDGET_NOTE = "To keep the shared server responsive"
+
+
+def cached_runs() -> list:
+    from logreg.ui import cached
+    from logreg.ui.run import Run
+
+    return [value for value, _ in cached.CACHE._entries.values() if isinstance(value, Run)]
+
+
+def test_a_page_cut_by_the_time_budget_says_so_in_one_sentence():
+    from logreg.ui.budget import plan
+
+    at = app(n="20000", epochs="5000")
+    no_exception(at)
+    p = plan(5000, 20000, 0, None)
+    assert p.cut and not p.sampled
+    assert [w.value for w in at.warning if w.value.startswith(BUDGET_NOTE)] == [p.note()]
+    shown = [r for r in cached_runs() if r.settings == Settings(n=20000, epochs=5000)]
+    assert shown and all(len(r.history) == p.epochs + 1 for r in shown)
+    assert not [w for w in app().warning if w.value.startswith(BUDGET_NOTE)]  # the default page is not cut
+
+
+def test_the_race_shares_the_page_budget_and_its_runs_stay_in_lockstep():
+    from logreg.ui import cached
+    from logreg.ui.budget import plan
+
+    cached.CACHE.clear()
+    at = app(view="Learning rates side by side", n="20000", epochs="5000")
+    no_exception(at)
+    p = plan(5000, 20000, 0, None, race=True)
+    assert [w.value for w in at.warning if w.value.startswith(BUDGET_NOTE)] == [p.note()]
+    assert "the race's runs" in p.note()
+    race = [r for r in cached_runs() if r.settings.n == 20000 and r.settings.epochs == 5000]
+    assert len(race) >= 3 and {len(r.history) for r in race} == {p.epochs + 1}
+
+
+def test_a_run_on_fewer_points_says_how_many():
+    from logreg.ui.budget import plan
+
+    at = app(n="20000", batch="1", epochs="50", view="Learning rates side by side")
+    no_exception(at)
+    p = plan(50, 20000, 0, 1, race=True)
+    assert p.sampled
+    assert [w.value for w in at.warning if w.value.startswith(BUDGET_NOTE)] == [p.note()]
+    assert f"a random {p.n_train:,} of the 20,000 training points" in p.note()
+    shown = [r for r in cached_runs() if r.settings.batch == "1" and r.settings.epochs == 50]
+    assert shown and all(r.train.n == p.n_train for r in shown)
+
+
+def test_a_session_holds_no_run_of_its_own():
+    """The download buttons keep their callables for as long as the session lives (and Streamlit keeps a closed
+    tab's session a while for it to reconnect): they must hold settings, not runs, so that what the cache drops
+    is freed, and the cache's byte budget bounds the memory whatever the number of sessions."""
+    import gc
+    import weakref
+
+    from logreg.ui import cached
+
+    cached.CACHE.clear()
+    _RecordingManager.made.clear()
+    with mock.patch.object(app_test_module, "MediaFileManager", _RecordingManager):
+        at = app(epochs="123", test="0.2")
+    no_exception(at)
+    manager = _RecordingManager.made[-1]  # the server's: it keeps every live session's download callables
+    runs = [weakref.ref(r) for r in cached_runs()]
+    assert runs and len(at.download_button) == 3 and manager._deferred_callables
+    cached.CACHE.clear()  # what the byte budget does to old entries
+    gc.collect()
+    assert [r for r in runs if r() is not None] == []
+    url = manager.execute_deferred(at.download_button[0].proto.deferred_file_id)  # made again on a click
+    history = pd.read_csv(io.BytesIO(manager._storage.get_file(url.rsplit("/", 1)[-1]).content))
+    assert len(history) == 124

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logreg import make_synthetic, train
 from logreg.ui.cache import ByteBudgetCache, size_of
@@ -103,3 +105,21 @@ def test_frozen_dataclass_keys_compare_by_every_field():
     cache.get(_Key("x", ("1", "2")), lambda: 1)
     assert cache.get(_Key("x", ("1", "2")), lambda: 2) == 1
     assert cache.get(_Key("x", ("2", "1")), lambda: 3) == 3
+
+
+def test_size_of_counts_a_table_as_pandas_does():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": np.arange(10_000.0), "label": ["yes", "no"] * 5_000})
+    assert size_of(frame) >= frame.memory_usage(deep=True).sum() > frame["a"].nbytes + 10_000 * 8
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 30_000)), min_size=1, max_size=300))
+def test_the_cache_never_holds_more_than_its_budget(requests):
+    budget = 100_000
+    cache = ByteBudgetCache(budget)
+    for key, length in requests:  # keys repeat, values of any size up to a third of the budget and beyond
+        cache.get(key, lambda n=length // 8: np.zeros(n))
+        assert cache.bytes <= budget
+        assert cache.bytes == sum(size for _, size in cache._entries.values())

@@ -113,7 +113,8 @@ LAYERS = {
     "formatting.py": set(),
     "ui/settings.py": set(),
     "ui/run.py": {"numpy", "pandas"},
-    "ui/cache.py": {"numpy"},
+    "ui/cache.py": {"numpy", "pandas"},  # tables are sized by pandas' own memory_usage
+    "ui/budget.py": set(),
     "ui/exports.py": {"numpy", "pandas"},
 }
 

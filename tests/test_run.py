@@ -151,13 +151,28 @@ def test_given_data_is_used_as_it_is():
     assert r.train is data and r.test is None and len(r.history) == 101
 
 
-def test_a_mini_batch_run_is_capped_and_says_so():
-    from logreg.ui.run import MAX_UPDATES, affordable_epochs
+def test_a_run_cut_by_the_budget_says_so():
+    from logreg.ui.budget import plan
 
-    s = Settings(n=20000, batch="1", epochs=5000)
-    epochs, note = affordable_epochs(s, 20000)
-    assert epochs == MAX_UPDATES // 20000 and "stops after 10 of the 5,000 epochs" in note
-    assert affordable_epochs(Settings(n=1000, batch="256", epochs=100), 1000) == (100, None)
-    assert affordable_epochs(Settings(batch="full", epochs=5000), 1000) == (5000, None)
-    r = run(Settings(n=2000, batch="1", epochs=500))
-    assert len(r.history) == MAX_UPDATES // 2000 + 1 and r.notes and "stops after 100 of the 500" in r.notes[0]
+    s = Settings(n=2000, batch="1", epochs=500)
+    p = plan(s.epochs, 2000, 0, s.batch_size)
+    assert p.cut
+    r = run(s, epochs=p.epochs, note=p.note())
+    assert len(r.history) == p.epochs + 1 and r.epochs == p.epochs and r.notes == (p.note(),)
+    assert run(Settings(epochs=5), epochs=10, note="unused").notes == ()  # not cut: nothing to say
+
+
+def test_work_stops_when_the_viewer_is_gone():
+    calls = []
+
+    class Gone(Exception):
+        pass
+
+    def check():
+        calls.append(1)
+        if len(calls) == 3:
+            raise Gone
+
+    with pytest.raises(Gone):
+        run(Settings(epochs=100), between_epochs=check)
+    assert len(calls) == 3  # checked after every epoch, and nothing after it raised

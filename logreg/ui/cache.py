@@ -10,6 +10,8 @@ passes the budget.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import sys
 import threading
 from collections import OrderedDict
@@ -18,12 +20,38 @@ from dataclasses import fields, is_dataclass
 from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 
 V = TypeVar("V")
+TRIM_BYTES = 32 * 2**20  # after this many bytes have left the cache, give the freed pages back to the system
+
+
+def _glibc():
+    """The C library when it is glibc (Linux), else None: its malloc keeps freed memory for reuse."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    except OSError:
+        return None
+
+
+_LIBC = _glibc()
+if _LIBC is not None:
+    # Every Streamlit session runs its script in a thread of its own, and glibc gives threads their own
+    # malloc arenas (up to 8 per core), each keeping what it freed: two arenas keep the server's memory
+    # close to what it holds (M_ARENA_MAX is -8 in malloc.h).
+    _LIBC.mallopt(-8, 2)
+
+
+def release_freed_memory() -> None:
+    """Return the pages malloc holds free to the operating system (glibc only; elsewhere nothing)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def size_of(value, _seen: set | None = None) -> int:
-    """Bytes held by a value: NumPy arrays by their buffers, containers and dataclasses by their parts.
+    """Bytes held by a value: NumPy arrays by their buffers, pandas objects by memory_usage(deep=True),
+    containers and dataclasses by their parts.
 
     An estimate of what dropping the value frees: objects reached twice count once.
     """
@@ -31,6 +59,10 @@ def size_of(value, _seen: set | None = None) -> int:
     if id(value) in seen:
         return 0
     seen.add(id(value))
+    if isinstance(value, pd.DataFrame):  # its blocks, index and every Python string in object columns
+        return sys.getsizeof(value) + int(value.memory_usage(index=True, deep=True).sum())
+    if isinstance(value, (pd.Series, pd.Index)):
+        return sys.getsizeof(value) + int(value.memory_usage(deep=True))
     if isinstance(value, np.ndarray):
         if value.base is None:  # the array owns its buffer, which getsizeof includes
             return sys.getsizeof(value)
@@ -55,6 +87,7 @@ class ByteBudgetCache:
         self.budget = budget
         self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
         self._bytes = 0
+        self._dropped = 0  # bytes evicted since memory was last given back
         self._lock = threading.Lock()
 
     @property
@@ -78,9 +111,18 @@ class ByteBudgetCache:
                 return value
             self._entries[key] = (value, size)
             self._bytes += size
+            evicted = []
             while self._bytes > self.budget:
-                _, (_, dropped) = self._entries.popitem(last=False)
+                _, (old, dropped) = self._entries.popitem(last=False)
+                evicted.append(old)
                 self._bytes -= dropped
+                self._dropped += dropped
+            trim = self._dropped >= TRIM_BYTES
+            if trim:
+                self._dropped = 0
+        del evicted  # freed here, unless a session still shows them
+        if trim:
+            release_freed_memory()
         return value
 
     def clear(self) -> None:

@@ -18,8 +18,10 @@ from ..data import Dataset
 from ..lesson import Lane, learning_rate_note, learning_rate_summary, race_rates
 from ..tabular import Scaler, TabularData, read_csv
 from ..tabular import feature_columns as find_feature_columns
+from . import budget
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
+from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
 
 CACHE_BYTES = 150 * 2**20  # every session's cached data, runs and landscapes together
@@ -30,7 +32,7 @@ CACHE = ByteBudgetCache(CACHE_BYTES)
 class DataChoice:
     """The data the sidebar chose: its source (the cache key) and the parts made from it."""
 
-    source: Synthetic | CsvColumns
+    source: Synthetic | CsvColumns | Sample
     train: Dataset
     test: Dataset | None
     scaler: Scaler | None = None  # how an uploaded file's columns were divided and scaled
@@ -72,27 +74,73 @@ def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
         learning_rate_summary(data.train.X, best, l2=l2), learning_rate_note(data.train.X, best, l2=l2)))
 
 
-def training(data: DataChoice, settings: Settings) -> Run:
-    """The run of `settings` on `data`."""
-    return CACHE.get(("run", data.source, settings), lambda: run(
-        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2)))
+def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
+    """The epochs every run on this page makes, within the page's time budget (race: the race tab is open)."""
+    n_test = 0 if data.test is None else data.test.n
+    return budget.plan(settings.epochs, data.train.n, n_test, settings.batch_size, race=race,
+                       landscape=settings.land == "on")
 
 
-def race_run(data: DataChoice, settings: Settings, lr: float) -> Run:
-    """The same data, start and analysis at another learning rate, without an early stop (lockstep);
-    the page's own run when it is the same."""
-    return training(data, replace(settings, lr=lr, stop=0.0))
+@dataclass(frozen=True)
+class Sample:
+    """A seeded random part of a source's points: what a page trains on when its budget is too small for all."""
+
+    source: Synthetic | CsvColumns
+    n_train: int
+    n_test: int
+    seed: int
 
 
-def race_lanes(data: DataChoice, settings: Settings) -> tuple[Lane, ...]:
-    """Up to four rates of the η control whose full-batch runs, from the page's start and for its epochs, show
-    too slow, guaranteed, and oscillating or rising-then-lower; none for mini-batch runs."""
+def sample(data: DataChoice, plan: budget.Plan, seed: int) -> DataChoice:
+    """The data `plan` trains on: all of `data`, or a seeded random plan.n_train of its training points
+    (and plan.n_test of its test points), in their original order."""
+    if not plan.sampled:
+        return data
+    source = Sample(data.source, plan.n_train, plan.n_test, seed)
+
+    def part(d: Dataset | None, k: int) -> Dataset | None:
+        if d is None or k == 0:
+            return None
+        keep = np.sort(np.random.RandomState(seed).choice(d.n, k, replace=False))
+        X, y = d.X[keep], d.y[keep]
+        X.flags.writeable = y.flags.writeable = False
+        return replace(d, X=X, y=y)
+
+    train, test = CACHE.get(source, lambda: (part(data.train, plan.n_train), part(data.test, plan.n_test)))
+    return DataChoice(source, train, test, data.scaler)
+
+
+def training(data: DataChoice, settings: Settings, plan: budget.Plan | None = None) -> Run:
+    """The run of `settings` on `data`, making the epochs `plan` allows (default: the page's own plan
+    without the race). Training stops, and nothing is kept, if its viewer goes away."""
+    plan = plan or page_plan(data, settings, race=False)
+    return CACHE.get(("run", data.source, settings, plan.epochs), lambda: run(
+        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2), epochs=plan.epochs,
+        note=plan.note(data.train.n), between_epochs=still_wanted()))
+
+
+def race_run(data: DataChoice, r: Run, lr: float) -> Run:
+    """The same data, start, analysis and epochs as the page's run `r` at another learning rate, without an
+    early stop (lockstep); the page's own run when it is the same."""
+    settings = replace(r.settings, lr=lr, stop=0.0)
+    epochs = r.settings.epochs if r.epochs is None else r.epochs
+    return CACHE.get(("run", data.source, settings, epochs), lambda: run(
+        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2), epochs=epochs,
+        note=None, between_epochs=still_wanted()))
+
+
+def race_lanes(data: DataChoice, r: Run) -> tuple[Lane, ...]:
+    """Up to four rates of the η control whose full-batch runs, from the page's start and for the epochs its
+    run makes (within the page's budget), show too slow, guaranteed, and oscillating or rising-then-lower;
+    none for mini-batch runs."""
+    settings = r.settings
     if settings.batch_size is not None and settings.batch_size < data.train.n:
         return ()
     best, _ = analysis(data, settings.l2)
-    key = ("race lanes", data.source, settings.l2, settings.epochs, settings.init, settings.seed)
+    epochs = settings.epochs if r.epochs is None else r.epochs
+    key = ("race lanes", data.source, settings.l2, epochs, settings.init, settings.seed)
     return CACHE.get(key, lambda: race_rates(data.train.X, data.train.y, LR_OPTIONS, l2=settings.l2,
-                                             epochs=settings.epochs, init=settings.init, seed=settings.seed, best=best))
+                                             epochs=epochs, init=settings.init, seed=settings.seed, best=best))
 
 
 def run_landscape(data: DataChoice, r: Run) -> Landscape:

@@ -27,6 +27,12 @@ def read_share_link() -> None:
         st.session_state[key] = value
 
 
+def open_tab() -> str:
+    """The tab that will be open on this run, known before the tabs are drawn (the page plans its work by it)."""
+    view = st.session_state.get("view", st.query_params.get("view"))
+    return view if view in TABS else TABS[0]
+
+
 def write_share_link(settings: Settings) -> None:
     """Keep the URL equal to the settings: every control not at its default, by its URL name."""
     for c in CONTROLS:

@@ -11,10 +11,11 @@ from ..figures import Sharpness, animation_figure
 from ..formatting import number
 from ..plot_parts import thinning
 from . import cached, views
+from .budget import Plan
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
-from .link import TABS, read_share_link, write_share_link
+from .link import TABS, open_tab, read_share_link, write_share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
@@ -107,12 +108,26 @@ def summary(r: Run) -> None:
                    f"{last.epoch:,} epochs made {last.epoch * per_epoch:,} updates.")
 
 
-def downloads(r: Run, figure: dict) -> None:
+def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None:
+    """The files are made when clicked. The buttons hold the settings and the data, never the run or its
+    figure: those come from the shared cache (or are made again), so a session keeps nothing of its own."""
+    def run() -> Run:
+        return cached.training(data, settings, budget)
+
     cols = st.columns(3)
-    cols[0].download_button("History (CSV)", lambda: history_csv(r), "history.csv", "text/csv", on_click="ignore")
-    cols[1].download_button("Dataset (CSV)", lambda: data_csv(r), "dataset.csv", "text/csv", on_click="ignore")
-    cols[2].download_button("Animation (HTML, plays offline)", lambda: html_page(figure),
+    cols[0].download_button("History (CSV)", lambda: history_csv(run()), "history.csv", "text/csv", on_click="ignore")
+    cols[1].download_button("Dataset (CSV)", lambda: data_csv(run()), "dataset.csv", "text/csv", on_click="ignore")
+    cols[2].download_button("Animation (HTML, plays offline)", lambda: html_page(offline_figure(data, run())),
                             "logistic-regression.html", "text/html", on_click="ignore")
+
+
+def offline_figure(data: cached.DataChoice, r: Run) -> dict:
+    """The animation as the page shows it, without the page's player."""
+    land = cached.run_landscape(data, r) if r.settings.land == "on" else None
+    plan = thinning(len(r.history), r.train.n)
+    sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
+    return animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
+                            sharpness=sharp)
 
 
 def landscape_caption(r: Run, land) -> str:
@@ -145,7 +160,9 @@ def main() -> None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     write_share_link(settings)
-    r = cached.training(data, settings)
+    budget = cached.page_plan(data, settings, race=open_tab() == TABS[2])  # the race trains up to 4 runs more
+    data = cached.sample(data, budget, settings.seed)  # all the points, unless even a few epochs did not fit
+    r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
     land = cached.run_landscape(data, r) if settings.land == "on" else None
@@ -176,5 +193,4 @@ def main() -> None:
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)
-    downloads(r, animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan,
-                                  landscape=land, sharpness=sharp))
+    downloads(data, settings, budget)

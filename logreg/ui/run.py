@@ -6,7 +6,7 @@ shapes it, so it can key a cache: two sources that differ in any field are diffe
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import partial
 
@@ -36,22 +36,7 @@ class Run:
     true_line: tuple[np.ndarray, float] | None
     scaler: Scaler | None = None  # how an uploaded file's columns were divided and scaled before training
     notes: tuple[str, ...] = ()  # what the run did differently from what was asked, in words
-
-
-MAX_UPDATES = 200_000  # mini-batch steps in one run: about 2 s here, so one student can't stall a shared server
-
-
-def affordable_epochs(s: Settings, n: int) -> tuple[int, str | None]:
-    """The epochs a run makes within MAX_UPDATES, and a note when that is fewer than asked."""
-    if s.batch_size is None or s.batch_size >= n:
-        return s.epochs, None
-    per_epoch = -(-n // s.batch_size)  # updates in one pass over the data
-    epochs = max(1, min(s.epochs, MAX_UPDATES // per_epoch))
-    if epochs == s.epochs:
-        return epochs, None
-    return epochs, (f"Batch size {s.batch} on {n:,} points makes {per_epoch:,} updates per epoch. To keep the "
-                    f"shared server responsive a run makes at most {MAX_UPDATES:,} updates, so this run stops after "
-                    f"{epochs:,} of the {s.epochs:,} epochs asked for. A larger batch or fewer points runs them all.")
+    epochs: int | None = None  # the epochs the page's time budget allowed (settings.epochs when not cut)
 
 
 @dataclass(frozen=True)
@@ -116,21 +101,29 @@ def analyse(data: Dataset, l2: float) -> tuple[Optimum, float]:
 
 def run(
     s: Settings, data: Dataset | None = None, test: Dataset | None = None, scaler: Scaler | None = None,
-    analysis: tuple[Optimum, float] | None = None,
+    analysis: tuple[Optimum, float] | None = None, epochs: int | None = None, note: str | None = None,
+    between_epochs: Callable[[], None] | None = None,
 ) -> Run:
     """Train with settings `s` on `data` (default: the synthetic data the settings describe).
 
     Given data is used as it is (already split); synthetic data is split by s.test.
     analysis: `analyse(data, s.l2)` when the caller already has it.
+    epochs: fewer epochs than s.epochs, when the page's time budget cut the run (`note` says so).
+    between_epochs: called after every epoch; it may raise to stop the work (the viewer has gone).
     """
     if data is None:
         data, test = synthetic_split(s)
-    epochs, cap_note = affordable_epochs(s, data.n)
-    history = tuple(train(
+    epochs = s.epochs if epochs is None else min(epochs, s.epochs)
+    snapshots = []
+    for snapshot in train(
         data.X, data.y, learning_rate=s.lr, epochs=epochs, init=s.init, loss_threshold=s.loss_threshold,
         l2=s.l2, batch_size=s.batch_size, seed=s.seed,
         X_test=None if test is None else test.X, y_test=None if test is None else test.y,
-    ))
+    ):
+        snapshots.append(snapshot)
+        if between_epochs is not None:
+            between_epochs()
+    history = tuple(snapshots)
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     mini_batch = s.batch_size is not None and s.batch_size < data.n
@@ -141,4 +134,4 @@ def run(
                      sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2), sharpness_now=float(curvature[-1]),
                      sharpness_peak=float(curvature.max()))
     return Run(s, data, test, history, stable, best, judged, true_line, scaler,
-               notes=(cap_note,) if cap_note else ())
+               notes=(note,) if note and epochs < s.epochs else (), epochs=epochs)

@@ -87,7 +87,7 @@ def math_panel(r: Run) -> None:
 def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
     st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
                "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
-    lanes = cached.race_lanes(data, r.settings)  # rates chosen by training, each showing its role
+    lanes = cached.race_lanes(data, r)  # rates chosen by training, each showing its role
     roles = {lane.learning_rate: lane.role for lane in lanes}
     default = [number(v) for v in sorted(roles)] or [number(v) for v in (r.settings.lr / 4, r.settings.lr)]
     choices = sorted({*default, number(r.settings.lr), *(number(v) for v in LR_OPTIONS if v >= 0.01)}, key=float)
@@ -98,7 +98,7 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
         st.info("Choose at least one learning rate.")
         return
     rates = sorted(float(v) for v in picked)
-    runs = [cached.race_run(data, r.settings, v) for v in rates]
+    runs = [cached.race_run(data, r, v) for v in rates]
     labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
     fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])), player=True,
                       best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)

@@ -1,0 +1,135 @@
+"""The time budget of one page: what each part of the server's work costs, known before it runs.
+
+One server process serves a whole class, so no link may make one page load or rerun cost much more
+than PAGE_BUDGET_S seconds of CPU. The cost of each part is predicted from the data's size and the
+settings, in rows × passes, with constants measured by `benchmarks/bench_budget.py`; a run whose
+prediction does not fit makes fewer epochs, and the page says so. No Streamlit here.
+
+Costs in µs, for n_train training rows and n_test test rows:
+  a run of E epochs   (E + 1)·(EPOCH + ROW_PASS·(n_train + n_test))            one pass per snapshot
+                      + E·(UPDATE·⌈n_train/B⌉ + BATCH_ROW·n_train)             mini-batches of B only
+                      + (E//4 + 1)·(SNAPSHOT + SHARPNESS_ROW·n_train)          the verdict's sharpness
+  the page            min(E + 1, MAX_FRAMES)·(SNAPSHOT + SHARPNESS_ROW·n_train) the sharpness per frame
+                      + FIGURE_FRAME·min(E + 1, MAX_FRAMES) + PAGE              figures and widgets
+  the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
+The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: all share the budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..plot_parts import MAX_FRAMES
+
+PAGE_BUDGET_S = 1.5  # CPU seconds for one page load or rerun, whatever the link or file
+RACE_RUNS = 10  # the race's own runs (its picker allows four) and the up to six that choose its rates
+MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
+MIN_ROWS = 200  # never fewer points than this, whatever the settings
+
+# Measured with `python3 benchmarks/bench_budget.py` on two shared cores (AMD EPYC, NumPy 2.4): the median
+# CPU time per unit, rounded up, at the size where each unit costs most (full-batch rows at n = 200,000,
+# whose arrays leave the CPU cache; updates at batch 1; the optimum on separable data, its slowest case).
+EPOCH_US = 40.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays
+ROW_PASS_US = 0.02  # one row of one full pass: logit, exp, log1p, σ, accuracy and gradient
+UPDATE_US = 17.0  # one mini-batch update's fixed cost: gather, gradient, step
+BATCH_ROW_US = 0.30  # one row of the mini-batch updates of an epoch (gathered by index, then the gradient)
+SNAPSHOT_US = 2.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
+SHARPNESS_ROW_US = 0.018  # one row of one snapshot's sharpness
+OPTIMUM_ROW_US = 4.5  # Newton's method and the exact separation check, per row: about 300 passes
+LANDSCAPE_ROW_US = 200.0  # one row of the 40 × 40 landscape grid, the bias minimised out (at most 2,000 rows)
+LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
+FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
+PAGE_US = 200_000.0  # the page's fixed work: widgets, figures sent, the tabs' own panels (AppTest, default page)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one page trains: the epochs of every run on it, on how many points, the predicted CPU time."""
+
+    epochs: int  # the epochs each run makes (the asked number, or fewer to fit the budget)
+    asked: int
+    runs: int  # the runs trained for this page: 1, or 1 + RACE_RUNS with the race tab open
+    seconds: float  # predicted CPU seconds for the whole page
+    n_train: int  # the training points used: all of them, unless even MIN_EPOCHS epochs did not fit
+    n_test: int
+    all_train: int  # the training and test points the data has
+    all_test: int
+
+    @property
+    def cut(self) -> bool:
+        return self.epochs < self.asked or self.n_train < self.all_train
+
+    @property
+    def sampled(self) -> bool:
+        return self.n_train < self.all_train
+
+    def note(self, n_train: int | None = None) -> str | None:
+        """The one sentence the page shows when the runs were cut."""
+        if not self.cut:
+            return None
+        runs = "this run and the race's runs" if self.runs > 1 else "this run"
+        points = f"on {self.all_train:,} training points"
+        if self.sampled:
+            test = f" (and {self.n_test:,} of the {self.all_test:,} test points)" if self.all_test else ""
+            points = f"on a random {self.n_train:,} of the {self.all_train:,} training points{test}"
+        epochs = (f"{self.epochs:,} of the {self.asked:,} epochs asked for" if self.epochs < self.asked
+                  else f"all {self.asked:,} epochs asked for")
+        return (f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
+                f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points} (fewer points, a larger batch or "
+                "fewer epochs run them all).")
+
+
+def run_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> float:
+    """Predicted CPU µs of one run: training and the verdict's sharpness over the last quarter."""
+    per_snapshot = EPOCH_US + ROW_PASS_US * (n_train + n_test)
+    cost = (epochs + 1) * per_snapshot
+    if batch_size is not None and batch_size < n_train:
+        cost += epochs * (UPDATE_US * -(-n_train // batch_size) + BATCH_ROW_US * n_train)
+    return cost + (epochs // 4 + 1) * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+
+
+def data_us(n_train: int, landscape: bool = True) -> float:
+    """Predicted CPU µs of the work that depends on the data only (done once per dataset, then cached)."""
+    return OPTIMUM_ROW_US * n_train + (LANDSCAPE_ROW_US * min(n_train, LANDSCAPE_ROWS) if landscape else 0.0)
+
+
+def page_us(epochs: int, n_train: int, n_test: int, batch_size: int | None, runs: int = 1,
+            landscape: bool = True) -> float:
+    """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included."""
+    frames = min(epochs + 1, MAX_FRAMES)
+    return (runs * run_us(epochs, n_train, n_test, batch_size)
+            + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+            + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
+            + PAGE_US + data_us(n_train, landscape or runs > 1))
+
+
+def plan(asked: int, n_train: int, n_test: int, batch_size: int | None, *, race: bool = False,
+         landscape: bool = True, budget_s: float = PAGE_BUDGET_S) -> Plan:
+    """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
+    MIN_EPOCHS epochs fit (large files, tiny mini-batches).
+
+    race: the race tab is open, so up to RACE_RUNS more runs train in lockstep with the page's run.
+    The prediction depends on the sizes and settings only, never on what happens to be cached, so the
+    same link always makes the same run.
+    """
+    runs = 1 + (RACE_RUNS if race else 0)
+    budget_us = budget_s * 1e6
+
+    def cost(e: int, rows: int) -> float:
+        tests = round(n_test * rows / n_train)
+        return page_us(e, rows, tests, batch_size, runs, landscape)
+
+    def largest(lo: int, hi: int, fits) -> int:
+        """The largest k in [lo, hi] with fits(k), fits being true at lo and monotone."""
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid - 1)
+        return lo
+
+    floor = min(asked, MIN_EPOCHS)
+    rows = n_train
+    if asked >= 1 and cost(floor, n_train) > budget_us:  # fewer points: the only way to show a run at all
+        rows = largest(min(n_train, MIN_ROWS), n_train, lambda r: cost(floor, r) <= budget_us)
+    epochs = largest(min(floor, max(asked, 0)), max(asked, 0), lambda e: cost(e, rows) <= budget_us)
+    tests = round(n_test * rows / n_train)
+    return Plan(epochs, asked, runs, cost(epochs, rows) / 1e6, rows, tests, n_train, n_test)

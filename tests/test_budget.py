@@ -1,0 +1,75 @@
+"""logreg.ui.budget: every page's predicted cost fits the time budget, and the page says when a run was cut.
+
+No timing here: the cost model is checked against itself (its prediction for the worst links) and the page
+against the model (the run it shows is the run the plan allowed). benchmarks/bench_budget.py measures it.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from logreg.tabular import MAX_ROWS
+from logreg.ui import budget
+from logreg.ui.budget import PAGE_BUDGET_S, page_us, plan
+from logreg.ui.settings import BATCH_OPTIONS
+
+BATCHES = [None if b == "full" else int(b) for b in BATCH_OPTIONS]
+# (training rows, test rows): the synthetic extremes (n from 10 to 20,000, test fraction 0 to 0.5) and the
+# shapes of the largest file an upload may hold, split as the app splits it
+SHAPES = [(10, 0), (5, 5), (1000, 0), (20000, 0), (10000, 10000), (MAX_ROWS, 0), (MAX_ROWS * 4 // 5, MAX_ROWS // 5),
+          (MAX_ROWS // 2, MAX_ROWS // 2)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_no_link_or_file_is_predicted_over_the_budget(shape):
+    n_train, n_test = shape
+    for batch, race, land, asked in itertools.product(BATCHES, (False, True), (False, True), (1, 100, 5000)):
+        p = plan(asked, n_train, n_test, batch, race=race, landscape=land)
+        assert p.seconds <= PAGE_BUDGET_S, (shape, batch, race, land, asked, p)
+        assert 1 <= p.epochs <= asked and 1 <= p.n_train <= n_train and 0 <= p.n_test <= n_test
+        assert p.runs == (1 + budget.RACE_RUNS if race else 1)
+        # the cost grows with epochs and points: the plan is the most that fits, never a guess
+        if p.epochs < asked:
+            assert page_us(p.epochs + 1, p.n_train, p.n_test, batch, p.runs, land) > PAGE_BUDGET_S * 1e6
+        if p.sampled:
+            assert p.epochs == min(asked, budget.MIN_EPOCHS) or p.n_train == min(n_train, budget.MIN_ROWS)
+
+
+def test_epochs_are_cut_before_points():
+    p = plan(5000, 20000, 0, None)  # full batch on the largest synthetic data: fewer epochs, every point
+    assert p.cut and not p.sampled and budget.MIN_EPOCHS < p.epochs < 5000
+    p = plan(5000, 20000, 0, 1, race=True)  # one epoch of batch 1 on 20,000 points, five runs: points too
+    assert p.sampled and p.epochs == budget.MIN_EPOCHS and p.n_train < 20000
+
+
+def test_the_race_shares_the_page_budget():
+    alone, race = plan(5000, 20000, 0, None), plan(5000, 20000, 0, None, race=True)
+    assert race.epochs < alone.epochs
+    assert page_us(race.epochs, 20000, 0, None, runs=5) <= PAGE_BUDGET_S * 1e6
+
+
+def test_the_default_page_is_not_cut():
+    p = plan(100, 1000, 0, None)
+    assert not p.cut and p.note() is None and p.seconds < PAGE_BUDGET_S / 2
+
+
+def test_training_cost_counts_rows_times_passes():
+    # full batch: every epoch passes over the training and test rows; mini-batches add their updates
+    full = budget.run_us(100, 10000, 5000, None)
+    assert full == pytest.approx(101 * (budget.EPOCH_US + budget.ROW_PASS_US * 15000)
+                                 + 26 * (budget.SNAPSHOT_US + budget.SHARPNESS_ROW_US * 10000))
+    assert budget.run_us(100, 10000, 5000, 16) - full == pytest.approx(
+        100 * (budget.UPDATE_US * 625 + budget.BATCH_ROW_US * 10000))
+    assert budget.run_us(100, 10000, 5000, 10000) == full  # a batch of all the rows is full batch
+
+
+def test_the_note_is_one_plain_sentence_true_of_the_plan():
+    p = plan(5000, 20000, 0, None, race=True)
+    note = p.note()
+    assert note.count(". ") == 0 and note.endswith(".")
+    assert f"{p.epochs:,} of the 5,000 epochs" in note and "the race's runs" in note and "20,000" in note
+    p = plan(5000, 160000, 40000, 1)
+    assert f"a random {p.n_train:,} of the 160,000 training points" in p.note()
+    assert f"{p.n_test:,} of the 40,000 test points" in p.note()
