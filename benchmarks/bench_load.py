@@ -90,7 +90,7 @@ RERUN_DONE = """(expectFrames) => {
     return end ? [end.t - k, after[start].t - k] : null;
   }
   const app = document.querySelector("[data-testid='stApp']");
-  const gd = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+  const gd = document.querySelector(".lr-chart.js-plotly-plot");
   const frames = gd && gd._fullLayout && gd._fullLayout.sliders ? gd._fullLayout.sliders[0].steps.length : -1;
   if (app && app.getAttribute('data-test-script-state') === 'notRunning' && frames === expectFrames) {
     const t = performance.now() - k;
@@ -98,7 +98,7 @@ RERUN_DONE = """(expectFrames) => {
   }
   return null;
 }"""
-MAIN = "document.querySelector(\"[data-testid='stPlotlyChart'] .js-plotly-plot\")"
+MAIN = "document.querySelector('.lr-chart.js-plotly-plot')"
 EPOCHS = "[data-testid='stSlider'] input[type='range'][aria-label='epochs']"
 
 
@@ -210,7 +210,7 @@ async def wait_app(page, timeout: int = TIMEOUT_MS) -> None:
 async def open_app(page, base: str, query: str = "") -> None:
     await page.goto(f"{base}/{query}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     await wait_app(page)
-    await page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first.wait_for(state="visible",
+    await page.locator(".lr-chart.js-plotly-plot").first.wait_for(state="visible",
                                                                                       timeout=TIMEOUT_MS)
 
 
@@ -249,11 +249,9 @@ async def one_session(i: int, page, base: str, epochs: int) -> dict:
         await page.wait_for_function(
             f"() => new URLSearchParams(location.search).get('epochs') === '{epochs + 1}'", timeout=TIMEOUT_MS)
         frames = await page.evaluate(f"() => {MAIN}._fullLayout.sliders[0].steps.length")
-        buttons = page.locator("[data-testid='stPlotlyChart']").first.locator("g.updatemenu-button")
-        step = "play"
-        await buttons.nth(0).click(timeout=TIMEOUT_MS)
+        step = "play"  # the new run plays by itself; the player's Pause stops it
         await page.wait_for_function(f"() => {MAIN}._fullLayout.sliders[0].active > 0", timeout=TIMEOUT_MS)
-        await buttons.nth(1).click(timeout=TIMEOUT_MS)
+        await page.get_by_role("button", name="Pause", exact=True).click(timeout=TIMEOUT_MS)
         result["frames"] = frames
         result["exceptions"] = await exceptions(page)
         result["ok"] = frames == epochs + 2 and result["exceptions"] == 0
