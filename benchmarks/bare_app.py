@@ -11,5 +11,6 @@ from logreg import make_synthetic  # noqa: E402
 
 st.select_slider("learning rate", options=[0.05, 0.1, 0.2, 0.5, 1.0, 2.0], value=0.1, key="lr")
 data = make_synthetic()
-st.plotly_chart(go.Figure(go.Scatter(x=data.X[:, 0], y=data.X[:, 1], mode="markers",
-                                     marker={"color": data.y})), key="chart")
+st.plotly_chart(
+    go.Figure(go.Scatter(x=data.X[:, 0], y=data.X[:, 1], mode="markers", marker={"color": data.y})), key="chart"
+)

@@ -29,8 +29,9 @@ epochs = st.slider("epochs", 1, 5000, int(params.get("epochs", 100)), key="epoch
 
 if mode == "scatter":
     data = make_synthetic(seed=epochs)
-    st.plotly_chart(go.Figure(go.Scatter(x=data.X[:, 0], y=data.X[:, 1], mode="markers",
-                                         marker={"color": data.y})), key="chart")
+    st.plotly_chart(
+        go.Figure(go.Scatter(x=data.X[:, 0], y=data.X[:, 1], mode="markers", marker={"color": data.y})), key="chart"
+    )
 else:
     from dataclasses import replace  # noqa: E402
 
@@ -51,8 +52,16 @@ else:
     land = cached.run_landscape(data, r)
     plan = thinning(len(r.history), r.train.n, max_frames=int(params.get("frames", 300)))
     sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
-    figure = animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
-                              sharpness=sharp, player=mode == "player")
+    figure = animation_figure(
+        r.train,
+        r.history,
+        test=r.test,
+        true_line=r.true_line,
+        plan=plan,
+        landscape=land,
+        sharpness=sharp,
+        player=mode == "player",
+    )
     if mode == "figure":
         show(figure, key="chart")
     else:
@@ -65,6 +74,7 @@ else:
         if params.get("slider") == "off":
             layout.pop("sliders", None)
         if params.get("f32") == "on":
+
             def f32(value):
                 if isinstance(value, dict):
                     return {k: f32(v) for k, v in value.items()}
@@ -73,10 +83,15 @@ else:
                 if isinstance(value, np.ndarray) and value.dtype == np.float64:
                     return value.astype(np.float32)
                 return value
+
             figure = f32(figure)
         plotly_loader()
-        options = {"key": "animation", "run_id": str(epochs), "autoplay": params.get("autoplay") != "off",
-                   "frame_ms": FRAME_MS}
+        options = {
+            "key": "animation",
+            "run_id": str(epochs),
+            "autoplay": params.get("autoplay") != "off",
+            "frame_ms": FRAME_MS,
+        }
         if params.get("react") == "frames" or params.get("first") == "show":
             from logreg.ui import player as held  # noqa: E402
 
@@ -85,12 +100,15 @@ else:
                 js = (Path(held.__file__).parent / "player.js").read_text(encoding="utf-8")
                 changes = []
                 if react == "frames":
-                    changes.append((
-                        "await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);\n"
-                        "    await this.clearFrames(this.frameCount || 0); // the previous run's\n"
-                        "    await Plotly.addFrames(this.gd, figure.frames);",
-                        "await Plotly.react(this.gd, {data: figure.data, layout: this.layout(this.width), "
-                        "frames: figure.frames, config: data.config});"))
+                    changes.append(
+                        (
+                            "await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);\n"
+                            "    await this.clearFrames(this.frameCount || 0); // the previous run's\n"
+                            "    await Plotly.addFrames(this.gd, figure.frames);",
+                            "await Plotly.react(this.gd, {data: figure.data, layout: this.layout(this.width), "
+                            "frames: figure.frames, config: data.config});",
+                        )
+                    )
                 if first == "show":
                     changes.append(("    await this.go(0);\n", "    this.show(0);\n"))
                 for old, new in changes:
@@ -99,17 +117,33 @@ else:
                     js = js.replace(old, new)
                 return st.components.v2.component(
                     f"bench.player_{react}_{first}",
-                    html=held.HTML, js=js, isolate_styles=False,
-                    css=(Path(held.__file__).parent / "player.css").read_text(encoding="utf-8"))
+                    html=held.HTML,
+                    js=js,
+                    isolate_styles=False,
+                    css=(Path(held.__file__).parent / "player.css").read_text(encoding="utf-8"),
+                )
 
             from logreg.figures import NARROW_PANELS  # noqa: E402
             from logreg.plot_parts import to_browser  # noqa: E402
 
             # what player() sends, to the variant component (player() itself stays untouched)
             component = variant_player(params.get("react"), params.get("first"))
-            component(key="animation", default={"epoch": None}, on_epoch_change=lambda: None, data={
-                "figure": to_browser(figure), "readouts": labels, "id": str(epochs), "autoplay": options["autoplay"],
-                "frame_ms": FRAME_MS, "narrow": [list(p) for p in NARROW_PANELS], "reveal": list(held.REVEALED),
-                "config": held.CONFIG, "keys": True, "present": False})
+            component(
+                key="animation",
+                default={"epoch": None},
+                on_epoch_change=lambda: None,
+                data={
+                    "figure": to_browser(figure),
+                    "readouts": labels,
+                    "id": str(epochs),
+                    "autoplay": options["autoplay"],
+                    "frame_ms": FRAME_MS,
+                    "narrow": [list(p) for p in NARROW_PANELS],
+                    "reveal": list(held.REVEALED),
+                    "config": held.CONFIG,
+                    "keys": True,
+                    "present": False,
+                },
+            )
         else:
             player(figure, labels, **options)

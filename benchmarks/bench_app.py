@@ -29,8 +29,9 @@ RATES = [0.05, 0.2, 0.5, 1.0, 2.0]
 
 def payload(at: AppTest) -> int:
     """Bytes of figure JSON the page sends: the players' data and the Plotly charts' specs."""
-    return (sum(len(c.proto.json.encode()) for c in at.get("bidi_component"))
-            + sum(len(c.proto.spec.encode()) for c in at.get("plotly_chart")))
+    return sum(len(c.proto.json.encode()) for c in at.get("bidi_component")) + sum(
+        len(c.proto.spec.encode()) for c in at.get("plotly_chart")
+    )
 
 
 def clear_caches() -> None:
@@ -105,8 +106,10 @@ def main() -> None:
     print(f"{'default page Plotly JSON (budget: 200 KiB)':<48} {r['default_payload_kib']:8.1f} KiB")
     for view, kib in r["tab_payload_kib"].items():
         ms = r["tab_rerun_ms"][view]
-        print(f"{'  with the tab ' + repr(view):<48} {kib:8.1f} KiB, "
-              f"lr-change rerun {ms:.1f} ms ({ms / r['bare_chart_rerun_ms']:.1f}×)")
+        print(
+            f"{'  with the tab ' + repr(view):<48} {kib:8.1f} KiB, "
+            f"lr-change rerun {ms:.1f} ms ({ms / r['bare_chart_rerun_ms']:.1f}×)"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=2))
 

@@ -74,8 +74,9 @@ def calibrate() -> dict[str, float]:
     s_big = cpu(lambda: sharpness_along(d_big.X, W[:20], B[:20])) / 20
     out["SNAPSHOT_US"] = 1e6 * s_small
     out["SHARPNESS_ROW_US"] = 1e6 * s_big / big
-    out["OPTIMUM_ROW_US"] = 1e6 * max(cpu(lambda: optimum(d_big.X, d_big.y), 1),
-                                      cpu(lambda: optimum(d_sep.X, d_sep.y), 1)) / big
+    out["OPTIMUM_ROW_US"] = (
+        1e6 * max(cpu(lambda: optimum(d_big.X, d_big.y), 1), cpu(lambda: optimum(d_sep.X, d_sep.y), 1)) / big
+    )
     out["LANDSCAPE_ROW_US"] = 1e6 * cpu(lambda: landscape(d_mid.X, d_mid.y, (-6.0, 6.0, -6.0, 6.0)), 3) / 2000
     hist = list(train(d_mid.X, d_mid.y, learning_rate=0.1, epochs=299))
     few = cpu(lambda: animation_figure(d_mid, hist[:30], plan=thinning(30, 2000)), 3)
@@ -101,14 +102,28 @@ def csv_bytes(rows: int, seed: int = 0) -> bytes:
 
 PAGES = {
     "default page": {},
-    "issue's race link": {"view": "Learning rates side by side", "batch": "256", "n": "20000", "epochs": "5000",
-                          "stop": "0.01", "test": "0.5"},
-    "race, n=20000, full, 5000 epochs": {"view": "Learning rates side by side", "n": "20000", "epochs": "5000",
-                                         "test": "0.5"},
+    "issue's race link": {
+        "view": "Learning rates side by side",
+        "batch": "256",
+        "n": "20000",
+        "epochs": "5000",
+        "stop": "0.01",
+        "test": "0.5",
+    },
+    "race, n=20000, full, 5000 epochs": {
+        "view": "Learning rates side by side",
+        "n": "20000",
+        "epochs": "5000",
+        "test": "0.5",
+    },
     "batch 1, n=20000, 5000 epochs": {"batch": "1", "n": "20000", "epochs": "5000"},
     "summary, n=20000, full, 5000 epochs": {"n": "20000", "epochs": "5000", "test": "0.5", "labels": "logistic"},
-    "race, CSV 200,000 rows, 5000 epochs": {"view": "Learning rates side by side", "source": "csv",
-                                            "epochs": "5000", "csv": 200_000},
+    "race, CSV 200,000 rows, 5000 epochs": {
+        "view": "Learning rates side by side",
+        "source": "csv",
+        "epochs": "5000",
+        "csv": 200_000,
+    },
 }
 
 

@@ -57,8 +57,11 @@ def machine_info() -> dict:
     try:  # which BLAS kernel runs (environment variables such as OPENBLAS_CORETYPE can change it)
         from threadpoolctl import threadpool_info
 
-        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '?')} × {i['num_threads']} threads"
-                         for i in threadpool_info() if i["user_api"] == "blas")
+        blas = ", ".join(
+            f"{i['internal_api']} {i.get('architecture', '?')} × {i['num_threads']} threads"
+            for i in threadpool_info()
+            if i["user_api"] == "blas"
+        )
     except ImportError:
         blas = "unknown (threadpoolctl not installed)"
     return {
@@ -167,18 +170,25 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     print(f"{info['date']}  {info['cpu']}  nproc={info['nproc']}  Python {info['python']}  NumPy {info['numpy']}")
     print(f"BLAS: {info['blas']}")
-    print("medians in ms; epoch = one step of logreg.train; floor = exp + log1p + X·w + Xᵀ·r (X row by row; "
-          "floorF: X column by column); naive = tutorial epoch")
-    print(f"{'n':>9}  {'epoch':>9}  {'floor':>9}  {'floorF':>9}  {'naive':>9}  {'epoch/floor':>11}  "
-          f"{'epoch/floorF':>12}  {'naive/epoch':>11}")
+    print(
+        "medians in ms; epoch = one step of logreg.train; floor = exp + log1p + X·w + Xᵀ·r (X row by row; "
+        "floorF: X column by column); naive = tutorial epoch"
+    )
+    print(
+        f"{'n':>9}  {'epoch':>9}  {'floor':>9}  {'floorF':>9}  {'naive':>9}  {'epoch/floor':>11}  "
+        f"{'epoch/floorF':>12}  {'naive/epoch':>11}"
+    )
     rows = []
     for n in args.sizes:
         reps, rounds = plan.get(n, (max(3, min(300, 12_000_000 // n)), 3 if args.quick else 31))
         row = measure(n, reps, rounds)
         rows.append(row)
-        print(f"{n:>9}  {row['epoch_ms']:>9.4f}  {row['floor_ms']:>9.4f}  {row['floor_columns_ms']:>9.4f}  "
-              f"{row['naive_ms']:>9.4f}  {row['epoch_over_floor']:>10.2f}×  {row['epoch_over_floor_columns']:>11.2f}×  "
-              f"{row['naive_over_epoch']:>10.2f}×", flush=True)
+        print(
+            f"{n:>9}  {row['epoch_ms']:>9.4f}  {row['floor_ms']:>9.4f}  {row['floor_columns_ms']:>9.4f}  "
+            f"{row['naive_ms']:>9.4f}  {row['epoch_over_floor']:>10.2f}×  {row['epoch_over_floor_columns']:>11.2f}×  "
+            f"{row['naive_over_epoch']:>10.2f}×",
+            flush=True,
+        )
     if args.json:
         Path(args.json).write_text(json.dumps({"machine": info, "quick": args.quick, "results": rows}, indent=2) + "\n")
     return 0

@@ -211,8 +211,7 @@ async def wait_app(page, timeout: int = TIMEOUT_MS) -> None:
 async def open_app(page, base: str, query: str = "") -> None:
     await page.goto(f"{base}/{query}", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     await wait_app(page)
-    await page.locator(".lr-chart.js-plotly-plot").first.wait_for(state="visible",
-                                                                                      timeout=TIMEOUT_MS)
+    await page.locator(".lr-chart.js-plotly-plot").first.wait_for(state="visible", timeout=TIMEOUT_MS)
 
 
 STARTS: dict[str, list[float]] = {}  # per kind of press: key press → the script state leaves notRunning
@@ -248,7 +247,8 @@ async def one_session(i: int, page, base: str, epochs: int) -> dict:
         result["rerun_ms"] = round(await press_and_time(page, "load"), 1)
         step = "url"
         await page.wait_for_function(
-            f"() => new URLSearchParams(location.search).get('epochs') === '{epochs + 1}'", timeout=TIMEOUT_MS)
+            f"() => new URLSearchParams(location.search).get('epochs') === '{epochs + 1}'", timeout=TIMEOUT_MS
+        )
         frames = await page.evaluate(f"() => {MAIN}._fullLayout.sliders[0].steps.length")
         step = "play"  # the new run plays by itself; the player's Pause stops it
         await page.wait_for_function(f"() => {MAIN}._fullLayout.sliders[0].active > 0", timeout=TIMEOUT_MS)
@@ -313,8 +313,9 @@ async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float)
             opened = [await new_page(browser) for _ in range(args.sessions)]
             t0 = time.monotonic()
             epochs = [100 if args.same_settings else 100 + 7 * i for i in range(args.sessions)]
-            out["sessions"] = await asyncio.gather(*(one_session(i, page, base, epochs[i])
-                                                     for i, (_, page) in enumerate(opened)))
+            out["sessions"] = await asyncio.gather(
+                *(one_session(i, page, base, epochs[i]) for i, (_, page) in enumerate(opened))
+            )
             out["load_wall_s"] = round(time.monotonic() - t0, 2)
 
             # One change while the others are connected, then all N change together.
@@ -330,8 +331,9 @@ async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float)
                     break
                 times = await asyncio.gather(*(press_and_time(page, "burst") for page in live), return_exceptions=True)
                 out["rerun_burst_ms"] += [round(t, 1) for t in times if isinstance(t, float)]
-                out["burst_failures"] += [f"{type(t).__name__}: {str(t).splitlines()[0][:200]}"
-                                          for t in times if not isinstance(t, float)]
+                out["burst_failures"] += [
+                    f"{type(t).__name__}: {str(t).splitlines()[0][:200]}" for t in times if not isinstance(t, float)
+                ]
                 out["burst_rounds"] += 1
             out["exceptions_after"] = sum([await exceptions(page) for page in live])
 
@@ -375,8 +377,15 @@ def summarise(args, raw: dict, sampler: Sampler, complete: bool) -> dict:
         "budget_page_cpu_s": PAGE_BUDGET_S,
         "budget_cache_mib": CACHE_BYTES / MIB,
         "rerun_start_ms": {k: statistics.median(v) for k, v in STARTS.items()},
-        "cpu_by_phase": {k: {"wall_s": round(v[3], 1), "server_cpu_s": round(v[0], 1), "browser_cpu_s": round(v[1], 1),
-                             "machine_busy_cpu_s": round(v[2], 1)} for k, v in sampler.cpu.items()},
+        "cpu_by_phase": {
+            k: {
+                "wall_s": round(v[3], 1),
+                "server_cpu_s": round(v[0], 1),
+                "browser_cpu_s": round(v[1], 1),
+                "machine_busy_cpu_s": round(v[2], 1),
+            }
+            for k, v in sampler.cpu.items()
+        },
         # Server CPU per script run in the phases where the runs are counted exactly: every press and page
         # load is one run (a cache miss: each uses new settings unless --same-settings).
         "server_cpu_per_run_ms": {
@@ -384,48 +393,66 @@ def summarise(args, raw: dict, sampler: Sampler, complete: bool) -> dict:
             for phase, runs in (
                 ("alone", 1 + len(raw.get("rerun_alone_ms", []))),
                 ("load", 2 * len(ok)),
-                ("under_load", len(raw.get("rerun_one_of_n_ms", [])) + len(raw.get("rerun_burst_ms", []))))
-            if phase in sampler.cpu and runs},
+                ("under_load", len(raw.get("rerun_one_of_n_ms", [])) + len(raw.get("rerun_burst_ms", []))),
+            )
+            if phase in sampler.cpu and runs
+        },
         "load_wall_s": raw.get("load_wall_s"),
         "load_s_median": round(statistics.median([s["load_s"] for s in ok]), 1) if ok else None,
     }
 
 
 def print_report(summary: dict, raw: dict) -> None:
-    cols = [("sessions", f"{summary['sessions']}"),
-            ("all ok", "yes" if summary["all_ok"] else
-             f"NO ({summary['sessions_ok']} ok{'' if summary['complete'] else ', timed out'})"),
-            ("peak RSS MiB", f"{summary['rss_peak_mib']:.0f}"),
-            ("RSS/session MiB", f"{summary['rss_per_session_mib']:.1f}"),
-            ("rerun alone ms", f"{summary['rerun_alone_ms']:.0f}"),
-            ("rerun under load ms", f"{summary['rerun_under_load_ms']:.0f}"),
-            ("ratio", f"{summary['ratio']:.1f}×"),
-            ("fit 690 MB", f"{summary['fit']['690 MB']}"),
-            ("fit 2.7 GB", f"{summary['fit']['2.7 GB']}")]
+    cols = [
+        ("sessions", f"{summary['sessions']}"),
+        (
+            "all ok",
+            "yes"
+            if summary["all_ok"]
+            else f"NO ({summary['sessions_ok']} ok{'' if summary['complete'] else ', timed out'})",
+        ),
+        ("peak RSS MiB", f"{summary['rss_peak_mib']:.0f}"),
+        ("RSS/session MiB", f"{summary['rss_per_session_mib']:.1f}"),
+        ("rerun alone ms", f"{summary['rerun_alone_ms']:.0f}"),
+        ("rerun under load ms", f"{summary['rerun_under_load_ms']:.0f}"),
+        ("ratio", f"{summary['ratio']:.1f}×"),
+        ("fit 690 MB", f"{summary['fit']['690 MB']}"),
+        ("fit 2.7 GB", f"{summary['fit']['2.7 GB']}"),
+    ]
     widths = [max(len(h), len(v)) for h, v in cols]
     print(" | ".join(h.rjust(w) for (h, _), w in zip(cols, widths)))
     print("-|-".join("-" * w for w in widths))
     print(" | ".join(v.rjust(w) for (_, v), w in zip(cols, widths)))
     print()
-    print(f"server RSS: {summary['rss_cold_idle_mib']:.0f} MiB before any viewer, {summary['rss_warm_idle_mib']:.0f} "
-          f"MiB idle after one warm-up viewer, {summary['rss_peak_mib']:.0f} MiB peak with "
-          f"{summary['sessions']} sessions, {summary['rss_after_mib']:.0f} MiB after they closed")
-    print(f"rerun (key press → script done), median: alone {summary['rerun_alone_ms']:.0f} ms "
-          f"{raw.get('rerun_alone_ms')}; one change while {summary['sessions'] - 1} others are connected "
-          f"{summary['rerun_one_of_n_ms']:.0f} ms; all {summary['sessions_ok']} changing at once "
-          f"{summary['rerun_under_load_ms']:.0f} ms (max {max(raw.get('rerun_burst_ms') or [float('nan')]):.0f} ms)")
+    print(
+        f"server RSS: {summary['rss_cold_idle_mib']:.0f} MiB before any viewer, {summary['rss_warm_idle_mib']:.0f} "
+        f"MiB idle after one warm-up viewer, {summary['rss_peak_mib']:.0f} MiB peak with "
+        f"{summary['sessions']} sessions, {summary['rss_after_mib']:.0f} MiB after they closed"
+    )
+    print(
+        f"rerun (key press → script done), median: alone {summary['rerun_alone_ms']:.0f} ms "
+        f"{raw.get('rerun_alone_ms')}; one change while {summary['sessions'] - 1} others are connected "
+        f"{summary['rerun_one_of_n_ms']:.0f} ms; all {summary['sessions_ok']} changing at once "
+        f"{summary['rerun_under_load_ms']:.0f} ms (max {max(raw.get('rerun_burst_ms') or [float('nan')]):.0f} ms)"
+    )
     starts = ", ".join(f"{k} {v:.0f} ms" for k, v in summary["rerun_start_ms"].items())
     print(f"of which key press → script started (the slider's own delay in the browser), median: {starts}")
     per_run = ", ".join(f"{k} {v:.0f} ms" for k, v in summary["server_cpu_per_run_ms"].items())
     print(f"server CPU per script run (what a burst of N changes costs the one Python process): {per_run}")
-    print(f"opening {summary['sessions']} sessions at once took {summary['load_wall_s']} s "
-          f"(median {summary['load_s_median']} s per session until its chart was drawn)")
+    print(
+        f"opening {summary['sessions']} sessions at once took {summary['load_wall_s']} s "
+        f"(median {summary['load_s_median']} s per session until its chart was drawn)"
+    )
     worst = max(summary["server_cpu_per_run_ms"].values(), default=float("nan"))
-    print(f"budgets: every page's server work is planned to fit {PAGE_BUDGET_S:g} s of CPU (worst phase here: "
-          f"{worst / 1000:.2f} s per script run); the shared caches hold at most {CACHE_BYTES / MIB:.0f} MiB "
-          f"(peak − warm idle here: {summary['rss_peak_mib'] - summary['rss_warm_idle_mib']:.0f} MiB)")
-    print(f"sessions that fit: (limit − warm idle) / RSS per session; "
-          f"690 MB → {summary['fit']['690 MB']}, 2.7 GB → {summary['fit']['2.7 GB']}")
+    print(
+        f"budgets: every page's server work is planned to fit {PAGE_BUDGET_S:g} s of CPU (worst phase here: "
+        f"{worst / 1000:.2f} s per script run); the shared caches hold at most {CACHE_BYTES / MIB:.0f} MiB "
+        f"(peak − warm idle here: {summary['rss_peak_mib'] - summary['rss_warm_idle_mib']:.0f} MiB)"
+    )
+    print(
+        f"sessions that fit: (limit − warm idle) / RSS per session; "
+        f"690 MB → {summary['fit']['690 MB']}, 2.7 GB → {summary['fit']['2.7 GB']}"
+    )
     for s in raw.get("sessions", []):
         if not s["ok"]:
             print(f"  session {s['session']} FAILED: {s.get('error') or s}")
@@ -434,8 +461,10 @@ def print_report(summary: dict, raw: dict) -> None:
     print(f"CPU seconds per phase ({os.cpu_count()} cores; 'machine' includes anything else running here):")
     print(f"  {'phase':<11} {'wall':>6} {'server':>7} {'Chromium':>9} {'machine':>8}")
     for phase, c in summary["cpu_by_phase"].items():
-        print(f"  {phase:<11} {c['wall_s']:>6.1f} {c['server_cpu_s']:>7.1f} {c['browser_cpu_s']:>9.1f} "
-              f"{c['machine_busy_cpu_s']:>8.1f}")
+        print(
+            f"  {phase:<11} {c['wall_s']:>6.1f} {c['server_cpu_s']:>7.1f} {c['browser_cpu_s']:>9.1f} "
+            f"{c['machine_busy_cpu_s']:>8.1f}"
+        )
     print("note: browser and server share this machine's cores; under-load times are pessimistic.")
 
 
@@ -444,8 +473,11 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=20, help="browser contexts opened at once (default 20)")
     parser.add_argument("--presses", type=int, default=5, help="slider changes timed alone (default 5)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of all sessions changing at once (default 2)")
-    parser.add_argument("--same-settings", action="store_true",
-                        help="every session opens the same settings (cache hits: the memory of a session alone)")
+    parser.add_argument(
+        "--same-settings",
+        action="store_true",
+        help="every session opens the same settings (cache hits: the memory of a session alone)",
+    )
     parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before the 'after' RSS")
     parser.add_argument("--timeout", type=float, default=240.0, help="hard limit for the whole run, seconds")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
@@ -487,13 +519,21 @@ def main() -> int:
     summary = summarise(args, raw, sampler, complete)
     print_report(summary, raw)
     if args.json:
-        args.json.write_text(json.dumps({
-            "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-            "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-            "summary": summary, "raw": raw, "wall_s": round(time.monotonic() - started, 1),
-            "rss_samples": [(round(t - sampler.samples[0][0], 2), p, r) for t, p, r in sampler.samples],
-        }, indent=1, default=float))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                    "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+                    "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                    "summary": summary,
+                    "raw": raw,
+                    "wall_s": round(time.monotonic() - started, 1),
+                    "rss_samples": [(round(t - sampler.samples[0][0], 2), p, r) for t, p, r in sampler.samples],
+                },
+                indent=1,
+                default=float,
+            )
+        )
         print(f"wrote {args.json}")
     return 0 if summary["all_ok"] else 1
 

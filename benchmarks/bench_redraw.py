@@ -174,8 +174,21 @@ METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDurat
 def start(script: str, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port",
-               str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -220,9 +233,12 @@ class Page:
         m0 = self.metrics()
         slider.press("ArrowRight")
         try:
-            result = page.wait_for_function("([q, p, n]) => window.__rdDone(q, p, n)",
-                                            arg=[QUIET_MS, self.playing, self.need], polling=50,
-                                            timeout=TIMEOUT_MS).json_value()
+            result = page.wait_for_function(
+                "([q, p, n]) => window.__rdDone(q, p, n)",
+                arg=[QUIET_MS, self.playing, self.need],
+                polling=50,
+                timeout=TIMEOUT_MS,
+            ).json_value()
         except Exception as error:
             state = page.evaluate("""() => ({ran: window.__rd.ran, sinceLast: performance.now() - window.__rd.last,
                 state: document.querySelector("[data-testid='stApp']").getAttribute('data-test-script-state'),
@@ -265,18 +281,22 @@ def summary(page: Page) -> dict:
         for k, v in total.items():
             calls.setdefault(k, []).append(v)
     return {
-        "ms": median(r["ms"] for r in s), "chart_ms": median(r["chart_ms"] for r in s),
+        "ms": median(r["ms"] for r in s),
+        "chart_ms": median(r["chart_ms"] for r in s),
         "all_ms": [round(r["ms"], 1) for r in s],
-        "bytes": median(r["bytes"] for r in s), "messages": median(r["messages"] for r in s),
-        "first_message_ms": median(r["first_message_ms"] for r in s), "charts": s[-1]["charts"] if s else 0,
+        "bytes": median(r["bytes"] for r in s),
+        "messages": median(r["messages"] for r in s),
+        "first_message_ms": median(r["first_message_ms"] for r in s),
+        "charts": s[-1]["charts"] if s else 0,
         "cpu_ms": {k: median(r["cpu_ms"][k] for r in s) for k in METRICS},
         "plotly_ms": {k: median(v) for k, v in sorted(calls.items())},
     }
 
 
 def run_group(browser, urls: dict[str, str], pages: list[tuple[str, str, str, bool, int]], repeats: int) -> dict:
-    opened = [Page(browser, name, urls[server] + "/" + query, playing, need)
-              for name, server, query, playing, need in pages]
+    opened = [
+        Page(browser, name, urls[server] + "/" + query, playing, need) for name, server, query, playing, need in pages
+    ]
     try:
         for p in opened:
             p.ready()
@@ -300,26 +320,34 @@ def paired(results: dict, name: str, reference: str) -> float:
 
 def table(results: dict, reference: str, title: str) -> str:
     width = max(len(k) for k in results)
-    lines = [f"| {title:<{width}} | median ms | × {reference} | chart drawn ms | KiB sent | main-thread tasks ms |",
-             f"|{'-' * (width + 2)}|----------:|---------------:|---------------:|---------:|---------------------:|"]
+    lines = [
+        f"| {title:<{width}} | median ms | × {reference} | chart drawn ms | KiB sent | main-thread tasks ms |",
+        f"|{'-' * (width + 2)}|----------:|---------------:|---------------:|---------:|---------------------:|",
+    ]
     for name, r in results.items():
         cpu = r["cpu_ms"]
-        lines.append(f"| {name:<{width}} | {r['ms']:9.0f} | {paired(results, name, reference):14.2f} | "
-                     f"{r['chart_ms'] or 0:14.0f} | {r['bytes'] / 1024:8.0f} | {cpu['TaskDuration']:20.0f} |")
+        lines.append(
+            f"| {name:<{width}} | {r['ms']:9.0f} | {paired(results, name, reference):14.2f} | "
+            f"{r['chart_ms'] or 0:14.0f} | {r['bytes'] / 1024:8.0f} | {cpu['TaskDuration']:20.0f} |"
+        )
     return "\n".join(lines)
 
 
 def breakdown(name: str, r: dict) -> str:
-    parts = [f"{name}: first websocket message at {r['first_message_ms']:.0f} ms, done at {r['ms']:.0f} ms "
-             f"({r['messages']:.0f} messages); main thread: script {r['cpu_ms']['ScriptDuration']:.0f} ms, "
-             f"layout {r['cpu_ms']['LayoutDuration']:.0f} ms, style {r['cpu_ms']['RecalcStyleDuration']:.0f} ms, "
-             f"all tasks {r['cpu_ms']['TaskDuration']:.0f} ms"]
+    parts = [
+        f"{name}: first websocket message at {r['first_message_ms']:.0f} ms, done at {r['ms']:.0f} ms "
+        f"({r['messages']:.0f} messages); main thread: script {r['cpu_ms']['ScriptDuration']:.0f} ms, "
+        f"layout {r['cpu_ms']['LayoutDuration']:.0f} ms, style {r['cpu_ms']['RecalcStyleDuration']:.0f} ms, "
+        f"all tasks {r['cpu_ms']['TaskDuration']:.0f} ms"
+    ]
     p = r["plotly_ms"]
     for call in ("react", "newPlot", "deleteFrames", "addFrames", "animate", "relayout"):
         if call in p:
-            parts.append(f"  Plotly.{call}: {p[call]:.1f} ms synchronous in all, first called at "
-                         f"{p[call + ' first start']:.0f} ms, last resolved at "
-                         f"{(p.get(call + ' last resolved') or float('nan')):.0f} ms")
+            parts.append(
+                f"  Plotly.{call}: {p[call]:.1f} ms synchronous in all, first called at "
+                f"{p[call + ' first start']:.0f} ms, last resolved at "
+                f"{(p.get(call + ' last resolved') or float('nan')):.0f} ms"
+            )
     return "\n".join(parts)
 
 
@@ -335,8 +363,11 @@ def measure(repeats: int, candidates: bool) -> dict:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
                 try:
                     pages = run_group(browser, urls, PAGES, repeats)
-                    cands = (run_group(browser, urls, [(n, "bare", q, False, 1) for n, q in CANDIDATES], repeats)
-                             if candidates else {})
+                    cands = (
+                        run_group(browser, urls, [(n, "bare", q, False, 1) for n, q in CANDIDATES], repeats)
+                        if candidates
+                        else {}
+                    )
                 finally:
                     browser.close()
         finally:
@@ -358,8 +389,10 @@ def main() -> None:
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
     r = measure(args.repeats, not args.no_candidates)
-    print(f"Key press to redrawn, median of {args.repeats} interleaved presses (done: script idle, every chart "
-          f"new, then {QUIET_MS} ms without a DOM change; timed to the first paint after the last change)\n")
+    print(
+        f"Key press to redrawn, median of {args.repeats} interleaved presses (done: script idle, every chart "
+        f"new, then {QUIET_MS} ms without a DOM change; timed to the first paint after the last change)\n"
+    )
     print(table(r["pages"], "bare scatter", "page"))
     print()
     for name in ("app", "figure, bare player", "figure, bare st.plotly_chart", "bare scatter"):
@@ -374,8 +407,10 @@ def main() -> None:
         for name, v in c.items():
             if not name.startswith(" "):
                 base = name
-            print(f"| {name:<{width}} | {v['ms']:9.0f} | {paired(c, name, base):5.2f} | {v['bytes'] / 1024:8.0f} | "
-                  f"{v['cpu_ms']['TaskDuration']:20.0f} |")
+            print(
+                f"| {name:<{width}} | {v['ms']:9.0f} | {paired(c, name, base):5.2f} | {v['bytes'] / 1024:8.0f} | "
+                f"{v['cpu_ms']['TaskDuration']:20.0f} |"
+            )
         for name in ("player floor, 100 epochs", "  frames in Plotly.react"):
             print(breakdown(name.strip(), c[name]))
     if args.json:

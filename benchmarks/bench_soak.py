@@ -50,10 +50,16 @@ def links(count: int, seed: int = 0) -> list[str]:
     seen: set[str] = set()
     out = []
     while len(out) < count:
-        q = {"lr": rng.choice(LR_OPTIONS), "epochs": rng.choice([20, 100, 300, 1000, 5000, rng.randint(1, 5000)]),
-             "n": rng.choice([100, 1000, 5000, 20000, 10 * rng.randint(1, 2000)]), "seed": rng.randint(0, 9999),
-             "labels": rng.choice(["threshold", "logistic"]), "test": rng.choice([0, 0, 0.2, 0.5]),
-             "batch": rng.choice(["full", "full", "full", "256", "16", "1"]), "view": rng.choice(TABS)}
+        q = {
+            "lr": rng.choice(LR_OPTIONS),
+            "epochs": rng.choice([20, 100, 300, 1000, 5000, rng.randint(1, 5000)]),
+            "n": rng.choice([100, 1000, 5000, 20000, 10 * rng.randint(1, 2000)]),
+            "seed": rng.randint(0, 9999),
+            "labels": rng.choice(["threshold", "logistic"]),
+            "test": rng.choice([0, 0, 0.2, 0.5]),
+            "batch": rng.choice(["full", "full", "full", "256", "16", "1"]),
+            "view": rng.choice(TABS),
+        }
         text = "&".join(f"{k}={str(v).replace(' ', '+')}" for k, v in q.items())
         if text not in seen:
             seen.add(text)
@@ -97,8 +103,9 @@ class Sampler(threading.Thread):
 async def visit(browser, base: str, query: str, upload: Path | None, results: dict) -> None:
     context, page = await new_page(browser)
     try:
-        await page.goto(f"{base}/{query if upload is None else '?source=csv'}", wait_until="domcontentloaded",
-                        timeout=TIMEOUT_MS)
+        await page.goto(
+            f"{base}/{query if upload is None else '?source=csv'}", wait_until="domcontentloaded", timeout=TIMEOUT_MS
+        )
         await wait_app(page)
         if upload is not None:
             await page.locator(UPLOAD).set_input_files(str(upload))
@@ -161,8 +168,13 @@ def plot(samples, events, png: Path, budget_mib: float) -> None:
     warm = warm_rss(samples, marks) / MIB
     fig, ax = plt.subplots(figsize=(9, 4.2), dpi=110)
     ax.plot(t, rss, color="#1f4e99", lw=1.6, label="server RSS (process and children)")
-    ax.axhline(warm + budget_mib, color="#b23b3b", ls="--", lw=1.2,
-               label=f"warm baseline + the caches' budget ({budget_mib:.0f} MiB)")
+    ax.axhline(
+        warm + budget_mib,
+        color="#b23b3b",
+        ls="--",
+        lw=1.2,
+        label=f"warm baseline + the caches' budget ({budget_mib:.0f} MiB)",
+    )
     ax.axhline(warm, color="#777777", ls=":", lw=1.2, label=f"warm baseline ({warm:.0f} MiB)")
     if "last page" in marks:
         ax.axvspan(marks["last page"], t[-1], color="#eeeeee", label="idle: no page open")
@@ -218,17 +230,26 @@ def main() -> int:
     warm = warm_rss(sampler.samples, marks)
     peak = max(r for _, r in sampler.samples)
     pages = results["ok"] + results["exception"] + results["failed"]
-    print(f"{pages} pages ({args.links} links, {args.uploads} uploads, {args.contexts} at a time) in "
-          f"{marks.get('last page', 0) - marks.get('first page', 0):.0f} s: {results['ok']} rendered, "
-          f"{results['exception']} with an exception, {results['failed']} failed, {results.get('not_run', 0)} not run")
+    print(
+        f"{pages} pages ({args.links} links, {args.uploads} uploads, {args.contexts} at a time) in "
+        f"{marks.get('last page', 0) - marks.get('first page', 0):.0f} s: {results['ok']} rendered, "
+        f"{results['exception']} with an exception, {results['failed']} failed, {results.get('not_run', 0)} not run"
+    )
     for error in results.get("errors", [])[:5]:
         print(f"  {error}")
     print(f"{'server RSS':<34} {'MiB':>7} {'over warm':>10}")
-    for label, value in (("idle, before any page", idle), ("warm (after 10 pages)", warm), ("peak", peak),
-                         ("after the last page", end), (f"after {args.idle:.0f} s idle", after)):
+    for label, value in (
+        ("idle, before any page", idle),
+        ("warm (after 10 pages)", warm),
+        ("peak", peak),
+        ("after the last page", end),
+        (f"after {args.idle:.0f} s idle", after),
+    ):
         print(f"{label:<34} {value / MIB:>7.0f} {(value - warm) / MIB:>+10.0f}")
-    print(f"the caches' byte budget: {CACHE_BYTES / MIB:.0f} MiB; peak − warm = {(peak - warm) / MIB:.0f} MiB "
-          f"({(peak - warm) / CACHE_BYTES:.2f} × the budget)")
+    print(
+        f"the caches' byte budget: {CACHE_BYTES / MIB:.0f} MiB; peak − warm = {(peak - warm) / MIB:.0f} MiB "
+        f"({(peak - warm) / CACHE_BYTES:.2f} × the budget)"
+    )
     if args.png:
         plot(sampler.samples, sampler.events, args.png, CACHE_BYTES / MIB)
         print(f"wrote {args.png}")

@@ -54,39 +54,60 @@ def main() -> int:
         core = _run("bench_core.py", ["--quick"] if args.quick else [], Path(tmp, "core.json"))
         app = _run("bench_app.py", ["--rounds", "1" if args.quick else "5"], Path(tmp, "app.json"))
         load = _run("bench_load.py", ["--sessions", str(4 if args.quick else args.sessions)], Path(tmp, "load.json"))
-        redraw = _run("bench_redraw.py", ["--no-candidates", "--repeats", "2" if args.quick else "7"],
-                      Path(tmp, "redraw.json"))
+        redraw = _run(
+            "bench_redraw.py", ["--no-candidates", "--repeats", "2" if args.quick else "7"], Path(tmp, "redraw.json")
+        )
     rows: list[tuple[str, str]] = []
     if core:
         for r in core["results"]:
-            rows.append((f"core: epoch at n = {r['n']:,}",
-                         f"{r['epoch_ms']:.4f} ms = {r['epoch_over_floor']:.2f}× the floor ({r['floor_ms']:.4f} ms), "
-                         f"{r['epoch_over_floor_columns']:.2f}× the floor with X stored by columns "
-                         f"({r['floor_columns_ms']:.4f} ms); a tutorial-style epoch takes "
-                         f"{r['naive_over_epoch']:.2f}× as long"))
+            rows.append(
+                (
+                    f"core: epoch at n = {r['n']:,}",
+                    f"{r['epoch_ms']:.4f} ms = {r['epoch_over_floor']:.2f}× the floor ({r['floor_ms']:.4f} ms), "
+                    f"{r['epoch_over_floor_columns']:.2f}× the floor with X stored by columns "
+                    f"({r['floor_columns_ms']:.4f} ms); a tutorial-style epoch takes "
+                    f"{r['naive_over_epoch']:.2f}× as long",
+                )
+            )
     if app:
         rows += [
-            ("app: rerun after an lr change",
-             f"{app['rerun_lr_change_ms']:.1f} ms (cached: {app['rerun_lr_cached_ms']:.1f} ms)"),
-            ("app: bare script, same points",
-             f"{app['bare_chart_rerun_ms']:.1f} ms → ratio {app['ratio']:.1f}× (budget 10×)"),
+            (
+                "app: rerun after an lr change",
+                f"{app['rerun_lr_change_ms']:.1f} ms (cached: {app['rerun_lr_cached_ms']:.1f} ms)",
+            ),
+            (
+                "app: bare script, same points",
+                f"{app['bare_chart_rerun_ms']:.1f} ms → ratio {app['ratio']:.1f}× (budget 10×)",
+            ),
             ("app: default page Plotly JSON", f"{app['default_payload_kib']:.0f} KiB (budget 200 KiB)"),
         ]
-        rows += [(f"app: page with tab '{k}'",
-                  f"{v:.0f} KiB; lr-change rerun {app['tab_rerun_ms'][k]:.0f} ms "
-                  f"({app['tab_rerun_ms'][k] / app['bare_chart_rerun_ms']:.1f}× bare)")
-                 for k, v in app["tab_payload_kib"].items()]
+        rows += [
+            (
+                f"app: page with tab '{k}'",
+                f"{v:.0f} KiB; lr-change rerun {app['tab_rerun_ms'][k]:.0f} ms "
+                f"({app['tab_rerun_ms'][k] / app['bare_chart_rerun_ms']:.1f}× bare)",
+            )
+            for k, v in app["tab_payload_kib"].items()
+        ]
     if load:
         s = load["summary"]
         rows += [
-            ("browser: time to first chart", f"{s['first_chart_s']:.2f} s alone ({s['first_chart_cold_s']:.2f} s for "
-                                             f"the server's first viewer); median {s['load_s_median']} s with "
-                                             f"{s['sessions']} opening at once"),
+            (
+                "browser: time to first chart",
+                f"{s['first_chart_s']:.2f} s alone ({s['first_chart_cold_s']:.2f} s for "
+                f"the server's first viewer); median {s['load_s_median']} s with "
+                f"{s['sessions']} opening at once",
+            ),
             (f"load: {s['sessions']} sessions", "all rendered, no errors" if s["all_ok"] else "FAILURES (see above)"),
-            ("load: server memory", f"{s['rss_warm_idle_mib']:.0f} MiB idle, {s['rss_peak_mib']:.0f} MiB peak, "
-                                    f"{s['rss_per_session_mib']:.1f} MiB per session"),
-            ("load: rerun alone / under load", f"{s['rerun_alone_ms']:.0f} ms / {s['rerun_under_load_ms']:.0f} ms "
-                                               f"({s['ratio']:.1f}×)"),
+            (
+                "load: server memory",
+                f"{s['rss_warm_idle_mib']:.0f} MiB idle, {s['rss_peak_mib']:.0f} MiB peak, "
+                f"{s['rss_per_session_mib']:.1f} MiB per session",
+            ),
+            (
+                "load: rerun alone / under load",
+                f"{s['rerun_alone_ms']:.0f} ms / {s['rerun_under_load_ms']:.0f} ms ({s['ratio']:.1f}×)",
+            ),
             ("load: sessions that fit", f"{s['fit']['690 MB']} in 690 MB, {s['fit']['2.7 GB']} in 2.7 GB"),
         ]
     if redraw:
@@ -101,8 +122,9 @@ def main() -> int:
     for k, v in rows:
         print(f"| {k:<{width}} | {v} |")
     if args.json:
-        Path(args.json).write_text(json.dumps({"core": core, "app": app, "load": load, "redraw": redraw}, indent=1,
-                                              default=float))
+        Path(args.json).write_text(
+            json.dumps({"core": core, "app": app, "load": load, "redraw": redraw}, indent=1, default=float)
+        )
     return 0 if core and app and load and redraw else 1
 
 

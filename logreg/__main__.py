@@ -24,38 +24,69 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument("--w2", type=float, default=-3.0, help="true weight of x2 (default -3)")
     data.add_argument("--bias", type=float, default=0.5, help="true bias (default 0.5)")
     data.add_argument("--seed", type=int, default=0, help="random seed for data, split and shuffles")
-    data.add_argument("--labels", choices=LABEL_MODES, default="threshold",
-                      help="threshold: y = [σ(z) > 0.5]; logistic: y ~ Bernoulli(σ(z))")
+    data.add_argument(
+        "--labels",
+        choices=LABEL_MODES,
+        default="threshold",
+        help="threshold: y = [σ(z) > 0.5]; logistic: y ~ Bernoulli(σ(z))",
+    )
     data.add_argument("--flip", type=float, default=0.0, help="fraction of labels flipped (0 to 0.5)")
-    data.add_argument("--scale", type=float, nargs=2, default=(1.0, 1.0), metavar=("S1", "S2"),
-                      help="multiply x1, x2 by these")
-    data.add_argument("--shift", type=float, nargs=2, default=(0.0, 0.0), metavar=("M1", "M2"),
-                      help="then add these")
+    data.add_argument(
+        "--scale", type=float, nargs=2, default=(1.0, 1.0), metavar=("S1", "S2"), help="multiply x1, x2 by these"
+    )
+    data.add_argument("--shift", type=float, nargs=2, default=(0.0, 0.0), metavar=("M1", "M2"), help="then add these")
     data.add_argument("--data", help="a CSV file to train on instead")
     data.add_argument("--features", nargs=2, metavar=("COL1", "COL2"), help="feature columns of --data")
     data.add_argument("--label", help="label column of --data")
-    data.add_argument("--scaling", choices=("none", "standardize", "minmax"), default="none",
-                      help="feature scaling for --data, fitted on the training rows (default none)")
-    data.add_argument("--divide", action="append", default=[], metavar="COLUMN=NUMBER",
-                      help="use COLUMN / NUMBER as the feature, like a notebook's df['age'] / 100 "
-                           "(repeatable; before --scaling)")
-    data.add_argument("--test", type=float, default=0.0, metavar="FRACTION",
-                      help="hold out this fraction of the rows: the rows scikit-learn's train_test_split(X, y, "
-                           "test_size=FRACTION, random_state=SEED) holds out (default 0)")
-    data.add_argument("--split-seed", type=int, default=None, metavar="SEED",
-                      help="random_state of that split (default: --seed)")
+    data.add_argument(
+        "--scaling",
+        choices=("none", "standardize", "minmax"),
+        default="none",
+        help="feature scaling for --data, fitted on the training rows (default none)",
+    )
+    data.add_argument(
+        "--divide",
+        action="append",
+        default=[],
+        metavar="COLUMN=NUMBER",
+        help="use COLUMN / NUMBER as the feature, like a notebook's df['age'] / 100 (repeatable; before --scaling)",
+    )
+    data.add_argument(
+        "--test",
+        type=float,
+        default=0.0,
+        metavar="FRACTION",
+        help="hold out this fraction of the rows: the rows scikit-learn's train_test_split(X, y, "
+        "test_size=FRACTION, random_state=SEED) holds out (default 0)",
+    )
+    data.add_argument(
+        "--split-seed", type=int, default=None, metavar="SEED", help="random_state of that split (default: --seed)"
+    )
     run = p.add_argument_group("training")
     run.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
-    run.add_argument("--epochs", type=int, default=100,
-                     help="number of epochs (default 100): one update each with the full batch; with --batch-size B "
-                          "one shuffled pass over the data, ⌈n/B⌉ updates")
-    run.add_argument("--init", choices=INITS, default="zeros",
-                     help="starting weights: zeros (w = 0, b = 0), ones (w = 1, b = 0) or random (default zeros)")
+    run.add_argument(
+        "--epochs",
+        type=int,
+        default=100,
+        help="number of epochs (default 100): one update each with the full batch; with --batch-size B "
+        "one shuffled pass over the data, ⌈n/B⌉ updates",
+    )
+    run.add_argument(
+        "--init",
+        choices=INITS,
+        default="zeros",
+        help="starting weights: zeros (w = 0, b = 0), ones (w = 1, b = 0) or random (default zeros)",
+    )
     run.add_argument("--l2", type=float, default=0.0, help="L2 penalty λ (default 0)")
     run.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: full batch)")
-    run.add_argument("--loss-threshold", type=float, default=None, metavar="STOP",
-                     help="stop at the first epoch whose training loss is at or below STOP, used exactly as given "
-                          "(a loop that updates before it checks the loss ends one update later)")
+    run.add_argument(
+        "--loss-threshold",
+        type=float,
+        default=None,
+        metavar="STOP",
+        help="stop at the first epoch whose training loss is at or below STOP, used exactly as given "
+        "(a loop that updates before it checks the loss ends one update later)",
+    )
     out = p.add_argument_group("output")
     out.add_argument("--every", type=int, default=10, help="print every k-th epoch (default 10)")
     out.add_argument("--csv", metavar="PATH", help="write every epoch to this CSV file")
@@ -86,13 +117,28 @@ def load(args: argparse.Namespace) -> tuple[Dataset, Dataset | None, Scaler | No
 
         if not (args.features and args.label):
             raise ValueError("--data needs --features COL1 COL2 and --label COL")
-        tab = from_frame(read_csv(args.data), tuple(args.features), args.label, scaling=args.scaling,
-                         test_fraction=args.test, seed=split_seed, divide=divide)
+        tab = from_frame(
+            read_csv(args.data),
+            tuple(args.features),
+            args.label,
+            scaling=args.scaling,
+            test_fraction=args.test,
+            seed=split_seed,
+            divide=divide,
+        )
         return tab.train, tab.test, tab.scaler
     if divide:
         raise ValueError("--divide applies to the columns of a --data file")
-    data = make_synthetic(args.n, (args.w1, args.w2), args.bias, args.seed, labels=args.labels,
-                          flip=args.flip, scale=tuple(args.scale), shift=tuple(args.shift))
+    data = make_synthetic(
+        args.n,
+        (args.w1, args.w2),
+        args.bias,
+        args.seed,
+        labels=args.labels,
+        flip=args.flip,
+        scale=tuple(args.scale),
+        shift=tuple(args.shift),
+    )
     train_part, test_part = split(data, args.test, split_seed)
     return train_part, test_part, None
 
@@ -103,23 +149,41 @@ def main(argv: list[str] | None = None) -> int:
         if args.every < 1:
             raise ValueError(f"--every must be at least 1; got {args.every}")
         data, test, scaler = load(args)
-        history = list(train(data.X, data.y, learning_rate=args.lr, epochs=args.epochs, init=args.init,
-                             loss_threshold=args.loss_threshold, l2=args.l2, batch_size=args.batch_size,
-                             seed=args.seed, X_test=None if test is None else test.X,
-                             y_test=None if test is None else test.y))
+        history = list(
+            train(
+                data.X,
+                data.y,
+                learning_rate=args.lr,
+                epochs=args.epochs,
+                init=args.init,
+                loss_threshold=args.loss_threshold,
+                l2=args.l2,
+                batch_size=args.batch_size,
+                seed=args.seed,
+                X_test=None if test is None else test.X,
+                y_test=None if test is None else test.y,
+            )
+        )
         names = data.feature_names
         scaled = scaler is not None and not scaler.is_identity
         if scaled:
-            print("trained on scaled features: " + ", ".join(scaler.scaled_names(names))
-                  + "; the w and b columns are in those units")
+            print(
+                "trained on scaled features: "
+                + ", ".join(scaler.scaled_names(names))
+                + "; the w and b columns are in those units"
+            )
         test_head = f"  {'test_loss':>9}  {'test_acc':>8}" if test is not None else ""
-        print(f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}"
-              + test_head)
+        print(
+            f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}"
+            + test_head
+        )
 
         def line(s: Snapshot) -> str:
             tail = f"  {s.test_loss:>9.4f}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
-            return (f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  "
-                    f"{s.b:>10.5f}{tail}")
+            return (
+                f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  "
+                f"{s.b:>10.5f}{tail}"
+            )
 
         for s in history:
             if s.epoch % args.every == 0 or s.diverged:
@@ -130,12 +194,17 @@ def main(argv: list[str] | None = None) -> int:
         if last.diverged:
             print("stopped: the next update would leave the finite numbers (diverged)")
         elif args.loss_threshold is not None and last.loss <= args.loss_threshold:
-            print(f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below "
-                  f"{args.loss_threshold!r}")
+            print(
+                f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below "
+                f"{args.loss_threshold!r}"
+            )
         if scaled:
             w_o, b_o = scaler.to_original(last.w, last.b)
-            print(f"epoch {last.epoch} in the file's units: "
-                  + ", ".join(f"w_{n} = {float(v)!r}" for n, v in zip(names, w_o)) + f", b = {float(b_o)!r}")
+            print(
+                f"epoch {last.epoch} in the file's units: "
+                + ", ".join(f"w_{n} = {float(v)!r}" for n, v in zip(names, w_o))
+                + f", b = {float(b_o)!r}"
+            )
         if args.csv:
             write_history(args.csv, history, scaler if scaled else None)
     except (ValueError, OSError) as exc:

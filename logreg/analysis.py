@@ -119,17 +119,22 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     found = no_minimum(it)
     if found is not None:
         return found
-    return Optimum(False, None, None, None,
-                   f"Newton's method did not reach the minimum in {it} steps, so none is shown", it)
+    return Optimum(
+        False, None, None, None, f"Newton's method did not reach the minimum in {it} steps, so none is shown", it
+    )
 
 
 def _no_minimum_reason(ties: int) -> str:
     if ties == 0:
-        return ("a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
-                "there is no finite minimum (an L2 penalty gives one)")
-    return (f"a line separates the two classes with {ties} point(s) lying exactly on it, so the loss keeps "
-            "falling towards the loss of those points as the weights grow: there is no finite minimum "
-            "(an L2 penalty gives one)")
+        return (
+            "a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
+            "there is no finite minimum (an L2 penalty gives one)"
+        )
+    return (
+        f"a line separates the two classes with {ties} point(s) lying exactly on it, so the loss keeps "
+        "falling towards the loss of those points as the weights grow: there is no finite minimum "
+        "(an L2 penalty gives one)"
+    )
 
 
 def loss_grid(
@@ -207,8 +212,16 @@ def refined_axis(low: float, high: float, count: int, near: float | None, depth:
 
 
 def landscape(
-    X: np.ndarray, y: np.ndarray, box: tuple[float, float, float, float], *, l2: float = 0.0, grid: int = 32,
-    best: Optimum | None = None, truth: np.ndarray | None = None, max_points: int = 2000, seed: int = 0,
+    X: np.ndarray,
+    y: np.ndarray,
+    box: tuple[float, float, float, float],
+    *,
+    l2: float = 0.0,
+    grid: int = 32,
+    best: Optimum | None = None,
+    truth: np.ndarray | None = None,
+    max_points: int = 2000,
+    seed: int = 0,
 ) -> Landscape:
     """min over b of the objective on a lattice over box (two-feature data): `grid` lines each way, and
     through the minimum more lines, ever closer to it (refined_axis), so that the rings around a narrow

@@ -40,8 +40,10 @@ from .train import Snapshot
 
 def readout(s: Snapshot, names: Sequence[str], box, inside: bool | None = None) -> str:
     """The scrubber's line for one epoch: parameters, loss and accuracy, and the boundary in words."""
-    text = (f"epoch {s.epoch} · w1 {number(s.w[0], '+.3f')} w2 {number(s.w[1], '+.3f')} b {number(s.b, '+.3f')}"
-            f" · loss {number(s.loss, '.4f')} · accuracy {s.accuracy:.1%}")
+    text = (
+        f"epoch {s.epoch} · w1 {number(s.w[0], '+.3f')} w2 {number(s.w[1], '+.3f')} b {number(s.b, '+.3f')}"
+        f" · loss {number(s.loss, '.4f')} · accuracy {s.accuracy:.1%}"
+    )
     if s.test_loss is not None:
         text += f" · test loss {number(s.test_loss, '.4f')} · test accuracy {s.test_accuracy:.1%}"
     return text + " · " + boundary_status(s.w, s.b, box, inside)
@@ -55,21 +57,25 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
     traces = []
     for k in (0, 1):
         sel = y == k
-        traces.append({
-            "type": "scattergl" if len(X) > 5000 else "scatter",
-            "mode": "markers",
-            "name": f"{classes[k]} ({split_name})",
-            "x": X[sel, 0].astype(np.float32), "y": X[sel, 1].astype(np.float32),
-            "marker": {
-                "color": CLASS_COLORS[k],
-                "symbol": CLASS_SYMBOLS[k] + ("-open" if test else ""),
-                "size": 9 if test else 8,
-                "line": {"width": 2} if test else {"width": 0.5, "color": "white"},
-            },
-            "xaxis": "x", "yaxis": "y",
-            "hovertemplate": f"{features[0]} %{{x:.3g}}<br>{features[1]} %{{y:.3g}}"
-                             f"<extra>class {classes[k]} ({split_name})</extra>",
-        })
+        traces.append(
+            {
+                "type": "scattergl" if len(X) > 5000 else "scatter",
+                "mode": "markers",
+                "name": f"{classes[k]} ({split_name})",
+                "x": X[sel, 0].astype(np.float32),
+                "y": X[sel, 1].astype(np.float32),
+                "marker": {
+                    "color": CLASS_COLORS[k],
+                    "symbol": CLASS_SYMBOLS[k] + ("-open" if test else ""),
+                    "size": 9 if test else 8,
+                    "line": {"width": 2} if test else {"width": 0.5, "color": "white"},
+                },
+                "xaxis": "x",
+                "yaxis": "y",
+                "hovertemplate": f"{features[0]} %{{x:.3g}}<br>{features[1]} %{{y:.3g}}"
+                f"<extra>class {classes[k]} ({split_name})</extra>",
+            }
+        )
     return traces
 
 
@@ -92,8 +98,9 @@ class _Course:
 
     @classmethod
     def of(cls, train: Dataset, test: Dataset | None, history: Sequence[Snapshot], plan: Thinning) -> _Course:
-        box = data_box(train.X if plan.point_index is None else train.X[plan.point_index],
-                       None if test is None else test.X)
+        box = data_box(
+            train.X if plan.point_index is None else train.X[plan.point_index], None if test is None else test.X
+        )
         shown = [history[i] for i in plan.frame_index]
         W = np.array([s.w for s in shown])
         B = np.array([s.b for s in shown])
@@ -101,7 +108,13 @@ class _Course:
         line_x, line_y = segments(W, B, [0.0], box)
         has_test = history[0].test_loss is not None
         return cls(
-            history, shown, box, prob_x, prob_y, line_x, line_y,
+            history,
+            shown,
+            box,
+            prob_x,
+            prob_y,
+            line_x,
+            line_y,
             epochs=np.array([s.epoch for s in history], dtype=np.float32),
             loss=np.array([s.loss for s in history]),
             accuracy=np.array([s.accuracy for s in history], dtype=np.float32),
@@ -116,16 +129,24 @@ class _Course:
         out = {
             "probability": xy(self.prob_x[k], self.prob_y[k]),
             "boundary": xy(self.line_x[k], self.line_y[k]),
-            "loss marker": {"x": [s.epoch] * (1 + has_test),
-                            "y": [float(s.loss)] + ([float(s.test_loss)] if has_test else [])},
-            "accuracy marker": {"x": [s.epoch] * (1 + has_test),
-                                "y": [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else [])},
+            "loss marker": {
+                "x": [s.epoch] * (1 + has_test),
+                "y": [float(s.loss)] + ([float(s.test_loss)] if has_test else []),
+            },
+            "accuracy marker": {
+                "x": [s.epoch] * (1 + has_test),
+                "y": [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else []),
+            },
         }
         if landscape is not None:
             inside, pinned = _pin(s.w, landscape)
             x, y = inside or pinned
-            out["landscape point"] = {"x": [x], "y": [y], "text": ["" if inside else "off the panel"],
-                                      "marker": {"symbol": ["circle" if inside else "x-thin-open"]}}
+            out["landscape point"] = {
+                "x": [x],
+                "y": [y],
+                "text": ["" if inside else "off the panel"],
+                "marker": {"symbol": ["circle" if inside else "x-thin-open"]},
+            }
         if sharpness is not None:
             out["sharpness marker"] = {"x": [s.epoch], "y": [float(sharpness.values[k])]}
         return out
@@ -187,15 +208,20 @@ def animation_figure(
         raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
     course = _Course.of(train, test, history, plan)
     traces = _traces(train, test, course, plan, true_line, landscape, sharpness)
-    frames = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness))
-              for k, s in enumerate(course.shown)]
+    frames = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in enumerate(course.shown)]
     layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale)
     return {"data": traces.data, "layout": layout, "frames": frames}
 
 
-def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinning,
-            true_line: tuple[np.ndarray, float] | None, landscape: Landscape | None,
-            sharpness: Sharpness | None) -> Traces:
+def _traces(
+    train: Dataset,
+    test: Dataset | None,
+    course: _Course,
+    plan: Thinning,
+    true_line: tuple[np.ndarray, float] | None,
+    landscape: Landscape | None,
+    sharpness: Sharpness | None,
+) -> Traces:
     """Every trace in drawing order; the moving ones hold frame 0's values."""
     empty = np.array([], dtype=np.float32)
     hidden = {"type": "scatter", "mode": "markers", "x": empty, "y": empty, "showlegend": False, "hoverinfo": "skip"}
@@ -204,56 +230,130 @@ def _traces(train: Dataset, test: Dataset | None, course: _Course, plan: Thinnin
     traces.add(*(_points(test, None, "test", True) if test is not None else [hidden, hidden]))
     if true_line is not None:
         tx, ty = segments(np.asarray(true_line[0], float)[None, :], np.array([true_line[1]]), [0.0], course.box)
-        traces.add({"type": "scatter", "mode": "lines", "name": "true boundary", "x": tx[0], "y": ty[0],
-                    "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2.5}, "hoverinfo": "skip"})
+        traces.add(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "true boundary",
+                "x": tx[0],
+                "y": ty[0],
+                "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2.5},
+                "hoverinfo": "skip",
+            }
+        )
     else:
         traces.add({**hidden, "mode": "lines"})
     first = course.updates(0, landscape, sharpness)
-    traces.add_moving("probability", {
-        "type": "scatter", "mode": "lines", "name": "p = 0.1, 0.25, 0.75, 0.9", **first["probability"],
-        "line": {"color": "#555555", "dash": "dot", "width": 1.5}, "hoverinfo": "skip"})
-    traces.add_moving("boundary", {
-        "type": "scatter", "mode": "lines", "name": "learned boundary (p = 0.5)", **first["boundary"],
-        "line": {"color": "#000000", "width": 3.5}, "hoverinfo": "skip"})
+    traces.add_moving(
+        "probability",
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "p = 0.1, 0.25, 0.75, 0.9",
+            **first["probability"],
+            "line": {"color": "#555555", "dash": "dot", "width": 1.5},
+            "hoverinfo": "skip",
+        },
+    )
+    traces.add_moving(
+        "boundary",
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "learned boundary (p = 0.5)",
+            **first["boundary"],
+            "line": {"color": "#000000", "width": 3.5},
+            "hoverinfo": "skip",
+        },
+    )
     colors = [TRAIN_COLOR, TEST_COLOR][: 2 if course.test_loss is not None else 1]
     for what, axis, fmt, train_curve, test_curve in (
         ("loss", "2", ".4f", course.loss, course.test_loss),
         ("accuracy", "3", ".1%", course.accuracy, course.test_accuracy),
     ):
         traces.add(*_curves(what, axis, fmt, course.epochs, train_curve, test_curve))
-        traces.add_moving(f"{what} marker", {
-            "type": "scatter", "mode": "markers", **first[f"{what} marker"], "marker": {"color": colors, "size": 12},
-            "xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False, "hoverinfo": "skip", "cliponaxis": False})
+        traces.add_moving(
+            f"{what} marker",
+            {
+                "type": "scatter",
+                "mode": "markers",
+                **first[f"{what} marker"],
+                "marker": {"color": colors, "size": 12},
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "cliponaxis": False,
+            },
+        )
     if landscape is not None:
         traces.add(*_landscape_traces(landscape, course.history))
         # one marker, always there: the point itself, or a cross on the panel's edge towards it, "off the panel"
-        traces.add_moving("landscape point", {
-            "type": "scatter", "mode": "markers+text", **first["landscape point"], "xaxis": "x4", "yaxis": "y4",
-            "showlegend": False, "textposition": "top center", "textfont": {"size": 14, "color": "#D55E00"},
-            "cliponaxis": False, "hoverinfo": "skip",
-            "marker": {**first["landscape point"]["marker"], "size": 14, "color": "#D55E00",
-                       "line": {"color": "#D55E00", "width": 2}}})
+        traces.add_moving(
+            "landscape point",
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                **first["landscape point"],
+                "xaxis": "x4",
+                "yaxis": "y4",
+                "showlegend": False,
+                "textposition": "top center",
+                "textfont": {"size": 14, "color": "#D55E00"},
+                "cliponaxis": False,
+                "hoverinfo": "skip",
+                "marker": {
+                    **first["landscape point"]["marker"],
+                    "size": 14,
+                    "color": "#D55E00",
+                    "line": {"color": "#D55E00", "width": 2},
+                },
+            },
+        )
     if sharpness is not None:
         traces.add(*_sharpness_traces(sharpness, course))
-        traces.add_moving("sharpness marker", {
-            "type": "scatter", "mode": "markers", **first["sharpness marker"], "xaxis": "x5", "yaxis": "y5",
-            "showlegend": False, "marker": {"size": 12, "color": "#7B3294"}, "hoverinfo": "skip", "cliponaxis": False})
+        traces.add_moving(
+            "sharpness marker",
+            {
+                "type": "scatter",
+                "mode": "markers",
+                **first["sharpness marker"],
+                "xaxis": "x5",
+                "yaxis": "y5",
+                "showlegend": False,
+                "marker": {"size": 12, "color": "#7B3294"},
+                "hoverinfo": "skip",
+                "cliponaxis": False,
+            },
+        )
     return traces
 
 
-def _curves(what: str, axis: str, fmt: str, epochs: np.ndarray, train: np.ndarray,
-            test: np.ndarray | None) -> list[dict]:
+def _curves(
+    what: str, axis: str, fmt: str, epochs: np.ndarray, train: np.ndarray, test: np.ndarray | None
+) -> list[dict]:
     """A panel's training and test curves (the test one empty without test data). Their uids let a
     player draw them up to the epoch on screen only; simplify=False keeps every point for that."""
     on_axes = {"xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False}
     curves = []
-    for part, y, style, uid in (("training", train, {"color": TRAIN_COLOR, "width": 3}, f"{what} curve"),
-                                ("test", test, {"color": TEST_COLOR, "dash": "dash", "width": 3},
-                                 f"test {what} curve")):
+    for part, y, style, uid in (
+        ("training", train, {"color": TRAIN_COLOR, "width": 3}, f"{what} curve"),
+        ("test", test, {"color": TEST_COLOR, "dash": "dash", "width": 3}, f"test {what} curve"),
+    ):
         x = epochs if y is not None else np.array([], np.float32)
-        curves.append({"type": "scatter", "mode": "lines", "name": f"{part} {what}", "x": x, "uid": uid,
-                       "y": y if y is not None else np.array([], np.float32), "line": {**style, "simplify": False},
-                       **on_axes, "hovertemplate": f"epoch %{{x}}<br>{part} {what} %{{y:{fmt}}}<extra></extra>"})
+        curves.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": f"{part} {what}",
+                "x": x,
+                "uid": uid,
+                "y": y if y is not None else np.array([], np.float32),
+                "line": {**style, "simplify": False},
+                **on_axes,
+                "hovertemplate": f"epoch %{{x}}<br>{part} {what} %{{y:{fmt}}}<extra></extra>",
+            }
+        )
     return curves
 
 
@@ -263,18 +363,53 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
     cx, cy = land.contours
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
     return [
-        {"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x4", "yaxis": "y4",
-         "line": {"color": "#6b8fb5", "width": 1}, "name": "loss contours", "showlegend": False,
-         "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines", "x": path[:, 0], "y": path[:, 1], "xaxis": "x4", "yaxis": "y4",
-         "line": {"color": "#D55E00", "width": 2.5, "simplify": False}, "name": "path of (w1, w2)",
-         "showlegend": False, "hoverinfo": "skip", "uid": "path"},
-        {**none, "mode": "markers", "x": [land.minimum[0]], "y": [land.minimum[1]], "name": "minimum",
-         "marker": {"symbol": "star", "size": 17, "color": "#F0E442", "line": {"color": "#000", "width": 1.5}},
-         "hovertemplate": "minimum of the loss<extra></extra>"} if land.minimum else dict(none),
-        {**none, "mode": "markers", "x": [land.truth[0]], "y": [land.truth[1]], "name": "true weights",
-         "marker": {"symbol": "x", "size": 13, "color": TRUE_COLOR},
-         "hovertemplate": "true weights<extra></extra>"} if land.truth else dict(none),
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": cx,
+            "y": cy,
+            "xaxis": "x4",
+            "yaxis": "y4",
+            "line": {"color": "#6b8fb5", "width": 1},
+            "name": "loss contours",
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": path[:, 0],
+            "y": path[:, 1],
+            "xaxis": "x4",
+            "yaxis": "y4",
+            "line": {"color": "#D55E00", "width": 2.5, "simplify": False},
+            "name": "path of (w1, w2)",
+            "showlegend": False,
+            "hoverinfo": "skip",
+            "uid": "path",
+        },
+        {
+            **none,
+            "mode": "markers",
+            "x": [land.minimum[0]],
+            "y": [land.minimum[1]],
+            "name": "minimum",
+            "marker": {"symbol": "star", "size": 17, "color": "#F0E442", "line": {"color": "#000", "width": 1.5}},
+            "hovertemplate": "minimum of the loss<extra></extra>",
+        }
+        if land.minimum
+        else dict(none),
+        {
+            **none,
+            "mode": "markers",
+            "x": [land.truth[0]],
+            "y": [land.truth[1]],
+            "name": "true weights",
+            "marker": {"symbol": "x", "size": 13, "color": TRUE_COLOR},
+            "hovertemplate": "true weights<extra></extra>",
+        }
+        if land.truth
+        else dict(none),
     ]
 
 
@@ -284,13 +419,31 @@ def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
     edge = 2.0 / sharp.learning_rate
     last = float(max(course.epochs[-1], 1))
     return [
-        {"type": "scatter", "mode": "lines", "x": np.array([0.0, last], np.float32), "y": [edge, edge],
-         "xaxis": "x5", "yaxis": "y5", "line": {"color": "#7B3294", "dash": "dash", "width": 2},
-         "name": "2/η", "showlegend": False, "hoverinfo": "skip"},
-        {"type": "scatter", "mode": "lines", "x": epochs, "y": np.asarray(sharp.values, float), "xaxis": "x5",
-         "yaxis": "y5", "line": {"color": "#7B3294", "width": 3, "simplify": False}, "uid": "sharpness curve",
-         "name": "sharpness", "showlegend": False,
-         "hovertemplate": "epoch %{x}<br>sharpness s(θ) %{y:.4g}<extra></extra>"},
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": np.array([0.0, last], np.float32),
+            "y": [edge, edge],
+            "xaxis": "x5",
+            "yaxis": "y5",
+            "line": {"color": "#7B3294", "dash": "dash", "width": 2},
+            "name": "2/η",
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": epochs,
+            "y": np.asarray(sharp.values, float),
+            "xaxis": "x5",
+            "yaxis": "y5",
+            "line": {"color": "#7B3294", "width": 3, "simplify": False},
+            "uid": "sharpness curve",
+            "name": "sharpness",
+            "showlegend": False,
+            "hovertemplate": "epoch %{x}<br>sharpness s(θ) %{y:.4g}<extra></extra>",
+        },
     ]
 
 
@@ -309,8 +462,17 @@ _WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.56, 1.0])}
 NARROW_PANELS = (("", "width"), ("2", 240), ("3", 180), ("4", "width"), ("5", 200))
 
 
-def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpness: Sharpness | None,
-            plan: Thinning, frame_ms: int, height: int, player: bool, font_scale: float) -> dict:
+def _layout(
+    train: Dataset,
+    course: _Course,
+    landscape: Landscape | None,
+    sharpness: Sharpness | None,
+    plan: Thinning,
+    frame_ms: int,
+    height: int,
+    player: bool,
+    font_scale: float,
+) -> dict:
     """Fixed axis ranges for every panel, large dark type, and the scrubber above the plots."""
     names, _ = shown_names(train)
     box = course.box
@@ -325,22 +487,46 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
 
     def pair(k: str, x_range, y_range, x_title: str, y_title: str, **y_extra) -> dict:
         x_dom, y_dom = domains[k]
-        return {f"xaxis{k}": {**axis, "domain": x_dom, "range": x_range, "anchor": f"y{k}",
-                              "title": {**axis["title"], "text": x_title}},
-                f"yaxis{k}": {**axis, "domain": y_dom, "range": y_range, "anchor": f"x{k}",
-                              "title": {**axis["title"], "text": y_title}, **y_extra}}
+        return {
+            f"xaxis{k}": {
+                **axis,
+                "domain": x_dom,
+                "range": x_range,
+                "anchor": f"y{k}",
+                "title": {**axis["title"], "text": x_title},
+            },
+            f"yaxis{k}": {
+                **axis,
+                "domain": y_dom,
+                "range": y_range,
+                "anchor": f"x{k}",
+                "title": {**axis["title"], "text": y_title},
+                **y_extra,
+            },
+        }
 
     layout = {
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 60 if player else 110, "b": 110},
-        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
         "font": {"size": size(18), "color": INK},
         "legend": {"orientation": "h", "x": 0, "y": -0.11, "yanchor": "top", "font": {"size": size(16)}},
         **pair("", list(box[:2]), list(box[2:]), names[0], names[1]),
         **pair("2", [0, last_epoch], [0, loss_top], "epoch", "loss"),
         **pair("3", [0, last_epoch], [0, 1.02], "epoch", "accuracy", tickformat=".0%"),
-        "sliders": [epoch_slider([str(s.epoch) for s in course.shown], labels, font_size=size(16), x=0, len=1.0,
-                                 y=1.0, yanchor="bottom", pad={"t": 0, "b": 12 if player else 40})],
+        "sliders": [
+            epoch_slider(
+                [str(s.epoch) for s in course.shown],
+                labels,
+                font_size=size(16),
+                x=0,
+                len=1.0,
+                y=1.0,
+                yanchor="bottom",
+                pad={"t": 0, "b": 12 if player else 40},
+            )
+        ],
         "annotations": [],
     }
     if player:
@@ -348,13 +534,27 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
     else:
         # Play and Pause above the scrubber, where a laptop screen shows them
         layout["sliders"][0].update(x=0.16, len=0.84)
-        layout["updatemenus"] = [play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom",
-                                               pad={"t": 0, "r": 10, "b": 40})]
-    title = {"showarrow": False, "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
-             "font": {"size": size(16), "color": INK}}
+        layout["updatemenus"] = [
+            play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom", pad={"t": 0, "r": 10, "b": 40})
+        ]
+    title = {
+        "showarrow": False,
+        "x": 0,
+        "y": 1.0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "font": {"size": size(16), "color": INK},
+    }
     if landscape is not None:
-        layout.update(pair("4", [float(landscape.w1[0]), float(landscape.w1[-1])],
-                           [float(landscape.w2[0]), float(landscape.w2[-1])], f"w_{names[0]}", f"w_{names[1]}"))
+        layout.update(
+            pair(
+                "4",
+                [float(landscape.w1[0]), float(landscape.w1[-1])],
+                [float(landscape.w2[0]), float(landscape.w2[-1])],
+                f"w_{names[0]}",
+                f"w_{names[1]}",
+            )
+        )
         layout["annotations"].append({**title, "text": "loss landscape", "xref": "x4 domain", "yref": "y4 domain"})
     if sharpness is not None:
         values = np.asarray(sharpness.values, float)
@@ -364,10 +564,21 @@ def _layout(train: Dataset, course: _Course, landscape: Landscape | None, sharpn
         high = max(float(values.max()) if values.size else edge, edge)
         y_range = [np.log10(low) - 0.15, np.log10(high) + 0.15]
         ticks = _log_ticks(*y_range)
-        layout.update(pair("5", [0, last_epoch], y_range, "epoch", "sharpness s(θ)", type="log",
-                           tickvals=ticks, ticktext=[number(v, ".3g") for v in ticks]))
-        layout["annotations"].append({**title, "text": f"2/η = {number(edge, '.3g')} (dashed)",
-                                      "xref": "x5 domain", "yref": "y5 domain"})
+        layout.update(
+            pair(
+                "5",
+                [0, last_epoch],
+                y_range,
+                "epoch",
+                "sharpness s(θ)",
+                type="log",
+                tickvals=ticks,
+                ticktext=[number(v, ".3g") for v in ticks],
+            )
+        )
+        layout["annotations"].append(
+            {**title, "text": f"2/η = {number(edge, '.3g')} (dashed)", "xref": "x5 domain", "yref": "y5 domain"}
+        )
     return layout
 
 

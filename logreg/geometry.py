@@ -17,9 +17,7 @@ def logit(p: float | np.ndarray) -> np.ndarray:
     return np.log(p) - np.log1p(-p)
 
 
-def clip_lines(
-    w: np.ndarray, b: np.ndarray, level: float, box: tuple[float, float, float, float]
-) -> np.ndarray:
+def clip_lines(w: np.ndarray, b: np.ndarray, level: float, box: tuple[float, float, float, float]) -> np.ndarray:
     """Segments of the lines w·x + b = level inside box = (x_min, x_max, y_min, y_max).
 
     w (F, 2), b (F,) for F lines at once. Returns (F, 4): x_start, y_start, x_end, y_end, NaN
@@ -71,8 +69,12 @@ def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, level: float) ->
     """
     Z = np.asarray(Z, dtype=float)
     X, Y = np.meshgrid(np.asarray(x, float), np.asarray(y, float))
-    corners = [(slice(None, -1), slice(None, -1)), (slice(None, -1), slice(1, None)),
-               (slice(1, None), slice(1, None)), (slice(1, None), slice(None, -1))]  # cell corners in order
+    corners = [
+        (slice(None, -1), slice(None, -1)),
+        (slice(None, -1), slice(1, None)),
+        (slice(1, None), slice(1, None)),
+        (slice(1, None), slice(None, -1)),
+    ]  # cell corners in order
     zs = [Z[c] for c in corners]
     xs = [X[c] for c in corners]
     ys = [Y[c] for c in corners]
@@ -124,5 +126,7 @@ def contour_lines(x: np.ndarray, y: np.ndarray, Z: np.ndarray, count: int = 14) 
     parts = [level_segments(x, y, Z, level) for level in contour_levels(Z, count)]
     if not parts:
         return np.array([], np.float32), np.array([], np.float32)
-    return (np.concatenate([p[0] for p in parts]).astype(np.float32),
-            np.concatenate([p[1] for p in parts]).astype(np.float32))
+    return (
+        np.concatenate([p[0] for p in parts]).astype(np.float32),
+        np.concatenate([p[1] for p in parts]).astype(np.float32),
+    )

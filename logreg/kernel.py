@@ -74,8 +74,9 @@ class Pass:
             rows[:, d] = minus_s[start : start + size]
             rows[:, d + 1] = 1.0
             pair = columns[:size]
-            self._blocks.append((rows[:, : d + 1], rows, self._r[start : start + size], e[:size],
-                                 pair[:, 0], pair[:, 1], pair.T))
+            self._blocks.append(
+                (rows[:, : d + 1], rows, self._r[start : start + size], e[:size], pair[:, 0], pair[:, 1], pair.T)
+            )
 
     def evaluate(self, theta: np.ndarray | list[float]) -> tuple[float, float, list[float]]:
         """(mean loss, accuracy, ∇ mean loss) at θ = (w, b), d + 1 numbers.

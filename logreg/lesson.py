@@ -24,7 +24,7 @@ ROLES = {
     "too slow": "far below 2/L: every step descends, but after these epochs it is still improving",
     "guaranteed": "the largest rate below 2/L: every step is guaranteed to lower the objective",
     "smooth above 2/L": "above 2/L, where nothing is guaranteed, yet the objective never rose and it ends "
-                        "no higher than the guaranteed rate's",
+    "no higher than the guaranteed rate's",
     "rose, then fell lower": "its objective rose at some epochs, yet it ends lower than the guaranteed rate",
     "oscillating": "its objective still rises in the last quarter of the epochs",
 }
@@ -64,13 +64,15 @@ def learning_rate_note(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
         words.append(
             f"The {objective} has a minimum, where the curvature is s(θ*) = {s_min:.3g}: above η = 2/s(θ*) = "
             f"{2 / s_min:.3g} gradient descent cannot settle there, since near it every step overshoots; the run "
-            "oscillates, or moves away. Between the two rates nothing is guaranteed, yet runs can still settle.")
+            "oscillates, or moves away. Between the two rates nothing is guaranteed, yet runs can still settle."
+        )
     elif has_no_minimum_because_separable(best, l2):
         words.append(
             "A line separates the classes, so the loss has no minimum: it falls towards 0 as ‖w‖ grows, every "
             "p(1 − p) fades with it, and the curvature shrinks towards 0, below 2/η for any η in the end. So rates "
             "far above 2/L can descend here: a large one may first make the loss rise and fall, for a number of "
-            "epochs that grows with η (possibly more than the run has), then fall faster than a small one.")
+            "epochs that grows with η (possibly more than the run has), then fall faster than a small one."
+        )
     return " ".join(words)
 
 
@@ -88,8 +90,15 @@ def learning_rate_summary(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> s
 
 
 def race_rates(
-    X: np.ndarray, y: np.ndarray, options: Sequence[float], *, l2: float = 0.0, epochs: int = 300,
-    init: str | tuple = "zeros", seed: int = 0, best: Optimum | None = None,
+    X: np.ndarray,
+    y: np.ndarray,
+    options: Sequence[float],
+    *,
+    l2: float = 0.0,
+    epochs: int = 300,
+    init: str | tuple = "zeros",
+    seed: int = 0,
+    best: Optimum | None = None,
 ) -> tuple[Lane, ...]:
     """Up to four rates from `options` whose full-batch runs show the lesson, sorted by rate.
 
@@ -151,9 +160,11 @@ def race_rates(
     others = [c for c in between if c.learning_rate != taken]
     rose = [c for c in others if c.rises > 0 and c.kind != "diverged" and c.final_objective < good.final_objective]
     smooth = [c for c in others if c.rises == 0 and c.final_objective <= good.final_objective]
-    extras = [oscillating,
-              _as(rose[-1], "rose, then fell lower") if rose else None,
-              _as(smooth[-1], "smooth above 2/L") if smooth else None]
+    extras = [
+        oscillating,
+        _as(rose[-1], "rose, then fell lower") if rose else None,
+        _as(smooth[-1], "smooth above 2/L") if smooth else None,
+    ]
     chosen = [x for x in (slow, good) if x is not None] + [x for x in extras if x is not None][:2]
     return tuple(sorted(chosen, key=lambda x: x.learning_rate))
 

@@ -47,9 +47,7 @@ def loss(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float = 0.0)
     return data_loss + 0.5 * l2 * float(w @ w)
 
 
-def gradients(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float = 0.0
-) -> tuple[np.ndarray, float]:
+def gradients(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, l2: float = 0.0) -> tuple[np.ndarray, float]:
     """Gradient of `loss`: ∂L/∂w = Xᵀ(σ(z) − y)/n + λ·w (shape (d,)), ∂L/∂b = mean(σ(z) − y).
 
     The per-sample derivative ∂ℓ/∂z = σ(z) − y: the prediction error.

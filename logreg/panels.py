@@ -47,20 +47,38 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
     for k in (0, 1):
         for miss in (False, True):
             sel = (y == k) & (wrong == miss)
-            traces.append({
-                "type": "scatter", "mode": "markers", "x": X[sel, 0], "y": X[sel, 1],
-                "name": f"{classes[k]}, {'misclassified' if miss else 'correct'}",
-                "marker": {"color": CLASS_COLORS[k], "symbol": "x-thin-open" if miss else CLASS_SYMBOLS[k],
-                           "size": 4 + 18 * pull[sel], "line": {"width": 2 if miss else 0.5,
-                                                               "color": CLASS_COLORS[k] if miss else "white"}},
-                "customdata": np.column_stack([p[sel], pull[sel]]),
-                "hovertemplate": "ŷ = %{customdata[0]:.3f}<br>|ŷ − y| = %{customdata[1]:.3f}<extra></extra>",
-            })
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": X[sel, 0],
+                    "y": X[sel, 1],
+                    "name": f"{classes[k]}, {'misclassified' if miss else 'correct'}",
+                    "marker": {
+                        "color": CLASS_COLORS[k],
+                        "symbol": "x-thin-open" if miss else CLASS_SYMBOLS[k],
+                        "size": 4 + 18 * pull[sel],
+                        "line": {"width": 2 if miss else 0.5, "color": CLASS_COLORS[k] if miss else "white"},
+                    },
+                    "customdata": np.column_stack([p[sel], pull[sel]]),
+                    "hovertemplate": "ŷ = %{customdata[0]:.3f}<br>|ŷ − y| = %{customdata[1]:.3f}<extra></extra>",
+                }
+            )
     lx, ly = segments(s.w[None, :], np.array([s.b]), [0.0], box)
-    traces.append({"type": "scatter", "mode": "lines", **xy(lx[0], ly[0]), "name": "boundary at this epoch",
-                   "line": {"color": "#000", "width": 3}, "hoverinfo": "skip"})
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            **xy(lx[0], ly[0]),
+            "name": "boundary at this epoch",
+            "line": {"color": "#000", "width": 3},
+            "hoverinfo": "skip",
+        }
+    )
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
+        "height": height,
+        "plot_bgcolor": "white",
+        "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.08, "font": {"size": 16}},
         "xaxis": {**AXIS, "range": list(box[:2]), "title": {"text": features[0]}},
@@ -70,8 +88,15 @@ def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, heig
 
 
 def race_figure(
-    train: Dataset, runs: Sequence[tuple[str, Sequence[Snapshot]]], *, best_objective: float | None,
-    landscape: Landscape | None, log_loss: bool = True, frame_ms: int = 40, height: int = 600, player: bool = False,
+    train: Dataset,
+    runs: Sequence[tuple[str, Sequence[Snapshot]]],
+    *,
+    best_objective: float | None,
+    landscape: Landscape | None,
+    log_loss: bool = True,
+    frame_ms: int = 40,
+    height: int = 600,
+    player: bool = False,
 ) -> dict:
     """Several runs on the same data, played in lockstep: their boundaries (left), their loss or,
     when the minimum L* exists, their suboptimality L(θ_t) − L* (right, top) and their paths over the
@@ -88,9 +113,16 @@ def race_figure(
     gap = best_objective is not None
     features, _ = shown_names(train)
     data: list[dict] = [
-        {"type": "scatter", "mode": "markers", "x": X[y == k, 0], "y": X[y == k, 1], "showlegend": False,
-         "marker": {"color": CLASS_COLORS[k], "symbol": CLASS_SYMBOLS[k], "size": 6, "opacity": 0.5},
-         "hoverinfo": "skip"} for k in (0, 1)
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": X[y == k, 0],
+            "y": X[y == k, 1],
+            "showlegend": False,
+            "marker": {"color": CLASS_COLORS[k], "symbol": CLASS_SYMBOLS[k], "size": 6, "opacity": 0.5},
+            "hoverinfo": "skip",
+        }
+        for k in (0, 1)
     ]
     per_run = []
     for r, (label, history) in enumerate(runs):
@@ -105,62 +137,134 @@ def race_figure(
         path = np.array([s.w for s in history])  # float64: a diverging run outgrows float32
         per_run.append((lx, ly, at, curve, epochs, path))
         data += [
-            {"type": "scatter", "mode": "lines", "x": epochs, "y": curve, "name": label,
-             "line": {"color": color, "width": 2.5}, "xaxis": "x2", "yaxis": "y2", "legendgroup": label,
-             "hovertemplate": f"{label}<br>epoch %{{x}}<br>{'L − L*' if gap else 'loss'} %{{y:.3g}}<extra></extra>"},
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": epochs,
+                "y": curve,
+                "name": label,
+                "line": {"color": color, "width": 2.5},
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "legendgroup": label,
+                "hovertemplate": f"{label}<br>epoch %{{x}}<br>{'L − L*' if gap else 'loss'} %{{y:.3g}}<extra></extra>",
+            },
         ]
         if landscape is not None:
-            data.append({"type": "scatter", "mode": "lines", "x": path[:, 0], "y": path[:, 1], "xaxis": "x3",
-                         "yaxis": "y3", "line": {"color": color, "width": 2}, "showlegend": False,
-                         "legendgroup": label, "hoverinfo": "skip"})
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": path[:, 0],
+                    "y": path[:, 1],
+                    "xaxis": "x3",
+                    "yaxis": "y3",
+                    "line": {"color": color, "width": 2},
+                    "showlegend": False,
+                    "legendgroup": label,
+                    "hoverinfo": "skip",
+                }
+            )
     if landscape is not None:
         cx, cy = landscape.contours
-        data.append({"type": "scatter", "mode": "lines", "x": cx, "y": cy, "xaxis": "x3", "yaxis": "y3",
-                     "line": {"color": "#9db4cc", "width": 1}, "showlegend": False, "hoverinfo": "skip"})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": cx,
+                "y": cy,
+                "xaxis": "x3",
+                "yaxis": "y3",
+                "line": {"color": "#9db4cc", "width": 1},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
         if landscape.minimum:
-            data.append({"type": "scatter", "mode": "markers", "x": [landscape.minimum[0]],
-                         "y": [landscape.minimum[1]], "xaxis": "x3", "yaxis": "y3", "name": "minimum",
-                         "marker": {"symbol": "star", "size": 15, "color": "#F0E442",
-                                    "line": {"color": "#000", "width": 1}}})
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [landscape.minimum[0]],
+                    "y": [landscape.minimum[1]],
+                    "xaxis": "x3",
+                    "yaxis": "y3",
+                    "name": "minimum",
+                    "marker": {"symbol": "star", "size": 15, "color": "#F0E442", "line": {"color": "#000", "width": 1}},
+                }
+            )
     traces = Traces(data)
     first = _race_updates(per_run, 0, landscape is not None)
     for r, (label, _) in enumerate(runs):
         for role, style in _race_styles(r, label, landscape is not None).items():
             traces.add_moving(role, {**style, **first[role]})
-    frames = [traces.frame(str(int(e)), _race_updates(per_run, k, landscape is not None))
-              for k, e in enumerate(plan.frame_index)]
+    frames = [
+        traces.frame(str(int(e)), _race_updates(per_run, k, landscape is not None))
+        for k, e in enumerate(plan.frame_index)
+    ]
 
     all_curves = np.concatenate([c for _, _, _, c, _, _ in per_run])
     low, high = float(np.min(all_curves)), float(np.max(all_curves))
     if log_loss:
-        y2 = {"type": "log", "exponentformat": "power",
-              "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2]}
+        y2 = {
+            "type": "log",
+            "exponentformat": "power",
+            "range": [np.log10(max(low, 1e-16)) - 0.2, np.log10(max(high, 1e-15)) + 0.2],
+        }
     else:
         y2 = {"range": [min(0.0, low), high * 1.05 or 1.0]}
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
+        "height": height,
+        "plot_bgcolor": "white",
+        "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
         "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 16}},
         "xaxis": {**AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
         "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
-        "xaxis2": {**AXIS, "domain": [0.56, 1], "anchor": "y2", "range": [0, max(length - 1, 1)],
-                   "title": {"text": "epoch"}},
-        "yaxis2": {**AXIS, **y2, "domain": [0.55 if landscape is not None else 0, 1], "anchor": "x2",
-                   "title": {"text": "loss − minimum (L − L*)" if gap else "loss"}},
-        "sliders": [epoch_slider([str(int(e)) for e in plan.frame_index], [f"epoch {int(e)}" for e in plan.frame_index],
-                                 x=0.2, len=0.8, y=-0.08, yanchor="top")],
+        "xaxis2": {
+            **AXIS,
+            "domain": [0.56, 1],
+            "anchor": "y2",
+            "range": [0, max(length - 1, 1)],
+            "title": {"text": "epoch"},
+        },
+        "yaxis2": {
+            **AXIS,
+            **y2,
+            "domain": [0.55 if landscape is not None else 0, 1],
+            "anchor": "x2",
+            "title": {"text": "loss − minimum (L − L*)" if gap else "loss"},
+        },
+        "sliders": [
+            epoch_slider(
+                [str(int(e)) for e in plan.frame_index],
+                [f"epoch {int(e)}" for e in plan.frame_index],
+                x=0.2,
+                len=0.8,
+                y=-0.08,
+                yanchor="top",
+            )
+        ],
     }
     if player:
         layout["sliders"][0].update(x=0, len=1.0, currentvalue={"visible": False})
     else:
         layout["updatemenus"] = [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")]
     if landscape is not None:
-        layout["xaxis3"] = {**AXIS, "domain": [0.56, 1], "anchor": "y3",
-                            "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
-                            "title": {"text": f"w_{features[0]}", "standoff": 2}}
-        layout["yaxis3"] = {**AXIS, "domain": [0, 0.4], "anchor": "x3",
-                            "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
-                            "title": {"text": f"w_{features[1]}"}}
+        layout["xaxis3"] = {
+            **AXIS,
+            "domain": [0.56, 1],
+            "anchor": "y3",
+            "range": [float(landscape.w1[0]), float(landscape.w1[-1])],
+            "title": {"text": f"w_{features[0]}", "standoff": 2},
+        }
+        layout["yaxis3"] = {
+            **AXIS,
+            "domain": [0, 0.4],
+            "anchor": "x3",
+            "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
+            "title": {"text": f"w_{features[1]}"},
+        }
     return {"data": traces.data, "layout": layout, "frames": frames}
 
 
@@ -172,30 +276,60 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
     norms = np.array([np.linalg.norm(s.w) for s in history])
     true_norm = float(np.linalg.norm(true_w))
     data = [
-        {"type": "scatter", "mode": "lines", "x": epochs, "y": angle, "name": "angle to the true weights",
-         "line": {"color": "#0072B2", "width": 2.5},
-         "hovertemplate": "epoch %{x}<br>angle %{y:.2f}°<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "x": epochs, "y": norms, "name": "‖w‖ learned",
-         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#D55E00", "width": 2.5},
-         "hovertemplate": "epoch %{x}<br>‖w‖ %{y:.3f}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "x": [0, float(epochs[-1])], "y": [true_norm, true_norm],
-         "name": "‖w‖ true", "xaxis": "x2", "yaxis": "y2", "line": {"color": "#009E73", "dash": "dash"},
-         "hoverinfo": "skip"},
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": epochs,
+            "y": angle,
+            "name": "angle to the true weights",
+            "line": {"color": "#0072B2", "width": 2.5},
+            "hovertemplate": "epoch %{x}<br>angle %{y:.2f}°<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": epochs,
+            "y": norms,
+            "name": "‖w‖ learned",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "line": {"color": "#D55E00", "width": 2.5},
+            "hovertemplate": "epoch %{x}<br>‖w‖ %{y:.3f}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": [0, float(epochs[-1])],
+            "y": [true_norm, true_norm],
+            "name": "‖w‖ true",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "line": {"color": "#009E73", "dash": "dash"},
+            "hoverinfo": "skip",
+        },
     ]
     finite = angle[np.isfinite(angle)]
     layout = {
-        "height": height, "plot_bgcolor": "white", "font": {"size": 17, "color": INK},
+        "height": height,
+        "plot_bgcolor": "white",
+        "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
         "legend": {"orientation": "h", "y": 1.12},
         "xaxis": {**AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
-        "yaxis": {**AXIS, "title": {"text": "angle (degrees)"},
-                  "range": [0, max(float(finite.max()) if finite.size else 90.0, 1.0) * 1.05]},
+        "yaxis": {
+            **AXIS,
+            "title": {"text": "angle (degrees)"},
+            "range": [0, max(float(finite.max()) if finite.size else 90.0, 1.0) * 1.05],
+        },
         "xaxis2": {**AXIS, "domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
-        "yaxis2": {**AXIS, "anchor": "x2", "title": {"text": "‖w‖"},
-                   "range": [0, max(float(norms.max()), true_norm) * 1.08 or 1.0]},
+        "yaxis2": {
+            **AXIS,
+            "anchor": "x2",
+            "title": {"text": "‖w‖"},
+            "range": [0, max(float(norms.max()), true_norm) * 1.08 or 1.0],
+        },
     }
     return {"data": data, "layout": layout}
-
 
 
 def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
@@ -204,13 +338,22 @@ def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
     fixed = {"type": "scatter", "showlegend": False, "hoverinfo": "skip"}
     styles = {
         f"boundary {r}": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
-        f"loss marker {r}": {**fixed, "mode": "markers", "xaxis": "x2", "yaxis": "y2",
-                             "marker": {"color": color, "size": 11}},
+        f"loss marker {r}": {
+            **fixed,
+            "mode": "markers",
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "marker": {"color": color, "size": 11},
+        },
     }
     if with_landscape:
-        styles[f"landscape point {r}"] = {**fixed, "mode": "markers", "xaxis": "x3", "yaxis": "y3",
-                                          "marker": {"color": color, "size": 11,
-                                                     "line": {"color": "#fff", "width": 1.5}}}
+        styles[f"landscape point {r}"] = {
+            **fixed,
+            "mode": "markers",
+            "xaxis": "x3",
+            "yaxis": "y3",
+            "marker": {"color": color, "size": 11, "line": {"color": "#fff", "width": 1.5}},
+        }
     return styles
 
 

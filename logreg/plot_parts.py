@@ -27,8 +27,14 @@ INK, GRID = "#111111", "#d9d9d9"  # text and grid: 18:1 and a light grid on whit
 MAX_FRAMES = 150  # every frame adds to a redraw: 150 instead of 300 took 0.80–0.86 of the time (bench_redraw)
 MAX_POINTS = 3000  # more points slow the browser without showing anything new
 
-AXIS = {"showgrid": True, "gridcolor": GRID, "zeroline": False, "fixedrange": True, "color": INK,
-        "tickfont": {"size": 16}}
+AXIS = {
+    "showgrid": True,
+    "gridcolor": GRID,
+    "zeroline": False,
+    "fixedrange": True,
+    "color": INK,
+    "tickfont": {"size": 16},
+}
 
 
 @dataclass
@@ -78,8 +84,9 @@ class Thinning:
         return notes
 
 
-def thinning(n_snapshots: int, n_points: int, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS,
-             seed: int = 0) -> Thinning:
+def thinning(
+    n_snapshots: int, n_points: int, max_frames: int = MAX_FRAMES, max_points: int = MAX_POINTS, seed: int = 0
+) -> Thinning:
     if n_snapshots <= max_frames:
         frames = np.arange(n_snapshots)
     else:
@@ -111,13 +118,16 @@ def segments(w: np.ndarray, b: np.ndarray, levels: Sequence[float], box) -> tupl
 
 def xy(x: np.ndarray, y: np.ndarray) -> dict:
     """Coordinates for a frame trace: lists with None for gaps (NaN is not valid JSON)."""
-    return {"x": [None if v != v else v for v in np.round(x, 5).tolist()],  # v != v: NaN
-            "y": [None if v != v else v for v in np.round(y, 5).tolist()]}
+    return {
+        "x": [None if v != v else v for v in np.round(x, 5).tolist()],  # v != v: NaN
+        "y": [None if v != v else v for v in np.round(y, 5).tolist()],
+    }
 
 
 def shown_names(data: Dataset) -> tuple[list[str], list[str]]:
     """Feature and class names as Plotly should print them: escaped, since Plotly reads a subset of
     HTML in text (a column named <a href=…> from an uploaded file must stay text, not become a link)."""
+
     def shown(text) -> str:
         return html.escape(str(text), quote=False)  # with < and > escaped no tag can form; quotes may stay
 
@@ -135,8 +145,7 @@ def boundary_status(w: np.ndarray, b: float, box, inside: bool | None = None) ->
         return "boundary outside the view"
     if w[1] == 0:
         return f"vertical boundary x1 = {number(-b / w[0], '.3g')}"
-    return (f"x2 = {number(-w[0] / w[1], '.3g')}·x1 {'+' if -b / w[1] >= 0 else '−'} "
-            f"{number(abs(b / w[1]), '.3g')}")
+    return f"x2 = {number(-w[0] / w[1], '.3g')}·x1 {'+' if -b / w[1] >= 0 else '−'} {number(abs(b / w[1]), '.3g')}"
 
 
 def play_controls(frame_ms: int, **placement) -> dict:
@@ -145,31 +154,66 @@ def play_controls(frame_ms: int, **placement) -> dict:
     Play continues from the frame on screen; Pause is the nested [None] (plotly.js #1221). Both use
     mode "immediate" so a press during a frame takes effect at once.
     """
-    play = {"label": "▶ Play", "method": "animate",
-            "args": [None, {"frame": {"duration": frame_ms, "redraw": False}, "transition": {"duration": 0},
-                            "fromcurrent": True, "mode": "immediate"}]}
-    pause = {"label": "❚❚ Pause", "method": "animate",
-             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                               "transition": {"duration": 0}}]}
+    play = {
+        "label": "▶ Play",
+        "method": "animate",
+        "args": [
+            None,
+            {
+                "frame": {"duration": frame_ms, "redraw": False},
+                "transition": {"duration": 0},
+                "fromcurrent": True,
+                "mode": "immediate",
+            },
+        ],
+    }
+    pause = {
+        "label": "❚❚ Pause",
+        "method": "animate",
+        "args": [
+            [None],
+            {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}},
+        ],
+    }
     return {"type": "buttons", "direction": "left", "showactive": False, "buttons": [play, pause], **placement}
 
 
 def epoch_slider(names: Sequence[str], labels: Sequence[str], font_size: int = 15, **placement) -> dict:
     """Plotly's own slider over the frames: one step per frame name, its label shown as the current value."""
-    steps = [{"method": "animate", "label": label,
-              "args": [[name], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                                "transition": {"duration": 0}}]}
-             for name, label in zip(names, labels)]
-    return {"active": 0, "steps": steps, "ticklen": 0, "minorticklen": 0,
-            "font": {"size": 1, "color": "rgba(0,0,0,0)"},  # the tick labels: the current value says it
-            "currentvalue": {"visible": True, "prefix": "", "xanchor": "left",
-                             "font": {"size": font_size, "color": INK}},
-            "transition": {"duration": 0}, **placement}
+    steps = [
+        {
+            "method": "animate",
+            "label": label,
+            "args": [
+                [name],
+                {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}},
+            ],
+        }
+        for name, label in zip(names, labels)
+    ]
+    return {
+        "active": 0,
+        "steps": steps,
+        "ticklen": 0,
+        "minorticklen": 0,
+        "font": {"size": 1, "color": "rgba(0,0,0,0)"},  # the tick labels: the current value says it
+        "currentvalue": {"visible": True, "prefix": "", "xanchor": "left", "font": {"size": font_size, "color": INK}},
+        "transition": {"duration": 0},
+        **placement,
+    }
 
 
 # ---------------------------------------------------------------- what the browser receives
-_DTYPES = {"float32": "f4", "float64": "f8", "int8": "i1", "int16": "i2", "int32": "i4",
-           "uint8": "u1", "uint16": "u2", "uint32": "u4"}
+_DTYPES = {
+    "float32": "f4",
+    "float64": "f8",
+    "int8": "i1",
+    "int16": "i2",
+    "int32": "i4",
+    "uint8": "u1",
+    "uint16": "u2",
+    "uint32": "u4",
+}
 
 
 def _binary(a: np.ndarray) -> dict | list:
@@ -177,8 +221,12 @@ def _binary(a: np.ndarray) -> dict | list:
     code = _DTYPES.get(a.dtype.name)
     if code is None:
         return a.tolist()
-    out = {"dtype": code, "bdata": base64.b64encode(np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"),
-                                                                                 copy=False).tobytes()).decode()}
+    out = {
+        "dtype": code,
+        "bdata": base64.b64encode(
+            np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False).tobytes()
+        ).decode(),
+    }
     if a.ndim > 1:
         out["shape"] = ", ".join(str(s) for s in a.shape)
     return out

@@ -92,8 +92,9 @@ def fit_scaler(X: np.ndarray, kind: str, names: tuple[str, ...], divisor: np.nda
     lo, hi = X.min(axis=0), X.max(axis=0)
     for name, a, b in zip(names, lo, hi):
         if a == b:
-            raise ValueError(f"column {name!r} has the same value in every training row ({a:g}), "
-                             "so it cannot be scaled")
+            raise ValueError(
+                f"column {name!r} has the same value in every training row ({a:g}), so it cannot be scaled"
+            )
     if kind == "standardize":
         # mean and std of X / 2^e with 2^e ≥ max|x|: a power of two, so the division is exact and the
         # squares inside std neither underflow (values near 1e-300) nor overflow
@@ -103,8 +104,9 @@ def fit_scaler(X: np.ndarray, kind: str, names: tuple[str, ...], divisor: np.nda
         center, scale = lo, hi - lo
     for name, a, b, sc in zip(names, lo, hi, scale):
         if not (np.isfinite(sc) and sc > 0):
-            raise ValueError(f"column {name!r} varies too little to be scaled (from {a!r} to {b!r}); "
-                             "choose scaling none")
+            raise ValueError(
+                f"column {name!r} varies too little to be scaled (from {a!r} to {b!r}); choose scaling none"
+            )
     return Scaler(kind, center, scale, divisor)
 
 
@@ -222,8 +224,10 @@ def column_problem(df: pd.DataFrame, col: str, divisor: float = 1.0) -> str | No
     cells = df[col]
     missing = cells.isna().to_numpy()
     if missing.any():
-        return (f"column {col!r} has {int(missing.sum())} missing value(s) (first on line "
-                f"{file_line(df, int(np.argmax(missing)))}); fill or remove them")
+        return (
+            f"column {col!r} has {int(missing.sum())} missing value(s) (first on line "
+            f"{file_line(df, int(np.argmax(missing)))}); fill or remove them"
+        )
     with np.errstate(all="ignore"):
         values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float) / divisor
     bad = ~np.isfinite(values)
@@ -233,14 +237,18 @@ def column_problem(df: pd.DataFrame, col: str, divisor: float = 1.0) -> str | No
         hint = "" if np.isnan(values[i]) else " (not a finite number)"
         if shown.strip().lower().startswith(("0x", "-0x", "+0x")):
             hint = " (hexadecimal numbers are not read; write them in decimal)"
-        return (f"column {col!r} must hold finite numbers, but line {file_line(df, i)} has {shown!r}{hint}, "
-                f"one of {int(bad.sum())} value(s) that could not be read as numbers")
+        return (
+            f"column {col!r} must hold finite numbers, but line {file_line(df, i)} has {shown!r}{hint}, "
+            f"one of {int(bad.sum())} value(s) that could not be read as numbers"
+        )
     big = np.abs(values) > MAX_FEATURE
     if big.any():
         i = int(np.argmax(big))
         per = "" if divisor == 1 else f" after dividing by {divisor:g}"
-        return (f"column {col!r} has numbers beyond ±1e12{per}: line {file_line(df, i)} has "
-                f"{str(cells.iloc[i])[:40]!r}; divide the column by a power of ten")
+        return (
+            f"column {col!r} has numbers beyond ±1e12{per}: line {file_line(df, i)} has "
+            f"{str(cells.iloc[i])[:40]!r}; divide the column by a power of ten"
+        )
     return None
 
 
@@ -270,8 +278,11 @@ def _divisors(divide: Mapping[str, float] | None, features: tuple[str, str]) -> 
     for col, k in divide.items():
         if col not in features:
             raise ValueError(f"divide names column {col!r}, which is not a feature; the features are {list(features)}")
-        if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)) or not (
-                np.isfinite(k) and k != 0):
+        if (
+            isinstance(k, bool)
+            or not isinstance(k, (int, float, np.integer, np.floating))
+            or not (np.isfinite(k) and k != 0)
+        ):
             raise ValueError(f"divide must map a feature column to a finite non-zero number; got {col!r}: {k!r}")
     return np.array([float(divide.get(f, 1.0)) for f in features])
 

@@ -66,9 +66,7 @@ def _check_xy(X: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.n
     return np.ascontiguousarray(X), np.ascontiguousarray(y)
 
 
-def initial_parameters(
-    init: str | tuple, d: int, rng: np.random.RandomState
-) -> tuple[np.ndarray, float]:
+def initial_parameters(init: str | tuple, d: int, rng: np.random.RandomState) -> tuple[np.ndarray, float]:
     """Starting (w, b): "zeros" (w = 0, b = 0), "ones" (w = 1, b = 0), "random" (N(0, 1) each),
     or an explicit (w, b)."""
     if isinstance(init, str):
@@ -178,16 +176,33 @@ class _MiniBatches:
 
 
 def _snapshot(
-    epoch: int, w: np.ndarray, b: float, loss: float, objective: float, accuracy: float,
-    gradient_w: np.ndarray, gradient_b: float, test_loss: float | None, test_accuracy: float | None,
+    epoch: int,
+    w: np.ndarray,
+    b: float,
+    loss: float,
+    objective: float,
+    accuracy: float,
+    gradient_w: np.ndarray,
+    gradient_b: float,
+    test_loss: float | None,
+    test_accuracy: float | None,
 ) -> Snapshot:
     """Snapshot(...) with diverged=False, filled in one step. A frozen dataclass's own __init__
     sets its eleven fields one object.__setattr__ at a time, a tenth of an epoch at n = 1,000;
     the object is the same (tests/test_train.py compares the two)."""
     snapshot = object.__new__(Snapshot)
     snapshot.__dict__.update(
-        epoch=epoch, w=w, b=b, loss=loss, objective=objective, accuracy=accuracy, gradient_w=gradient_w,
-        gradient_b=gradient_b, test_loss=test_loss, test_accuracy=test_accuracy, diverged=False,
+        epoch=epoch,
+        w=w,
+        b=b,
+        loss=loss,
+        objective=objective,
+        accuracy=accuracy,
+        gradient_w=gradient_w,
+        gradient_b=gradient_b,
+        test_loss=test_loss,
+        test_accuracy=test_accuracy,
+        diverged=False,
     )
     return snapshot
 
@@ -220,8 +235,9 @@ class _Epochs:
         # (λ/2)·‖w‖², computed even at λ = 0: a ‖w‖² beyond the floats (or a w that is not finite)
         # ends the run there too
         penalty = 0.5 * l2 * (norm * norm)
-        if not (math.isfinite(loss) and math.isfinite(penalty) and math.isfinite(b)
-                and all(map(math.isfinite, gradient))):
+        if not (
+            math.isfinite(loss) and math.isfinite(penalty) and math.isfinite(b) and all(map(math.isfinite, gradient))
+        ):
             return None
         test_loss = test_accuracy = None
         if self.test is not None:
@@ -230,8 +246,9 @@ class _Epochs:
                 return None
         self.theta, self.gradient = theta, gradient
         arrays = np.frombuffer(self._pack(*w, *gradient[:d]))  # [w, ∇_w], read-only
-        return _snapshot(epoch, arrays[:d], b, loss, loss + penalty, accuracy, arrays[d:], gradient[d],
-                         test_loss, test_accuracy)
+        return _snapshot(
+            epoch, arrays[:d], b, loss, loss + penalty, accuracy, arrays[d:], gradient[d], test_loss, test_accuracy
+        )
 
     def advance(self, epoch: int) -> Snapshot | None:
         """Snapshot `epoch`: one epoch of updates from the current point, then the snapshot there."""
@@ -240,8 +257,9 @@ class _Epochs:
             theta = [p - eta * g for p, g in zip(self.theta, self.gradient)]
         else:
             d = self.data.d
-            w, b = self.batches.epoch(np.array(self.theta[:d]), self.theta[d], self.descent.learning_rate,
-                                      self.descent.l2)
+            w, b = self.batches.epoch(
+                np.array(self.theta[:d]), self.theta[d], self.descent.learning_rate, self.descent.l2
+            )
             theta = w.tolist() + [float(b)]
         return self.snapshot(epoch, theta)
 

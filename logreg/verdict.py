@@ -62,9 +62,16 @@ def last_quarter_start(epochs: int) -> int:
 
 
 def verdict(
-    history: Sequence[Snapshot], learning_rate: float, max_stable: float, best: Optimum | None = None, *,
-    l2: float = 0.0, mini_batch: bool = False, loss_threshold: float | None = None,
-    sharpness_at_min: float | None = None, sharpness_now: float | None = None,
+    history: Sequence[Snapshot],
+    learning_rate: float,
+    max_stable: float,
+    best: Optimum | None = None,
+    *,
+    l2: float = 0.0,
+    mini_batch: bool = False,
+    loss_threshold: float | None = None,
+    sharpness_at_min: float | None = None,
+    sharpness_now: float | None = None,
     sharpness_peak: float | None = None,
 ) -> Verdict:
     """Judge a run from its snapshots (epochs 0..T) and explain it with the run's own numbers.
@@ -90,43 +97,58 @@ def verdict(
     what = "loss" if l2 == 0 else "objective (loss + λ/2·‖w‖²)"
     if mini_batch:  # 2/L and 2/s(θ*) bound full-batch steps: no curvature sentence applies to mini-batches
         sharpness_at_min = sharpness_now = sharpness_peak = None
-    why = _Why(learning_rate, max_stable, best, l2, sharpness_at_min, sharpness_now, sharpness_peak, noun, last,
-               mini_batch)
+    why = _Why(
+        learning_rate, max_stable, best, l2, sharpness_at_min, sharpness_now, sharpness_peak, noun, last, mini_batch
+    )
 
     def made(kind: str, message: str) -> Verdict:
         return Verdict(kind, " ".join(message.split()), len(rises), tail)
 
     if last.diverged:
-        return made("diverged", f"Diverged after epoch {T}: the next step would leave the finite numbers. "
-                                f"The {what} rose in {len(rises)} of {T + 1} steps. {why.diverged()}")
+        return made(
+            "diverged",
+            f"Diverged after epoch {T}: the next step would leave the finite numbers. "
+            f"The {what} rose in {len(rises)} of {T + 1} steps. {why.diverged()}",
+        )
     if loss_threshold is not None and last.loss <= loss_threshold:
-        return made("stopped", f"Stopped at epoch {T}, as asked: the loss {last.loss:.4f} reached the stop value "
-                               f"{loss_threshold:g}. {_rose(rises, T, noun)}")
+        return made(
+            "stopped",
+            f"Stopped at epoch {T}, as asked: the loss {last.loss:.4f} reached the stop value "
+            f"{loss_threshold:g}. {_rose(rises, T, noun)}",
+        )
     gap = None if best is None or not best.exists else last.objective - best.objective
     grad_norm = float(np.hypot(np.linalg.norm(last.gradient_w), last.gradient_b))
     if tail == 0 and gap is not None and gap <= TOLERANCE * max(1.0, abs(best.objective)):
-        return made("converged", f"Converged: the {what} is {max(gap, 0):.1e} above its minimum "
-                                 f"{best.objective:.4f}. {_rose(rises, T, noun)} {why.settled(len(rises) > 0)}")
+        return made(
+            "converged",
+            f"Converged: the {what} is {max(gap, 0):.1e} above its minimum "
+            f"{best.objective:.4f}. {_rose(rises, T, noun)} {why.settled(len(rises) > 0)}",
+        )
     if tail == 0 and best is None and grad_norm < 1e-6:
         return made("converged", f"Converged: the gradient is down to {grad_norm:.1e}. {_rose(rises, T, noun)}")
     if mini_batch and len(rises):
-        return made("noisy", f"Noisy: the {what} went up in {len(rises)} of {T} epochs. Each mini-batch step follows "
-                             "the gradient of a few points, not of all of them; a smaller η or a larger batch "
-                             "smooths the curve.")
+        return made(
+            "noisy",
+            f"Noisy: the {what} went up in {len(rises)} of {T} epochs. Each mini-batch step follows "
+            "the gradient of a few points, not of all of them; a smaller η or a larger batch "
+            "smooths the curve.",
+        )
     if tail:
         where = "" if gap is None else f"It ends {gap:.2e} above the minimum {best.objective:.4f}."
-        objectives = np.array([x.objective for x in history[last_quarter_start(T):]])
+        objectives = np.array([x.objective for x in history[last_quarter_start(T) :]])
         falls = bool(np.any(np.diff(objectives) < 0))
         how = "still rises and falls" if falls else f"did not fall in any of the last {quarter} epochs"
-        return made("oscillating", f"Oscillating: the {what} {how}: it went up in {len(rises)} of {T} epochs, "
-                                   f"{tail} of them in the last {quarter}. {where} {why.oscillating()}")
+        return made(
+            "oscillating",
+            f"Oscillating: the {what} {how}: it went up in {len(rises)} of {T} epochs, "
+            f"{tail} of them in the last {quarter}. {where} {why.oscillating()}",
+        )
     if gap is not None:
         state = f"the {what} is {gap:.2e} above its minimum {best.objective:.4f}"
     else:
         state = f"the {what} is {last.objective:.4g}, its gradient {grad_norm:.2e}"
     reason = "" if best is None or best.exists else best.reason[0].upper() + best.reason[1:] + "."
-    return made("improving", f"Still improving: {state}. {_rose(rises, T, noun, quarter)} {reason} "
-                             f"{why.improving()}")
+    return made("improving", f"Still improving: {state}. {_rose(rises, T, noun, quarter)} {reason} {why.improving()}")
 
 
 def _rose(rises: np.ndarray, T: int, noun: str, quarter: int | None = None) -> str:
@@ -169,10 +191,14 @@ class _Why:
         if self.mini:
             return "Each mini-batch step follows the gradient of a few points, so 2/L guarantees nothing for it."
         if self.lr < self.max_stable:
-            return f"η = {self.lr:.3g} is below 2/L = {self.max_stable:.3g}: every step is guaranteed to lower the " \
-                   f"{self.noun}."
-        return f"η = {self.lr:.3g} is above 2/L = {self.max_stable:.3g}, the rate below which every step is " \
-               f"guaranteed to lower the {self.noun}."
+            return (
+                f"η = {self.lr:.3g} is below 2/L = {self.max_stable:.3g}: every step is guaranteed to lower the "
+                f"{self.noun}."
+            )
+        return (
+            f"η = {self.lr:.3g} is above 2/L = {self.max_stable:.3g}, the rate below which every step is "
+            f"guaranteed to lower the {self.noun}."
+        )
 
     def minimum(self) -> str:
         if self.s_min is None:
@@ -190,19 +216,27 @@ class _Why:
         if not self.no_minimum() or self.s_now is None:
             return ""
         now, rate = _apart(self.s_now, 2 / self.lr)
-        said = (f"As ‖w‖ grows (now {np.linalg.norm(self.last.w):.3g}) every p(1 − p) fades, and the sharpness has "
-                f"fallen from L = {2 / self.max_stable:.3g} at θ = 0 to s = {now}")
+        said = (
+            f"As ‖w‖ grows (now {np.linalg.norm(self.last.w):.3g}) every p(1 − p) fades, and the sharpness has "
+            f"fallen from L = {2 / self.max_stable:.3g} at θ = 0 to s = {now}"
+        )
         if self.lr >= self.max_stable and self.s_now < 2 / self.lr:
             return said + f", below 2/η = {rate}: that is why this rate above 2/L descends here."
         return said + "."
 
     def settled(self, rose: bool) -> str:
         if self.s_min is not None and self.lr > 2 / self.s_min:  # close to θ* now, but it cannot stay there
-            return " ".join([self.guarantee(), (
-                f"It is above 2/s(θ*) = {2 / self.s_min:.3g} (s(θ*) = {self.s_min:.3g} is the curvature at the "
-                f"minimum), so near the minimum each step overshoots and the distance along the sharpest direction "
-                f"grows by |1 − η·s(θ*)| = {abs(1 - self.lr * self.s_min):.3g} per epoch; within these epochs that "
-                "has not shown as a rise in the last quarter.")])
+            return " ".join(
+                [
+                    self.guarantee(),
+                    (
+                        f"It is above 2/s(θ*) = {2 / self.s_min:.3g} (s(θ*) = {self.s_min:.3g} is the curvature at "
+                        "the minimum), so near the minimum each step overshoots and the distance along the sharpest "
+                        f"direction grows by |1 − η·s(θ*)| = {abs(1 - self.lr * self.s_min):.3g} per epoch; within "
+                        "these epochs that has not shown as a rise in the last quarter."
+                    ),
+                ]
+            )
         parts = [self.guarantee(), self.minimum()]
         if rose and self.lr >= self.max_stable:
             parts.append("Above 2/L descent is not guaranteed: this run rose before it settled.")
@@ -213,21 +247,27 @@ class _Why:
         if self.s_peak is not None:
             above = self.s_peak > 2 / self.lr
             peak, rate = _apart(self.s_peak, 2 / self.lr)
-            parts.append(f"In the last quarter the sharpness reached s = {peak}, "
-                         f"{'above' if above else 'below'} 2/η = {rate}"
-                         + (": there a step overshoots along the sharpest direction." if above else "."))
+            parts.append(
+                f"In the last quarter the sharpness reached s = {peak}, "
+                f"{'above' if above else 'below'} 2/η = {rate}"
+                + (": there a step overshoots along the sharpest direction." if above else ".")
+            )
         if self.no_minimum() and self.s_peak is not None and self.s_peak > 2 / self.lr:
-            parts.append("There is no minimum, and the curvature shrinks as ‖w‖ grows "
-                         f"(now {np.linalg.norm(self.last.w):.3g}), but within these epochs the run has not left "
-                         "the places sharp enough to make it overshoot.")
+            parts.append(
+                "There is no minimum, and the curvature shrinks as ‖w‖ grows "
+                f"(now {np.linalg.norm(self.last.w):.3g}), but within these epochs the run has not left "
+                "the places sharp enough to make it overshoot."
+            )
         return " ".join(p for p in parts if p)
 
     def improving(self) -> str:
         parts = [self.guarantee(), self.minimum(), self.flat()]
         if not self.flat() and self.s_now is not None:
             now, rate = _apart(self.s_now, 2 / self.lr)
-            parts.append(f"Where the run is now the sharpness is s = {now}, "
-                         f"{'above' if self.s_now > 2 / self.lr else 'below'} 2/η = {rate}.")
+            parts.append(
+                f"Where the run is now the sharpness is s = {now}, "
+                f"{'above' if self.s_now > 2 / self.lr else 'below'} 2/η = {rate}."
+            )
         return " ".join(p for p in parts if p)
 
     def penalty(self) -> str:
@@ -236,8 +276,10 @@ class _Why:
             return ""
         factor = abs(1 - self.lr * self.l2)
         scaled = "without shrinking them" if factor < 1.0005 else f"and multiplies them by {factor:.3g}"
-        return (f"η·λ = {self.lr * self.l2:.3g} is at least 2: the penalty's own step w ← (1 − ηλ)·w flips the "
-                f"weights {scaled} every epoch.")
+        return (
+            f"η·λ = {self.lr * self.l2:.3g} is at least 2: the penalty's own step w ← (1 − ηλ)·w flips the "
+            f"weights {scaled} every epoch."
+        )
 
     def diverged(self) -> str:
         return " ".join(p for p in (self.penalty(), self.guarantee()) if p)

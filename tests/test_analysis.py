@@ -85,8 +85,13 @@ def separable_by_lp(X: np.ndarray, y: np.ndarray) -> tuple[bool, bool]:
     s = 2 * y - 1
     A = np.column_stack([X, np.ones(len(y))]) * s[:, None]
     free = [(None, None)] * A.shape[1]
-    ties = linprog(np.zeros(A.shape[1]), A_ub=np.vstack([-A, -A.sum(0)]), b_ub=np.r_[np.zeros(len(y)), -1.0],
-                   bounds=free, method="highs")
+    ties = linprog(
+        np.zeros(A.shape[1]),
+        A_ub=np.vstack([-A, -A.sum(0)]),
+        b_ub=np.r_[np.zeros(len(y)), -1.0],
+        bounds=free,
+        method="highs",
+    )
     strict = linprog(np.zeros(A.shape[1]), A_ub=-A, b_ub=-np.ones(len(y)), bounds=free, method="highs")
     return ties.status == 0, strict.status == 0
 
@@ -172,8 +177,9 @@ def test_ties_forced_by_both_labels_at_one_point_with_near_ties_beside_them():
     z = X[:, 0] - X[:, 1]
     y = np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(30) < 0.5) * 1.0))
     X = X * [0.1, 0.001]
-    both = sorted({tuple(x) for x, t in zip(X.tolist(), y) if t == 1} & {tuple(x) for x, t in zip(X.tolist(), y)
-                                                                          if t == 0})
+    both = sorted(
+        {tuple(x) for x, t in zip(X.tolist(), y) if t == 1} & {tuple(x) for x, t in zip(X.tolist(), y) if t == 0}
+    )
     assert len(both) == 2
     (a1, b1), (a2, b2) = [(Fraction(a), Fraction(b)) for a, b in both]
     w, c = (b2 - b1, a1 - a2), -((b2 - b1) * a1 + (a1 - a2) * b1)
@@ -356,8 +362,12 @@ def _encloses(land, point, level) -> bool:
     i = int(np.searchsorted(y, point[1])) - 1
     tx = (point[0] - x[j]) / (x[j + 1] - x[j])
     ty = (point[1] - y[i]) / (y[i + 1] - y[i])
-    at = ((1 - tx) * (1 - ty) * Z[i, j] + tx * (1 - ty) * Z[i, j + 1] + (1 - tx) * ty * Z[i + 1, j]
-          + tx * ty * Z[i + 1, j + 1])
+    at = (
+        (1 - tx) * (1 - ty) * Z[i, j]
+        + tx * (1 - ty) * Z[i, j + 1]
+        + (1 - tx) * ty * Z[i + 1, j]
+        + tx * ty * Z[i + 1, j + 1]
+    )
     if not at < level:
         return False
     regions, _ = label(Z < level)

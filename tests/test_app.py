@@ -92,8 +92,7 @@ def widget(at: AppTest, key: str):
 def texts(at: AppTest) -> list[str]:
     """Every piece of text the page shows (code listings excluded), chart readouts included."""
     out = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "warning", "error", "info",
-                 "success"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "latex", "warning", "error", "info", "success"):
         out += [str(e.value) for e in getattr(at, kind)]
     out += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
     for frame in [*at.dataframe, *at.table]:
@@ -176,9 +175,24 @@ def test_default_chart_is_the_seed_004_run(default_app, default_run):
 
 # ---------------------------------------------------------------- every control
 CHANGES = {
-    "source": "csv", "w1": 1.0, "w2": 1.0, "bias": -1.0, "n": 200, "seed": 3, "labels": "logistic", "flip": 0.1,
-    "xscale": 10.0, "xshift": 5.0, "test": 0.2, "lr": 1.0, "epochs": 50, "init": "ones", "l2": 0.1,
-    "batch": "16", "stop": 0.5, "land": "off",
+    "source": "csv",
+    "w1": 1.0,
+    "w2": 1.0,
+    "bias": -1.0,
+    "n": 200,
+    "seed": 3,
+    "labels": "logistic",
+    "flip": 0.1,
+    "xscale": 10.0,
+    "xshift": 5.0,
+    "test": 0.2,
+    "lr": 1.0,
+    "epochs": 50,
+    "init": "ones",
+    "l2": 0.1,
+    "batch": "16",
+    "stop": 0.5,
+    "land": "off",
 }
 
 
@@ -261,11 +275,24 @@ def test_too_large_learning_rate_preset_warns():
 
 # ---------------------------------------------------------------- share links
 GOOD = {
-    "source": ("synthetic", "synthetic"), "w1": ("-1.5", -1.5), "w2": ("2.5", 2.5), "bias": ("-5", -5.0),
-    "n": ("300", 300), "seed": ("42", 42), "labels": ("logistic", "logistic"), "flip": ("0.05", 0.05),
-    "xscale": ("0.1", 0.1), "xshift": ("-20", -20.0), "test": ("0.3", 0.3), "lr": ("0.5", 0.5),
-    "epochs": ("40", 40), "init": ("random", "random"), "l2": ("0.01", 0.01), "batch": ("64", "64"),
-    "stop": ("0.4", 0.4), "land": ("off", "off"),
+    "source": ("synthetic", "synthetic"),
+    "w1": ("-1.5", -1.5),
+    "w2": ("2.5", 2.5),
+    "bias": ("-5", -5.0),
+    "n": ("300", 300),
+    "seed": ("42", 42),
+    "labels": ("logistic", "logistic"),
+    "flip": ("0.05", 0.05),
+    "xscale": ("0.1", 0.1),
+    "xshift": ("-20", -20.0),
+    "test": ("0.3", 0.3),
+    "lr": ("0.5", 0.5),
+    "epochs": ("40", 40),
+    "init": ("random", "random"),
+    "l2": ("0.01", 0.01),
+    "batch": ("64", "64"),
+    "stop": ("0.4", 0.4),
+    "land": ("off", "off"),
 }
 
 
@@ -292,8 +319,9 @@ def test_share_link_values_are_snapped_with_a_notice():
     assert metrics(at)["final loss"] == f"{expected.history[-1].loss:.4f}"
 
 
-@pytest.mark.parametrize("key, raw, snapped", [("n", "1005", 1010), ("w1", "0.14", 0.1), ("epochs", "7.6", 8),
-                                               ("seed", "7.6", 8)])
+@pytest.mark.parametrize(
+    "key, raw, snapped", [("n", "1005", 1010), ("w1", "0.14", 0.1), ("epochs", "7.6", 8), ("seed", "7.6", 8)]
+)
 def test_share_link_snapped_value_is_the_one_used(key, raw, snapped):
     at = app(**{key: raw})
     no_exception(at)
@@ -313,10 +341,19 @@ def test_share_link_infinite_seed_does_not_crash(raw):
 def bad_value(kind: str, key: str) -> str:
     c = BY_KEY[key]
     if kind == "out of range":
-        return "zzz" if c.kind == "choice" and not isinstance(c.default, float) else fmt(1e6 if c.high is None
-                                                                                          else c.high * 10 + 1e4)
-    return {"text": "abc", "nan": "NaN", "inf": "-inf", "empty": "", "markup": "<script>alert(1)</script>",
-            "long": "9" * 10_000}[kind]
+        return (
+            "zzz"
+            if c.kind == "choice" and not isinstance(c.default, float)
+            else fmt(1e6 if c.high is None else c.high * 10 + 1e4)
+        )
+    return {
+        "text": "abc",
+        "nan": "NaN",
+        "inf": "-inf",
+        "empty": "",
+        "markup": "<script>alert(1)</script>",
+        "long": "9" * 10_000,
+    }[kind]
 
 
 @pytest.mark.parametrize("kind", ["text", "nan", "inf", "out of range", "empty", "markup", "long"])
@@ -413,8 +450,9 @@ def test_csv_split_seed_divisor_and_file_units_match_a_notebook():
     no_exception(at)
     spec = chart(at)
     assert spec["layout"]["xaxis"]["title"]["text"] == "height / 100"
-    X_train, _, _, _ = train_test_split(frame[["height", "weight"]].to_numpy(), frame["answer"].to_numpy(),
-                                        test_size=0.25, random_state=7)
+    X_train, _, _, _ = train_test_split(
+        frame[["height", "weight"]].to_numpy(), frame["answer"].to_numpy(), test_size=0.25, random_state=7
+    )
     shown = np.sort(np.concatenate([decode_points(spec, i) for i in (0, 1)]))
     np.testing.assert_allclose(shown, np.sort(X_train[:, 0] / 100).astype(np.float32), rtol=1e-6)
     table = at.table[0].value
@@ -441,8 +479,9 @@ def test_stop_value_is_used_as_typed():
 def test_mini_batches_say_how_many_updates_ran():
     at = app(batch="64", epochs="10", n="1000")
     no_exception(at)
-    assert any("an epoch is one shuffled pass of 16 updates, so 10 epochs made 160 updates" in c.value
-               for c in at.caption)
+    assert any(
+        "an epoch is one shuffled pass of 16 updates, so 10 epochs made 160 updates" in c.value for c in at.caption
+    )
 
 
 def test_csv_scaling_and_test_fraction_controls():
@@ -526,8 +565,9 @@ def test_malformed_csv_shows_an_error(name):
 
 def test_uploading_another_file_switches_columns():
     at = csv_app(good_csv())
-    other = ("x,y,z,cls\n" + "\n".join(f"{i},{(i * 7) % 11},{i * i % 5},{'p' if i % 3 else 'q'}"
-                                        for i in range(30))).encode()
+    other = (
+        "x,y,z,cls\n" + "\n".join(f"{i},{(i * 7) % 11},{i * i % 5},{'p' if i % 3 else 'q'}" for i in range(30))
+    ).encode()
     at.file_uploader[0].set_value(("other.csv", other, "text/csv"))
     at.run()
     no_exception(at)
@@ -568,8 +608,18 @@ def test_downloads_deliver_history_data_and_animation(default_run):
     files = downloaded({})
     assert set(files) == {"history.csv", "dataset.csv", "logistic-regression.html"}
     hist = pd.read_csv(io.BytesIO(files["history.csv"]))
-    assert list(hist.columns) == ["epoch", "loss", "objective", "accuracy", "w1", "w2", "b", "grad_w1", "grad_w2",
-                                  "grad_b"]
+    assert list(hist.columns) == [
+        "epoch",
+        "loss",
+        "objective",
+        "accuracy",
+        "w1",
+        "w2",
+        "b",
+        "grad_w1",
+        "grad_w2",
+        "grad_b",
+    ]
     assert len(hist) == 101 and hist["epoch"].tolist() == list(range(101))
     np.testing.assert_allclose(hist["loss"], [s.loss for s in default_run.history], rtol=1e-12)
     data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
@@ -709,11 +759,14 @@ def test_race_defaults_straddle_the_rate_where_runs_stop_settling():
     assert above and all("Oscillating" in v for v in above)
 
 
-@pytest.mark.parametrize("query, lesson", [
-    ({}, "deterministic labels"),
-    ({"labels": "logistic"}, "the loss has a minimum"),
-    ({"l2": "0.1"}, "L2 penalty"),
-])
+@pytest.mark.parametrize(
+    "query, lesson",
+    [
+        ({}, "deterministic labels"),
+        ({"labels": "logistic"}, "the loss has a minimum"),
+        ({"l2": "0.1"}, "L2 penalty"),
+    ],
+)
 def test_ground_truth_tab_shows_the_lesson(query, lesson):
     at = app(view="Ground truth", **query)
     no_exception(at)
@@ -802,11 +855,13 @@ def test_penalised_summary_shows_the_objective_and_its_minimum():
 
 
 # ---------------------------------------------------------------- the verdict is true of the run on screen
-SWEEP = [({}, lr) for lr in ("0.1", "10", "100")] + \
-    [({"labels": "logistic"}, lr) for lr in ("0.1", "5", "10", "20", "50")] + \
-    [({"bias": "-4", "epochs": "300"}, lr) for lr in ("0.5", "100")] + \
-    [({"labels": "logistic", "l2": "0.1"}, lr) for lr in ("1", "20", "100")] + \
-    [({"batch": "16"}, "1")]
+SWEEP = (
+    [({}, lr) for lr in ("0.1", "10", "100")]
+    + [({"labels": "logistic"}, lr) for lr in ("0.1", "5", "10", "20", "50")]
+    + [({"bias": "-4", "epochs": "300"}, lr) for lr in ("0.5", "100")]
+    + [({"labels": "logistic", "l2": "0.1"}, lr) for lr in ("1", "20", "100")]
+    + [({"batch": "16"}, "1")]
+)
 
 
 @pytest.mark.parametrize("query, lr", SWEEP, ids=[f"{q}-lr{lr}" for q, lr in SWEEP])
@@ -816,8 +871,11 @@ def test_the_verdict_on_the_page_is_true_of_the_run(query, lr):
     at = app(lr=lr, **query)
     no_exception(at)
     boxes = [e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind)]
-    verdicts = [b for b in boxes if b.split(":")[0] in
-                ("Converged", "Still improving", "Oscillating", "Diverged", "Noisy", "Stopped")]
+    verdicts = [
+        b
+        for b in boxes
+        if b.split(":")[0] in ("Converged", "Still improving", "Oscillating", "Diverged", "Noisy", "Stopped")
+    ]
     assert len(verdicts) == 1, boxes
     word = verdicts[0].split(":")[0]
     s = Settings.from_values({**DEFAULTS, **{k: BY_KEY[k].parse(v)[0] for k, v in {**query, "lr": lr}.items()}})

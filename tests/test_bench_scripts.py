@@ -8,13 +8,24 @@ from streamlit.testing.v1 import AppTest
 BARE = str(Path(__file__).resolve().parents[1] / "benchmarks" / "bare_redraw.py")
 
 
-@pytest.mark.parametrize("query", [
-    {"mode": "scatter"},
-    {"mode": "figure"},
-    {"mode": "player", "autoplay": "off"},
-    {"mode": "player", "slider": "off", "automargin": "off", "f32": "on", "react": "frames", "first": "show",
-     "frames": "150", "epochs": "400"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"mode": "scatter"},
+        {"mode": "figure"},
+        {"mode": "player", "autoplay": "off"},
+        {
+            "mode": "player",
+            "slider": "off",
+            "automargin": "off",
+            "f32": "on",
+            "react": "frames",
+            "first": "show",
+            "frames": "150",
+            "epochs": "400",
+        },
+    ],
+)
 def test_bare_redraw_runs(query):
     at = AppTest.from_file(BARE, default_timeout=60)
     for k, v in query.items():

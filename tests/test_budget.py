@@ -18,8 +18,16 @@ from logreg.ui.settings import BATCH_OPTIONS
 BATCHES = [None if b == "full" else int(b) for b in BATCH_OPTIONS]
 # (training rows, test rows): the synthetic extremes (n from 10 to 20,000, test fraction 0 to 0.5) and the
 # shapes of the largest file an upload may hold, split as the app splits it
-SHAPES = [(10, 0), (5, 5), (1000, 0), (20000, 0), (10000, 10000), (MAX_ROWS, 0), (MAX_ROWS * 4 // 5, MAX_ROWS // 5),
-          (MAX_ROWS // 2, MAX_ROWS // 2)]
+SHAPES = [
+    (10, 0),
+    (5, 5),
+    (1000, 0),
+    (20000, 0),
+    (10000, 10000),
+    (MAX_ROWS, 0),
+    (MAX_ROWS * 4 // 5, MAX_ROWS // 5),
+    (MAX_ROWS // 2, MAX_ROWS // 2),
+]
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -58,10 +66,13 @@ def test_the_default_page_is_not_cut():
 def test_training_cost_counts_rows_times_passes():
     # full batch: every epoch passes over the training and test rows; mini-batches add their updates
     full = budget.run_us(100, 10000, 5000, None)
-    assert full == pytest.approx(101 * (budget.EPOCH_US + budget.ROW_PASS_US * 15000)
-                                 + 26 * (budget.SNAPSHOT_US + budget.SHARPNESS_ROW_US * 10000))
+    assert full == pytest.approx(
+        101 * (budget.EPOCH_US + budget.ROW_PASS_US * 15000)
+        + 26 * (budget.SNAPSHOT_US + budget.SHARPNESS_ROW_US * 10000)
+    )
     assert budget.run_us(100, 10000, 5000, 16) - full == pytest.approx(
-        100 * (budget.UPDATE_US * 625 + budget.BATCH_ROW_US * 10000))
+        100 * (budget.UPDATE_US * 625 + budget.BATCH_ROW_US * 10000)
+    )
     assert budget.run_us(100, 10000, 5000, 10000) == full  # a batch of all the rows is full batch
 
 

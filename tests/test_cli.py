@@ -45,8 +45,13 @@ def test_default_output_is_the_seed_004_table():
     # the other columns are the library's numbers
     data = make_synthetic()
     last = list(train(data.X, data.y, learning_rate=0.1, epochs=100))[-1]
-    assert rows[100] == [f"{last.loss:.4f}", f"{last.accuracy:.3f}", f"{last.w[0]:.5f}", f"{last.w[1]:.5f}",
-                         f"{last.b:.5f}"]
+    assert rows[100] == [
+        f"{last.loss:.4f}",
+        f"{last.accuracy:.3f}",
+        f"{last.w[0]:.5f}",
+        f"{last.w[1]:.5f}",
+        f"{last.b:.5f}",
+    ]
 
 
 def test_every_and_a_last_epoch_off_the_grid():
@@ -86,8 +91,21 @@ def test_trains_on_a_csv_file(tmp_path):
     path = tmp_path / "d.csv"
     lines = ["a;b;label"] + [f"{i};{(i * 7) % 11};{'yes' if (i * 7) % 11 > i % 9 else 'no'}" for i in range(30)]
     path.write_bytes("\r".join(lines).encode("latin-1"))  # CR-only line ends, semicolons
-    result = cli("--data", str(path), "--features", "a", "b", "--label", "label", "--scaling", "standardize",
-                 "--epochs", "5", "--every", "1")
+    result = cli(
+        "--data",
+        str(path),
+        "--features",
+        "a",
+        "b",
+        "--label",
+        "label",
+        "--scaling",
+        "standardize",
+        "--epochs",
+        "5",
+        "--every",
+        "1",
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(table(result.stdout)) == [0, 1, 2, 3, 4, 5]
     assert "w_a" in result.stdout and "w_b" in result.stdout
@@ -181,7 +199,8 @@ def test_a_tutorial_notebook_is_reproduced_from_the_cli_and_from_frame(tmp_path)
     df = pd.read_csv(path)
     # the notebook: split, divide age by 100, start at w = 1 and b = 0, rate 0.5, a loss threshold
     X_train, X_test, y_train, y_test = ms.train_test_split(
-        df[["age", "affordibility"]], df["bought_insurance"], test_size=0.2, random_state=42)
+        df[["age", "affordibility"]], df["bought_insurance"], test_size=0.2, random_state=42
+    )
     x1 = [a / 100 for a in X_train["age"]]
     x2 = [float(f) for f in X_train["affordibility"]]
     y = [float(t) for t in y_train]
@@ -195,12 +214,20 @@ def test_a_tutorial_notebook_is_reproduced_from_the_cli_and_from_frame(tmp_path)
     assert next(i for i, v in enumerate(free_losses) if v <= round(threshold, 2)) != stop
 
     # from the library
-    tab = from_frame(df, ("age", "affordibility"), "bought_insurance", scaling="none", test_fraction=0.2, seed=42,
-                     divide={"age": 100})
+    tab = from_frame(
+        df,
+        ("age", "affordibility"),
+        "bought_insurance",
+        scaling="none",
+        test_fraction=0.2,
+        seed=42,
+        divide={"age": 100},
+    )
     assert tab.train.X[:, 0].tolist() == x1 and tab.train.X[:, 1].tolist() == x2 and tab.train.y.tolist() == y
     assert tab.test.X[:, 0].tolist() == [a / 100 for a in X_test["age"]]
-    history = list(train(tab.train.X, tab.train.y, learning_rate=0.5, epochs=1000, init="ones",
-                         loss_threshold=threshold))
+    history = list(
+        train(tab.train.X, tab.train.y, learning_rate=0.5, epochs=1000, init="ones", loss_threshold=threshold)
+    )
     assert history[-1].epoch == stop  # the library stops at the first snapshot at or below the threshold
     for s in history:
         assert s.loss == pytest.approx(losses[s.epoch], rel=1e-12)
@@ -211,9 +238,31 @@ def test_a_tutorial_notebook_is_reproduced_from_the_cli_and_from_frame(tmp_path)
 
     # from the command line, the same run and the same numbers
     out = tmp_path / "history.csv"
-    result = cli("--data", str(path), "--features", "age", "affordibility", "--label", "bought_insurance",
-                 "--divide", "age=100", "--test", "0.2", "--split-seed", "42", "--init", "ones", "--lr", "0.5",
-                 "--epochs", "1000", "--loss-threshold", repr(threshold), "--csv", str(out))
+    result = cli(
+        "--data",
+        str(path),
+        "--features",
+        "age",
+        "affordibility",
+        "--label",
+        "bought_insurance",
+        "--divide",
+        "age=100",
+        "--test",
+        "0.2",
+        "--split-seed",
+        "42",
+        "--init",
+        "ones",
+        "--lr",
+        "0.5",
+        "--epochs",
+        "1000",
+        "--loss-threshold",
+        repr(threshold),
+        "--csv",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert f"stopped at epoch {stop}:" in result.stdout
     assert "age / 100" in result.stdout
@@ -236,8 +285,23 @@ def test_standardized_weights_are_printed_and_exported_in_file_units_too(tmp_pat
     path = tmp_path / "insurance.csv"
     insurance_like(path, n=60, seed=3)
     out = tmp_path / "h.csv"
-    result = cli("--data", str(path), "--features", "age", "affordibility", "--label", "bought_insurance",
-                 "--scaling", "standardize", "--lr", "1", "--epochs", "30", "--csv", str(out))
+    result = cli(
+        "--data",
+        str(path),
+        "--features",
+        "age",
+        "affordibility",
+        "--label",
+        "bought_insurance",
+        "--scaling",
+        "standardize",
+        "--lr",
+        "1",
+        "--epochs",
+        "30",
+        "--csv",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "trained on scaled features: age (standardized), affordibility (standardized)" in result.stdout
     final = next(line for line in result.stdout.splitlines() if "in the file's units" in line)
@@ -250,8 +314,7 @@ def test_standardized_weights_are_printed_and_exported_in_file_units_too(tmp_pat
     raw = pd.read_csv(path)
     X = raw[["age", "affordibility"]].to_numpy(float)
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
-    np.testing.assert_allclose(X @ [w_age, w_aff] + b, Z @ [last["w1"], last["w2"]] + last["b"], rtol=1e-10,
-                               atol=1e-12)
+    np.testing.assert_allclose(X @ [w_age, w_aff] + b, Z @ [last["w1"], last["w2"]] + last["b"], rtol=1e-10, atol=1e-12)
     # every epoch has its file-units row
     W = rows[["w1", "w2"]].to_numpy() / X.std(axis=0)
     np.testing.assert_allclose(rows[["w1_original", "w2_original"]].to_numpy(), W, rtol=1e-13)
@@ -262,8 +325,19 @@ def test_unscaled_csv_history_has_no_original_columns(tmp_path):
     path = tmp_path / "insurance.csv"
     insurance_like(path)
     out = tmp_path / "h.csv"
-    result = cli("--data", str(path), "--features", "age", "affordibility", "--label", "bought_insurance",
-                 "--epochs", "3", "--csv", str(out))
+    result = cli(
+        "--data",
+        str(path),
+        "--features",
+        "age",
+        "affordibility",
+        "--label",
+        "bought_insurance",
+        "--epochs",
+        "3",
+        "--csv",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "file's units" not in result.stdout and "scaled" not in result.stdout
     assert list(pd.read_csv(out).columns)[-1] == "grad_b"
@@ -293,7 +367,7 @@ def test_an_epoch_of_mini_batches_is_one_shuffled_pass_of_ceil_n_over_b_updates(
     w, b = np.zeros(2), 0.0
     for epoch in (1, 2):
         order = rng.permutation(50)
-        batches = [order[i:i + B] for i in range(0, 50, B)]
+        batches = [order[i : i + B] for i in range(0, 50, B)]
         assert len(batches) == math.ceil(50 / B)
         for idx in batches:
             gw, gb = model.gradients(data.X[idx], data.y[idx], w, b)
@@ -319,6 +393,15 @@ def test_bad_divide_and_test_values(args, needle):
 def test_divide_naming_a_column_that_is_not_a_feature(tmp_path):
     path = tmp_path / "insurance.csv"
     insurance_like(path)
-    result = cli("--data", str(path), "--features", "age", "affordibility", "--label", "bought_insurance",
-                 "--divide", "income=100")
+    result = cli(
+        "--data",
+        str(path),
+        "--features",
+        "age",
+        "affordibility",
+        "--label",
+        "bought_insurance",
+        "--divide",
+        "income=100",
+    )
     assert result.returncode == 2 and "'income'" in result.stderr and "not a feature" in result.stderr

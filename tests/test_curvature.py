@@ -55,8 +55,9 @@ def fd_hessian(X, y, w, b, l2=0.0, h=1e-5) -> np.ndarray:
 
 def test_sigmoid_slope_hand_values():
     # σ'(0) = ¼; σ'(ln 3) = ¾·¼ = 3/16; symmetric; e^(−40) survives where 1 − σ(40) rounds to 0
-    np.testing.assert_allclose(sigmoid_slope(np.array([0.0, math.log(3), -math.log(3)])), [0.25, 3 / 16, 3 / 16],
-                               rtol=1e-15)
+    np.testing.assert_allclose(
+        sigmoid_slope(np.array([0.0, math.log(3), -math.log(3)])), [0.25, 3 / 16, 3 / 16], rtol=1e-15
+    )
     assert model.sigmoid(40.0) == 1.0  # so p(1 − p) from p would be 0
     assert sigmoid_slope(40.0) == pytest.approx(math.exp(-40), rel=1e-15)
     assert sigmoid_slope(np.array([-1000.0, 1000.0])).tolist() == [0.0, 0.0]
@@ -150,8 +151,9 @@ def test_sharpness_along_blocks_of_many_snapshots():
     d = make_synthetic(n=3000, seed=1, labels="logistic")
     rng = np.random.RandomState(0)
     W, B = rng.randn(40, 2) * 3, rng.randn(40)
-    np.testing.assert_allclose(sharpness_along(d.X, W, B), [sharpness(d.X, None, w, b) for w, b in zip(W, B)],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        sharpness_along(d.X, W, B), [sharpness(d.X, None, w, b) for w, b in zip(W, B)], rtol=1e-12
+    )
 
 
 def test_sharpness_along_on_a_row_sample():

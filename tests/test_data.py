@@ -176,8 +176,15 @@ def test_bad_arguments_raise_value_error_naming_the_parameter(kwargs, name):
 def numbered(n: int) -> Dataset:
     X = np.column_stack([np.arange(n, dtype=float), -np.arange(n, dtype=float)])
     y = (np.arange(n) % 3 == 0).astype(float)
-    return Dataset(X=X, y=y, feature_names=("a", "b"), class_names=("no", "yes"),
-                   true_w=np.array([1.0, 2.0]), true_b=0.25, notes=("note",))
+    return Dataset(
+        X=X,
+        y=y,
+        feature_names=("a", "b"),
+        class_names=("no", "yes"),
+        true_w=np.array([1.0, 2.0]),
+        true_b=0.25,
+        notes=("note",),
+    )
 
 
 @pytest.mark.parametrize(("n", "fraction"), [(100, 0.2), (101, 0.3), (7, 0.5), (2, 0.5), (1000, 0.01)])
@@ -198,9 +205,19 @@ def test_split_is_disjoint_covers_everything_and_keeps_rows_whole(n, fraction):
         assert not part.X.flags.writeable and not part.y.flags.writeable
 
 
-@pytest.mark.parametrize(("n", "fraction", "seed"),
-                         [(28, 0.2, 42), (100, 0.3, 0), (101, 0.3, 7), (7, 0.5, 1), (1000, 0.01, 3), (10, 0.05, 9),
-                          (20, 0.15, 5), (2, 0.5, 0)])
+@pytest.mark.parametrize(
+    ("n", "fraction", "seed"),
+    [
+        (28, 0.2, 42),
+        (100, 0.3, 0),
+        (101, 0.3, 7),
+        (7, 0.5, 1),
+        (1000, 0.01, 3),
+        (10, 0.05, 9),
+        (20, 0.15, 5),
+        (2, 0.5, 0),
+    ],
+)
 def test_split_selects_the_rows_of_sklearn_train_test_split(n, fraction, seed):
     sk = pytest.importorskip("sklearn.model_selection")
     data = numbered(n)

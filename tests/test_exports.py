@@ -13,7 +13,7 @@ from logreg.ui.exports import FORMULA_STARTS, data_csv, history_csv, spreadsheet
 from logreg.ui.run import run
 from logreg.ui.settings import Settings
 
-HOSTILE = ["=HYPERLINK(\"http://e.vil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+HOSTILE = ['=HYPERLINK("http://e.vil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 @pytest.mark.parametrize("text", HOSTILE)

@@ -283,7 +283,7 @@ def test_probability_lines_are_the_logit_levels(default_dict, run100):
     x, y = decode(td["x"]), decode(td["y"])
     assert len(x) == 3 * len(levels)
     for k, level in enumerate(levels):
-        seg = np.column_stack([x[3 * k: 3 * k + 2], y[3 * k: 3 * k + 2]])
+        seg = np.column_stack([x[3 * k : 3 * k + 2], y[3 * k : 3 * k + 2]])
         assert np.isnan(x[3 * k + 2])
         if not np.isnan(seg).any():
             np.testing.assert_allclose(seg @ s.w + s.b, level, atol=1e-5 * np.abs(s.w).sum() * 1.01)
@@ -394,8 +394,11 @@ def test_figures_have_clean_numbers(case, data, run100, land, split_run):
     elif case == "landscape":
         d = to_browser(animation_figure(data, run100, landscape=land))
     elif case == "boundary outside":
-        d = to_browser(animation_figure(data, history(data, epochs=0, init=([0.0, 1.0], 50.0)),
-                             true_line=(np.array([0.0, 1.0]), 80.0)))
+        d = to_browser(
+            animation_figure(
+                data, history(data, epochs=0, init=([0.0, 1.0], 50.0)), true_line=(np.array([0.0, 1.0]), 80.0)
+            )
+        )
     else:
         d = to_browser(animation_figure(data, history(data, epochs=5000)))
     assert_clean_numbers(d)
@@ -429,13 +432,22 @@ def test_names_from_a_file_are_escaped_for_plotly():
     from logreg.data import Dataset
 
     base = make_synthetic(n=40)
-    named = Dataset(X=base.X, y=base.y, feature_names=('<a href="http://e.vil">age</a>', "<b>inc</b>"),
-                    class_names=("<i>no</i>", "yes"))
+    named = Dataset(
+        X=base.X,
+        y=base.y,
+        feature_names=('<a href="http://e.vil">age</a>', "<b>inc</b>"),
+        class_names=("<i>no</i>", "yes"),
+    )
     d = to_browser(animation_figure(named, list(train(named.X, named.y, learning_rate=0.1, epochs=3))))
-    text = json.dumps({"layout": d["layout"], "names": [t.get("name") for t in d["data"]],
-                       "hover": [t.get("hovertemplate") for t in d["data"]]})
+    text = json.dumps(
+        {
+            "layout": d["layout"],
+            "names": [t.get("name") for t in d["data"]],
+            "hover": [t.get("hovertemplate") for t in d["data"]],
+        }
+    )
     assert "<a " not in text and "<b>" not in text and "<i>" not in text
-    assert "&lt;a href=\\\"http://e.vil\\\"&gt;age&lt;/a&gt;" in text  # shown literally, quotes as typed
+    assert '&lt;a href=\\"http://e.vil\\"&gt;age&lt;/a&gt;' in text  # shown literally, quotes as typed
     assert "&lt;b&gt;inc&lt;/b&gt;" in d["layout"]["yaxis"]["title"]["text"]
 
 

@@ -12,8 +12,15 @@ from logreg.formatting import number, tex_number
 
 
 def test_controls_and_links_use_the_shortest_form():
-    assert [number(v) for v in (0.1, 2.0, 0.0001, 100.0, 0.0, -3.0, 20000)] == \
-        ["0.1", "2", "0.0001", "100", "0", "-3", "20000"]
+    assert [number(v) for v in (0.1, 2.0, 0.0001, 100.0, 0.0, -3.0, 20000)] == [
+        "0.1",
+        "2",
+        "0.0001",
+        "100",
+        "0",
+        "-3",
+        "20000",
+    ]
 
 
 def test_large_numbers_switch_to_scientific_notation():
@@ -30,7 +37,14 @@ def test_readout_numbers_are_short_and_read_back(x):
     assert math.isclose(float(text), x, rel_tol=1e-3, abs_tol=1e-3)
 
 
-@pytest.mark.parametrize("x, tex", [(0.5, "0.5"), (1.5e-07, r"1.5\times 10^{-7}"), (-2.5e12, r"-2.5\times 10^{12}"),
-                                    (12345.678, "1.235\\times 10^{4}")])
+@pytest.mark.parametrize(
+    "x, tex",
+    [
+        (0.5, "0.5"),
+        (1.5e-07, r"1.5\times 10^{-7}"),
+        (-2.5e12, r"-2.5\times 10^{12}"),
+        (12345.678, "1.235\\times 10^{4}"),
+    ],
+)
 def test_tex_numbers(x, tex):
     assert tex_number(x) == tex

@@ -78,13 +78,16 @@ def test_no_direction_when_w_is_zero(b):
     assert np.isnan(clip_one([0.0, 0.0], b)).all()
 
 
-@pytest.mark.parametrize("w, b", [
-    ([1.0, 1.0], -10.0),  # x + y = 10: far above right
-    ([1.0, 1.0], 10.0),  # far below left
-    ([1.0, 0.0], -1.5),  # vertical x = 1.5, right of the box
-    ([0.0, 1.0], 2.5),  # horizontal y = -2.5, below the box
-    ([0.0, 1.0], -50.0),  # horizontal y = 50
-])
+@pytest.mark.parametrize(
+    "w, b",
+    [
+        ([1.0, 1.0], -10.0),  # x + y = 10: far above right
+        ([1.0, 1.0], 10.0),  # far below left
+        ([1.0, 0.0], -1.5),  # vertical x = 1.5, right of the box
+        ([0.0, 1.0], 2.5),  # horizontal y = -2.5, below the box
+        ([0.0, 1.0], -50.0),  # horizontal y = 50
+    ],
+)
 def test_line_missing_the_box_gives_nan(w, b):
     assert np.isnan(clip_one(w, b)).all()
 
@@ -193,8 +196,9 @@ def test_sigmoid_inverts_the_logit(p):
 
 
 def test_logit_known_values_and_arrays():
-    np.testing.assert_allclose(logit(np.array([0.5, 0.75, 0.25, 0.9])), [0.0, math.log(3), -math.log(3), math.log(9)],
-                               atol=1e-15)
+    np.testing.assert_allclose(
+        logit(np.array([0.5, 0.75, 0.25, 0.9])), [0.0, math.log(3), -math.log(3), math.log(9)], atol=1e-15
+    )
     with np.errstate(divide="ignore"):
         assert logit(0.0) == -np.inf and logit(1.0) == np.inf
     levels = logit(np.array(PROBABILITY_LEVELS))
@@ -215,8 +219,12 @@ def bilinear(x, y, Z, px, py):
     i = np.clip(np.searchsorted(y, py) - 1, 0, len(y) - 2)
     tx = (px - x[j]) / (x[j + 1] - x[j])
     ty = (py - y[i]) / (y[i + 1] - y[i])
-    return ((1 - tx) * (1 - ty) * Z[i, j] + tx * (1 - ty) * Z[i, j + 1]
-            + (1 - tx) * ty * Z[i + 1, j] + tx * ty * Z[i + 1, j + 1])
+    return (
+        (1 - tx) * (1 - ty) * Z[i, j]
+        + tx * (1 - ty) * Z[i, j + 1]
+        + (1 - tx) * ty * Z[i + 1, j]
+        + tx * ty * Z[i + 1, j + 1]
+    )
 
 
 @pytest.mark.parametrize("level", [0.3, 1.0, 2.5])

@@ -103,7 +103,6 @@ def test_no_module_of_import_logreg_imports_streamlit_plotly_or_pandas():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-
 # Layers above the core: each may import only what is named here (besides the standard library and
 # the package itself). Figures are pure functions of data: they never draw with Streamlit.
 LAYERS = {
@@ -120,8 +119,11 @@ LAYERS = {
 
 
 def third_party(path: Path) -> set[str]:
-    return {m for m in imported_modules(path.read_text(encoding="utf-8"))
-            if m not in sys.stdlib_module_names and m != "logreg"}
+    return {
+        m
+        for m in imported_modules(path.read_text(encoding="utf-8"))
+        if m not in sys.stdlib_module_names and m != "logreg"
+    }
 
 
 @pytest.mark.parametrize("module", sorted(LAYERS))

@@ -97,6 +97,7 @@ def test_gradient_matches_five_point_finite_differences(seed):
     _, _, gw, gb = evaluate(p, theta[:3], theta[3])
     h = 1e-4
     for j in range(4):
+
         def loss_at(step, j=j):
             t = theta.copy()
             t[j] += step

@@ -42,10 +42,18 @@ def judged(s: Settings, lr: float):
     """Train as the app does (full batch) and judge with every curvature number, as logreg.ui.run does."""
     data, best, stable, s_min = prepared(s)
     h = list(train(data.X, data.y, learning_rate=lr, epochs=s.epochs, init=s.init, l2=s.l2, seed=s.seed))
-    tail = h[last_quarter_start(h[-1].epoch):]
+    tail = h[last_quarter_start(h[-1].epoch) :]
     sharp = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), s.l2)
-    v = verdict(h, lr, stable, best, l2=s.l2, sharpness_at_min=s_min, sharpness_now=float(sharp[-1]),
-                sharpness_peak=float(sharp.max()))
+    v = verdict(
+        h,
+        lr,
+        stable,
+        best,
+        l2=s.l2,
+        sharpness_at_min=s_min,
+        sharpness_now=float(sharp[-1]),
+        sharpness_peak=float(sharp.max()),
+    )
     return h, v
 
 
@@ -76,8 +84,9 @@ def test_note_under_a_penalty_speaks_of_the_objective():
 def test_note_without_a_known_minimum_claims_only_the_guarantee():
     data, _, stable, _ = prepared(Settings(labels="logistic"))
     unknown = Optimum(False, None, None, None, "Newton's method did not reach the minimum in 100 steps", 100)
-    assert learning_rate_note(data.X, unknown) == (f"Below η = 2/L = {stable:.3g} every step is guaranteed to "
-                                                   "lower the loss, from any start.")
+    assert learning_rate_note(data.X, unknown) == (
+        f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss, from any start."
+    )
 
 
 # --- the race's rates, checked by training each one again -----------------------------------------
@@ -178,7 +187,7 @@ def test_sweep_every_verdict_is_true_of_its_run():
             assert not np.any(rises > last_quarter_start(h[-1].epoch)), where
         if v.kind == "oscillating":
             assert np.any(rises > last_quarter_start(h[-1].epoch)), where
-            tail = np.array([x.objective for x in h[last_quarter_start(h[-1].epoch):]])
+            tail = np.array([x.objective for x in h[last_quarter_start(h[-1].epoch) :]])
             assert ("rises and falls" in v.message) == bool(np.any(np.diff(tail) < 0)), where
         if v.kind == "improving":
             assert not np.any(rises > last_quarter_start(h[-1].epoch)), where

@@ -69,8 +69,11 @@ def overlap_best(overlap):
 @pytest.fixture(scope="module")
 def race_runs(overlap):
     # different lengths: the 1.0 run stops early, as a diverged or stopped run would
-    return [("η = 0.1", history(overlap, 0.1, 60)), ("η = 1", history(overlap, 1.0, 25)),
-            ("η = 5", history(overlap, 5.0, 60))]
+    return [
+        ("η = 0.1", history(overlap, 0.1, 60)),
+        ("η = 1", history(overlap, 1.0, 25)),
+        ("η = 5", history(overlap, 5.0, 60)),
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -32,8 +32,10 @@ def test_a_frame_missing_a_role_is_an_error():
 
 
 def test_play_pause_and_slider_validate_and_never_redraw():
-    layout = {"updatemenus": [play_controls(40, x=0, y=1)],
-              "sliders": [epoch_slider(["0", "1"], ["epoch 0", "epoch 1"], x=0.2, len=0.8)]}
+    layout = {
+        "updatemenus": [play_controls(40, x=0, y=1)],
+        "sliders": [epoch_slider(["0", "1"], ["epoch 0", "epoch 1"], x=0.2, len=0.8)],
+    }
     fig = go.Figure({"data": [], "layout": layout})  # raises on anything Plotly does not know
     play, pause = fig.layout.updatemenus[0].buttons
     assert play.args[1]["frame"] == {"duration": 40, "redraw": False} and play.args[1]["fromcurrent"]

@@ -96,12 +96,34 @@ def test_settings_derived_values():
 
 # ---------------------------------------------------------------- share links: good and snapped values
 def test_good_link_sets_values_without_notices():
-    q = {"lr": "0.5", "n": "200", "seed": "42", "labels": "logistic", "w1": "-1.5", "batch": "16", "l2": "0.01",
-         "xscale": "10", "land": "off", "test": "0.25", "source": "synthetic"}
+    q = {
+        "lr": "0.5",
+        "n": "200",
+        "seed": "42",
+        "labels": "logistic",
+        "w1": "-1.5",
+        "batch": "16",
+        "l2": "0.01",
+        "xscale": "10",
+        "land": "off",
+        "test": "0.25",
+        "source": "synthetic",
+    }
     values, notices = parse_query(q)
     assert notices == []
-    assert values == {"lr": 0.5, "n": 200, "seed": 42, "labels": "logistic", "w1": -1.5, "batch": "16",
-                      "l2": 0.01, "xscale": 10.0, "land": "off", "test": 0.25, "source": "synthetic"}
+    assert values == {
+        "lr": 0.5,
+        "n": 200,
+        "seed": 42,
+        "labels": "logistic",
+        "w1": -1.5,
+        "batch": "16",
+        "l2": 0.01,
+        "xscale": 10.0,
+        "land": "off",
+        "test": 0.25,
+        "source": "synthetic",
+    }
     assert Settings.from_values(values) == Settings(**values)
 
 
@@ -117,21 +139,48 @@ def test_n_snaps_to_its_step_with_a_notice():
     assert len(notices) == 1 and notices[0].startswith("The link's n=") and f"rounded to {values['n']}" in notices[0]
 
 
-@pytest.mark.parametrize("key, raw, expected", [
-    ("w1", "0.14", 0.1), ("bias", "-4.96", -5.0), ("flip", "0.123", 0.12), ("seed", "7.6", 8),
-    ("xscale", "150", 100.0), ("l2", "0.0009", 0.001), ("epochs", "12.4", 12), ("stop", "0.69512", 0.6951),
-])
+@pytest.mark.parametrize(
+    "key, raw, expected",
+    [
+        ("w1", "0.14", 0.1),
+        ("bias", "-4.96", -5.0),
+        ("flip", "0.123", 0.12),
+        ("seed", "7.6", 8),
+        ("xscale", "150", 100.0),
+        ("l2", "0.0009", 0.001),
+        ("epochs", "12.4", 12),
+        ("stop", "0.69512", 0.6951),
+    ],
+)
 def test_snapping_examples(key, raw, expected):
     values, notices = parse_query({key: raw})
     assert values == {key: expected}
     assert len(notices) == 1 and key in notices[0] and "rounded" in notices[0]
 
 
-@pytest.mark.parametrize("key, raw", [
-    ("lr", "1000"), ("lr", "0"), ("lr", "-0.1"), ("n", "5"), ("n", "20011"), ("seed", "-1"), ("w1", "5.06"),
-    ("xscale", "0.001"), ("l2", "3"), ("epochs", "0"), ("epochs", "5001"), ("test", "0.9"), ("flip", "-0.01"),
-    ("labels", "Threshold"), ("batch", "8"), ("source", "excel"), ("init", "zero"), ("land", "yes"),
-])
+@pytest.mark.parametrize(
+    "key, raw",
+    [
+        ("lr", "1000"),
+        ("lr", "0"),
+        ("lr", "-0.1"),
+        ("n", "5"),
+        ("n", "20011"),
+        ("seed", "-1"),
+        ("w1", "5.06"),
+        ("xscale", "0.001"),
+        ("l2", "3"),
+        ("epochs", "0"),
+        ("epochs", "5001"),
+        ("test", "0.9"),
+        ("flip", "-0.01"),
+        ("labels", "Threshold"),
+        ("batch", "8"),
+        ("source", "excel"),
+        ("init", "zero"),
+        ("land", "yes"),
+    ],
+)
 def test_out_of_range_values_are_refused_with_the_default(key, raw):
     values, notices = parse_query({key: raw})
     assert values == {}
@@ -158,12 +207,62 @@ def test_surrounding_whitespace_is_tolerated():
 
 # ---------------------------------------------------------------- share links: hostile values
 SPECIAL = [
-    "", " ", "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "-Infinity", "1e309", "-1e309", "1e-320",
-    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "9" * 10_000, "1" + "0" * 10_000,
-    "<script>" * 1250, "0x10", "1_000", "١٠٠٠", "٣", "½", "0.1.2", "--1", "+-1", "1e", "e5", "None", "null",
-    "true", "[]", "{}", "\x00", "0\x00", "\u202e0.1", "ｌｏｇｉｓｔｉｃ", "𝟏𝟎𝟎", "\n", "1" * 32, "1" * 33,
-    "9" * 400, "-" + "9" * 400, "1e-400", "-0", "+0", "0e0", "1E2", "  \u00a0100\u00a0 ", "full ", "FULL",
-    "threshold\x00", "%3Cscript%3E", "'; DROP TABLE x;--", "[click](http://e.vil)", "**x**", "$x$",
+    "",
+    " ",
+    "nan",
+    "NaN",
+    "-nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "-Infinity",
+    "1e309",
+    "-1e309",
+    "1e-320",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "9" * 10_000,
+    "1" + "0" * 10_000,
+    "<script>" * 1250,
+    "0x10",
+    "1_000",
+    "١٠٠٠",
+    "٣",
+    "½",
+    "0.1.2",
+    "--1",
+    "+-1",
+    "1e",
+    "e5",
+    "None",
+    "null",
+    "true",
+    "[]",
+    "{}",
+    "\x00",
+    "0\x00",
+    "\u202e0.1",
+    "ｌｏｇｉｓｔｉｃ",
+    "𝟏𝟎𝟎",
+    "\n",
+    "1" * 32,
+    "1" * 33,
+    "9" * 400,
+    "-" + "9" * 400,
+    "1e-400",
+    "-0",
+    "+0",
+    "0e0",
+    "1E2",
+    "  \u00a0100\u00a0 ",
+    "full ",
+    "FULL",
+    "threshold\x00",
+    "%3Cscript%3E",
+    "'; DROP TABLE x;--",
+    "[click](http://e.vil)",
+    "**x**",
+    "$x$",
 ]
 
 hostile_text = st.one_of(
@@ -172,7 +271,7 @@ hostile_text = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), min_size=20, max_size=200),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.floats(width=32).map(str),
-    st.integers(-10**30, 10**30).map(str),
+    st.integers(-(10**30), 10**30).map(str),
     st.decimals(allow_nan=True).map(str),
     st.from_regex(r"\s*[-+]?\d{0,6}(\.\d{0,6})?([eE][-+]?\d{1,4})?\s*", fullmatch=True),
 )
@@ -223,7 +322,7 @@ def _seen(markdown: str) -> str:
     """The text a reader sees of `plain` Markdown: code spans as their content, escapes as their marks."""
     out, at = [], 0
     for m in CODE_SPAN.finditer(markdown):
-        out.append(re.sub(r"\\(.)", r"\1", markdown[at:m.start()]))
+        out.append(re.sub(r"\\(.)", r"\1", markdown[at : m.start()]))
         content = m.group(2)
         if content.startswith(" ") and content.endswith(" ") and content.strip():
             content = content[1:-1]
@@ -271,8 +370,7 @@ def _outside_code_spans(text: str) -> str:
 @pytest.mark.parametrize("raw", ["[click me](http://e.vil)", "**FREE**", ":red[alert]", "$\\frac{1}{0}$"])
 def test_notice_quotes_do_not_render_markdown(raw):
     _, notices = parse_query({"labels": raw})
-    text = _outside_code_spans(notices[0].replace("\\[", "").replace("\\*", "").replace("\\$", "")
-                               .replace("\\]", ""))
+    text = _outside_code_spans(notices[0].replace("\\[", "").replace("\\*", "").replace("\\$", "").replace("\\]", ""))
     for active in ("](", "**", ":red[", "$"):
         assert active not in text
 

@@ -292,8 +292,12 @@ MALFORMED = [
     ("2e12", csv_bytes(rows=rows_with(1, "-2e12")), {}, r"'x2'.*1e12"),
     ("one class", csv_bytes(rows=ONE_CLASS), {}, r"'y'.*exactly 2.*has 1"),
     ("three classes", csv_bytes(rows=THREE), {}, r"'y'.*exactly 2.*has 3"),
-    ("many classes", csv_bytes(rows=[(a, b, "abcdefg"[i % 7]) for i, (a, b, _) in enumerate(numeric_rows(30))]), {},
-     r"has 7: 'a', 'b', 'c', 'd', 'e' …"),
+    (
+        "many classes",
+        csv_bytes(rows=[(a, b, "abcdefg"[i % 7]) for i, (a, b, _) in enumerate(numeric_rows(30))]),
+        {},
+        r"has 7: 'a', 'b', 'c', 'd', 'e' …",
+    ),
     ("one row", csv_bytes(rows=ROWS[:1]), {}, r"1 data row.*at least 6"),
     ("five rows", csv_bytes(rows=ROWS[:5]), {}, r"5 data row.*at least 6"),
     ("duplicate headers", csv_bytes(header=("x1", "x1", "y")), {}, r"unique.*x1"),
@@ -301,24 +305,44 @@ MALFORMED = [
     ("empty header", csv_bytes(header=("x1", "", "y")), {}, r"column 2.*empty header"),
     ("blank header", csv_bytes(header=("x1", "  ", "y")), {}, r"column 2.*empty header"),
     ("trailing delimiter in header", csv_bytes(header=("x1", "x2", "y", "")), {}, r"column 4.*empty header"),
-    ("script in a feature cell", csv_bytes(rows=rows_with(0, "<script>alert(1)</script>")), {},
-     r"'x1'.*finite numbers"),
+    (
+        "script in a feature cell",
+        csv_bytes(rows=rows_with(0, "<script>alert(1)</script>")),
+        {},
+        r"'x1'.*finite numbers",
+    ),
     ("script header not the asked column", csv_bytes(header=("<script>", "x2", "y")), {}, r"'x1'.*not in the file"),
     ("more rows than max_rows", csv_bytes(rows=numeric_rows(101)), {"max_rows": 100}, r"more than 100 rows"),
-    ("constant column, standardize", csv_bytes(rows=[(a, "3", c) for a, _, c in ROWS]), {"scaling": "standardize"},
-     r"'x2'.*same value"),
-    ("constant column, minmax", csv_bytes(rows=[("7", b, c) for _, b, c in ROWS]), {"scaling": "minmax"},
-     r"'x1'.*same value"),
+    (
+        "constant column, standardize",
+        csv_bytes(rows=[(a, "3", c) for a, _, c in ROWS]),
+        {"scaling": "standardize"},
+        r"'x2'.*same value",
+    ),
+    (
+        "constant column, minmax",
+        csv_bytes(rows=[("7", b, c) for _, b, c in ROWS]),
+        {"scaling": "minmax"},
+        r"'x1'.*same value",
+    ),
     ("missing label value", csv_bytes(rows=rows_with(2, "")), {}, r"label column 'y'.*missing"),
     ("missing label NA", csv_bytes(rows=rows_with(2, "NA", at=4)), {}, r"label column 'y'.*missing"),
     ("short row", csv_bytes(rows=[*ROWS[:3], ("1", "2"), *ROWS[3:]]), {}, r"'y'.*missing"),
-    ("long row in the middle", csv_bytes(rows=[*ROWS[:3], ("1", "2", "no", "9"), *ROWS[3:]]), {},
-     r"not a well-formed CSV.*4"),
+    (
+        "long row in the middle",
+        csv_bytes(rows=[*ROWS[:3], ("1", "2", "no", "9"), *ROWS[3:]]),
+        {},
+        r"not a well-formed CSV.*4",
+    ),
     ("every row one field longer", csv_bytes(rows=[(*r, "9") for r in ROWS]), {}, r"4 fields.*3"),
     ("trailing delimiter in rows only", csv_bytes(rows=[(*r, "") for r in ROWS]), {}, r"4 fields.*3"),
     ("unterminated quote", csv_bytes(rows=rows_with(2, '"no')), {}, r"not a well-formed CSV"),
-    ("header field over the csv limit", csv_bytes(header=("x1", "x2", "y" * 200_000)), {},
-     r"not a well-formed CSV.*field"),
+    (
+        "header field over the csv limit",
+        csv_bytes(header=("x1", "x2", "y" * 200_000)),
+        {},
+        r"not a well-formed CSV.*field",
+    ),
     ("feature column missing", csv_bytes(header=("a", "x2", "y")), {}, r"'x1'.*not in the file.*'a'"),
     ("label column missing", csv_bytes(header=("x1", "x2", "label")), {}, r"'y'.*not in the file"),
     ("same feature twice", csv_bytes(), {"features": ("x1", "x1")}, r"two different"),
@@ -327,9 +351,12 @@ MALFORMED = [
     ("test fraction 1", csv_bytes(), {"test_fraction": 1.0}, r"test_fraction"),
     ("test fraction negative", csv_bytes(), {"test_fraction": -0.2}, r"test_fraction"),
     # seed 0 shuffles 8 rows as [6, 2, 1, 7, 3, 0, 5, 4]: the test half is rows 1, 2, 6, 7
-    ("training part one class", csv_bytes(rows=[(a, b, "yes" if i in (1, 2, 6, 7) else "no")
-                                                for i, (a, b, _) in enumerate(ROWS)]),
-     {"test_fraction": 0.5, "seed": 0}, r"training part.*one class"),
+    (
+        "training part one class",
+        csv_bytes(rows=[(a, b, "yes" if i in (1, 2, 6, 7) else "no") for i, (a, b, _) in enumerate(ROWS)]),
+        {"test_fraction": 0.5, "seed": 0},
+        r"training part.*one class",
+    ),
 ]
 
 
@@ -357,8 +384,32 @@ def test_training_part_one_class_case_uses_the_right_rows():
 @pytest.mark.parametrize("seed", range(20))
 def test_random_bytes_never_raise_anything_but_value_error(seed):
     rng = np.random.RandomState(seed)
-    pieces = [b"x1", b"x2", b"y", b",", b";", b"\t", b"|", b"\n", b"\r", b'"', b"1", b"0", b".", b"e", b"-",
-              b"nan", b"inf", b"yes", b"no", b" ", b"\xff", b"\xfe", b"\xe9", b"\x00"]
+    pieces = [
+        b"x1",
+        b"x2",
+        b"y",
+        b",",
+        b";",
+        b"\t",
+        b"|",
+        b"\n",
+        b"\r",
+        b'"',
+        b"1",
+        b"0",
+        b".",
+        b"e",
+        b"-",
+        b"nan",
+        b"inf",
+        b"yes",
+        b"no",
+        b" ",
+        b"\xff",
+        b"\xfe",
+        b"\xe9",
+        b"\x00",
+    ]
     raw = b"".join(pieces[i] for i in rng.randint(0, len(pieces), size=rng.randint(0, 300)))
     try:
         df = read_csv(raw)
@@ -395,8 +446,13 @@ def lines_with(bad_line: int, value: str, n: int = 12, newline: str = "\n") -> t
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 @pytest.mark.parametrize(
     ("value", "needle"),
-    [("abc", "'abc'"), ("0x1F", "hexadecimal"), ("1000000000000000000000000000000", "±1e12"),
-     ("inf", "'inf'"), ("12 apples", "'12 apples'")],
+    [
+        ("abc", "'abc'"),
+        ("0x1F", "hexadecimal"),
+        ("1000000000000000000000000000000", "±1e12"),
+        ("inf", "'inf'"),
+        ("12 apples", "'12 apples'"),
+    ],
 )
 def test_an_unreadable_feature_cell_is_named_with_its_file_line(value, needle, newline):
     raw, line = lines_with(6, value, newline=newline)
@@ -467,8 +523,10 @@ def test_divide_is_the_notebook_division_and_maps_back():
     assert w_o[0] == 3.0 / 100 and w_o[1] == -2.0 and b_o == 0.5
 
 
-@pytest.mark.parametrize(("kind", "divide"), [("standardize", None), ("minmax", None), ("standardize", {"share": 0.01}),
-                                              ("none", {"age": 100, "share": -4})])
+@pytest.mark.parametrize(
+    ("kind", "divide"),
+    [("standardize", None), ("minmax", None), ("standardize", {"share": 0.01}), ("none", {"age": 100, "share": -4})],
+)
 def test_weights_in_file_units_match_sklearn_on_the_raw_file(kind, divide):
     lm = pytest.importorskip("sklearn.linear_model")
     rng = np.random.RandomState(5)
@@ -497,8 +555,12 @@ def test_weights_in_file_units_match_sklearn_on_the_raw_file(kind, divide):
 
 @pytest.mark.parametrize(
     ("divide", "pattern"),
-    [({"x3": 2.0}, r"divide.*'x3'.*not a feature"), ({"x1": 0.0}, r"divide.*non-zero.*'x1': 0.0"),
-     ({"x1": float("nan")}, r"divide.*finite"), ({"x1": "100"}, r"divide.*'100'")],
+    [
+        ({"x3": 2.0}, r"divide.*'x3'.*not a feature"),
+        ({"x1": 0.0}, r"divide.*non-zero.*'x1': 0.0"),
+        ({"x1": float("nan")}, r"divide.*finite"),
+        ({"x1": "100"}, r"divide.*'100'"),
+    ],
 )
 def test_bad_divisors_are_refused_by_name(divide, pattern):
     with pytest.raises(ValueError, match=pattern):
@@ -510,4 +572,6 @@ def test_no_scaling_is_the_identity():
     assert data.scaler.is_identity
     assert data.scaler.scaled_names(("x1", "x2")) == ("x1", "x2")
     assert load(csv_bytes(), scaling="standardize").scaler.scaled_names(("a", "b")) == (
-        "a (standardized)", "b (standardized)")
+        "a (standardized)",
+        "b (standardized)",
+    )

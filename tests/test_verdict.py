@@ -11,27 +11,42 @@ from logreg.data import make_synthetic
 from logreg.train import Snapshot, train
 from logreg.verdict import KINDS, TOLERANCE, last_quarter_start, rise_epochs, verdict
 
-FIRST_WORDS = {"converged": "Converged:", "improving": "Still improving:", "oscillating": "Oscillating:",
-               "diverged": "Diverged", "noisy": "Noisy:", "stopped": "Stopped"}
-
+FIRST_WORDS = {
+    "converged": "Converged:",
+    "improving": "Still improving:",
+    "oscillating": "Oscillating:",
+    "diverged": "Diverged",
+    "noisy": "Noisy:",
+    "stopped": "Stopped",
+}
 
 
 def judged(data, lr, epochs, l2=0.0, **kw):
     """Train, then judge with every curvature number the verdict can use (as the app does)."""
     h = list(train(data.X, data.y, learning_rate=lr, epochs=epochs, l2=l2, **kw))
     best = optimum(data.X, data.y, l2)
-    tail = h[last_quarter_start(h[-1].epoch):]
+    tail = h[last_quarter_start(h[-1].epoch) :]
     s = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), l2)
-    v = verdict(h, lr, max_stable_learning_rate(data.X, l2), best, l2=l2, sharpness_at_min=sharpness_at_minimum(
-        data.X, best, l2), sharpness_now=float(s[-1]), sharpness_peak=float(s.max()))
+    v = verdict(
+        h,
+        lr,
+        max_stable_learning_rate(data.X, l2),
+        best,
+        l2=l2,
+        sharpness_at_min=sharpness_at_minimum(data.X, best, l2),
+        sharpness_now=float(s[-1]),
+        sharpness_peak=float(s.max()),
+    )
     return h, best, v
 
 
 def fake(objectives, diverged=False) -> list[Snapshot]:
     """Snapshots with the given objectives and a zero gradient: the verdict reads nothing else."""
     z = np.zeros(2)
-    return [Snapshot(t, z, 0.0, o, o, 0.5, z, 0.0, diverged=diverged and t == len(objectives) - 1)
-            for t, o in enumerate(objectives)]
+    return [
+        Snapshot(t, z, 0.0, o, o, 0.5, z, 0.0, diverged=diverged and t == len(objectives) - 1)
+        for t, o in enumerate(objectives)
+    ]
 
 
 MINIMUM = Optimum(True, np.zeros(2), 0.0, 0.3, "Newton's method converged", 5)
@@ -49,12 +64,16 @@ def assert_first_word(v):
 def test_rise_epochs_and_the_last_quarter_by_hand():
     assert rise_epochs(fake([1.0, 0.9, 0.95, 0.8, 0.85, 0.7])).tolist() == [2, 4]
     assert rise_epochs(fake([0.5, 0.5, 0.5 * (1 + 1e-14)])).tolist() == []  # rounding is not a rise
-    assert (last_quarter_start(300), last_quarter_start(100), last_quarter_start(3), last_quarter_start(1)) == \
-        (225, 75, 2, 0)
+    assert (last_quarter_start(300), last_quarter_start(100), last_quarter_start(3), last_quarter_start(1)) == (
+        225,
+        75,
+        2,
+        0,
+    )
 
 
 def test_a_run_within_tolerance_that_rose_early_is_converged_and_counts_its_rises():
-    h = fake([0.7, 0.5, 0.6, 0.4, 0.45] + [0.3 + 10.0 ** -k for k in range(1, 17)])
+    h = fake([0.7, 0.5, 0.6, 0.4, 0.45] + [0.3 + 10.0**-k for k in range(1, 17)])
     v = verdict(h, 10.0, 7.9, MINIMUM, sharpness_at_min=0.1)
     assert v.kind == "converged" and v.rises == 2 and v.last_quarter_rises == 0
     assert_first_word(v)
@@ -71,7 +90,7 @@ def test_within_tolerance_but_still_rising_at_the_end_is_oscillating():
 
 def test_converged_just_above_two_over_the_sharpness_at_the_minimum_claims_no_settling():
     # the unstable direction grows by |1 − η·s(θ*)| per epoch: from very close it can stay hidden for a while
-    h = fake([0.7, 0.5] + [0.3 + 10.0 ** -k for k in range(6, 14)])
+    h = fake([0.7, 0.5] + [0.3 + 10.0**-k for k in range(6, 14)])
     v = verdict(h, 20.2, 7.9, MINIMUM, sharpness_at_min=0.1)
     assert v.kind == "converged"
     assert "|1 − η·s(θ*)| = 1.02 per epoch" in v.message and "cannot" not in v.message
@@ -177,8 +196,9 @@ def test_mini_batch_runs_get_no_full_batch_guarantee():
     d = make_synthetic(n=300, seed=4, labels="logistic")
     h = list(train(d.X, d.y, learning_rate=0.01, epochs=20, batch_size=100))
     best = optimum(d.X, d.y)
-    v = verdict(h, 0.01, max_stable_learning_rate(d.X), best, mini_batch=True,
-                sharpness_at_min=sharpness_at_minimum(d.X, best))
+    v = verdict(
+        h, 0.01, max_stable_learning_rate(d.X), best, mini_batch=True, sharpness_at_min=sharpness_at_minimum(d.X, best)
+    )
     assert v.kind == "improving" and v.rises == 0
     assert "guarantees nothing" in v.message and "guaranteed to lower" not in v.message and "s(θ*)" not in v.message
 

@@ -72,11 +72,16 @@ class Plan:
         if self.sampled:
             test = f" (and {self.n_test:,} of the {self.all_test:,} test points)" if self.all_test else ""
             points = f"on a random {self.n_train:,} of the {self.all_train:,} training points{test}"
-        epochs = (f"{self.epochs:,} of the {self.asked:,} epochs asked for" if self.epochs < self.asked
-                  else f"all {self.asked:,} epochs asked for")
-        return (f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
-                f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points} (fewer points, a larger batch or "
-                "fewer epochs run them all).")
+        epochs = (
+            f"{self.epochs:,} of the {self.asked:,} epochs asked for"
+            if self.epochs < self.asked
+            else f"all {self.asked:,} epochs asked for"
+        )
+        return (
+            f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
+            f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points} (fewer points, a larger batch or "
+            "fewer epochs run them all)."
+        )
 
 
 def run_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> float:
@@ -93,18 +98,30 @@ def data_us(n_train: int, landscape: bool = True) -> float:
     return OPTIMUM_ROW_US * n_train + (LANDSCAPE_ROW_US * min(n_train, LANDSCAPE_ROWS) if landscape else 0.0)
 
 
-def page_us(epochs: int, n_train: int, n_test: int, batch_size: int | None, runs: int = 1,
-            landscape: bool = True) -> float:
+def page_us(
+    epochs: int, n_train: int, n_test: int, batch_size: int | None, runs: int = 1, landscape: bool = True
+) -> float:
     """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included."""
     frames = min(epochs + 1, MAX_FRAMES)
-    return (runs * run_us(epochs, n_train, n_test, batch_size)
-            + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
-            + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
-            + PAGE_US + data_us(n_train, landscape or runs > 1))
+    return (
+        runs * run_us(epochs, n_train, n_test, batch_size)
+        + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+        + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
+        + PAGE_US
+        + data_us(n_train, landscape or runs > 1)
+    )
 
 
-def plan(asked: int, n_train: int, n_test: int, batch_size: int | None, *, race: bool = False,
-         landscape: bool = True, budget_s: float = PAGE_BUDGET_S) -> Plan:
+def plan(
+    asked: int,
+    n_train: int,
+    n_test: int,
+    batch_size: int | None,
+    *,
+    race: bool = False,
+    landscape: bool = True,
+    budget_s: float = PAGE_BUDGET_S,
+) -> Plan:
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
 

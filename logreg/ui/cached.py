@@ -70,15 +70,18 @@ def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
     """The words under the η control, in one line and in full: what this data guarantees, and where
     runs oscillate."""
     best, _ = analysis(data, l2)
-    return CACHE.get(("rate note", data.source, l2), lambda: (
-        learning_rate_summary(data.train.X, best, l2=l2), learning_rate_note(data.train.X, best, l2=l2)))
+    return CACHE.get(
+        ("rate note", data.source, l2),
+        lambda: (learning_rate_summary(data.train.X, best, l2=l2), learning_rate_note(data.train.X, best, l2=l2)),
+    )
 
 
 def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
     """The epochs every run on this page makes, within the page's time budget (race: the race tab is open)."""
     n_test = 0 if data.test is None else data.test.n
-    return budget.plan(settings.epochs, data.train.n, n_test, settings.batch_size, race=race,
-                       landscape=settings.land == "on")
+    return budget.plan(
+        settings.epochs, data.train.n, n_test, settings.batch_size, race=race, landscape=settings.land == "on"
+    )
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,19 @@ def training(data: DataChoice, settings: Settings, plan: budget.Plan | None = No
     """The run of `settings` on `data`, making the epochs `plan` allows (default: the page's own plan
     without the race). Training stops, and nothing is kept, if its viewer goes away."""
     plan = plan or page_plan(data, settings, race=False)
-    return CACHE.get(("run", data.source, settings, plan.epochs), lambda: run(
-        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2), epochs=plan.epochs,
-        note=plan.note(data.train.n), between_epochs=still_wanted()))
+    return CACHE.get(
+        ("run", data.source, settings, plan.epochs),
+        lambda: run(
+            settings,
+            data.train,
+            data.test,
+            data.scaler,
+            analysis=analysis(data, settings.l2),
+            epochs=plan.epochs,
+            note=plan.note(data.train.n),
+            between_epochs=still_wanted(),
+        ),
+    )
 
 
 def race_run(data: DataChoice, r: Run, lr: float) -> Run:
@@ -124,9 +137,19 @@ def race_run(data: DataChoice, r: Run, lr: float) -> Run:
     early stop (lockstep); the page's own run when it is the same."""
     settings = replace(r.settings, lr=lr, stop=0.0)
     epochs = r.settings.epochs if r.epochs is None else r.epochs
-    return CACHE.get(("run", data.source, settings, epochs), lambda: run(
-        settings, data.train, data.test, data.scaler, analysis=analysis(data, settings.l2), epochs=epochs,
-        note=None, between_epochs=still_wanted()))
+    return CACHE.get(
+        ("run", data.source, settings, epochs),
+        lambda: run(
+            settings,
+            data.train,
+            data.test,
+            data.scaler,
+            analysis=analysis(data, settings.l2),
+            epochs=epochs,
+            note=None,
+            between_epochs=still_wanted(),
+        ),
+    )
 
 
 def race_lanes(data: DataChoice, r: Run) -> tuple[Lane, ...]:
@@ -139,8 +162,19 @@ def race_lanes(data: DataChoice, r: Run) -> tuple[Lane, ...]:
     best, _ = analysis(data, settings.l2)
     epochs = settings.epochs if r.epochs is None else r.epochs
     key = ("race lanes", data.source, settings.l2, epochs, settings.init, settings.seed)
-    return CACHE.get(key, lambda: race_rates(data.train.X, data.train.y, LR_OPTIONS, l2=settings.l2,
-                                             epochs=epochs, init=settings.init, seed=settings.seed, best=best))
+    return CACHE.get(
+        key,
+        lambda: race_rates(
+            data.train.X,
+            data.train.y,
+            LR_OPTIONS,
+            l2=settings.l2,
+            epochs=epochs,
+            init=settings.init,
+            seed=settings.seed,
+            best=best,
+        ),
+    )
 
 
 def run_landscape(data: DataChoice, r: Run) -> Landscape:
@@ -154,16 +188,20 @@ def run_landscape(data: DataChoice, r: Run) -> Landscape:
         points.append(r.history[-1].w)
     box = landscape_box(points)
     truth = None if r.true_line is None else r.true_line[0]
-    return CACHE.get(("landscape", data.source, box, r.settings.l2), lambda: landscape(
-        r.train.X, r.train.y, box, l2=r.settings.l2, best=r.best, truth=truth))
+    return CACHE.get(
+        ("landscape", data.source, box, r.settings.l2),
+        lambda: landscape(r.train.X, r.train.y, box, l2=r.settings.l2, best=r.best, truth=truth),
+    )
 
 
 def frame_sharpness(data: DataChoice, r: Run, frame_index: np.ndarray) -> np.ndarray:
     """The sharpness s(θ) at the snapshots that become frames, one value each (read-only)."""
+
     def compute() -> np.ndarray:
         shown = [r.history[i] for i in frame_index]
-        values = sharpness_along(r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]),
-                                 r.settings.l2)
+        values = sharpness_along(
+            r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]), r.settings.l2
+        )
         values.flags.writeable = False
         return values
 

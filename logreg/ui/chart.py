@@ -36,5 +36,6 @@ def show(figure: dict, key: str) -> None:
 
 def html_page(figure: dict) -> bytes:
     """The figure as a page that plays offline: plotly.js included, Play not pressed."""
-    return pio.to_html(to_browser(figure), include_plotlyjs=True, full_html=True, auto_play=False,
-                       validate=False).encode()
+    return pio.to_html(
+        to_browser(figure), include_plotlyjs=True, full_html=True, auto_play=False, validate=False
+    ).encode()

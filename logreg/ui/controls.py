@@ -17,7 +17,7 @@ from .settings import BY_KEY, DEFAULTS, Control, Settings, plain
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
 HELP = {
     "labels": "Deterministic labels (as in the tutorial) make the classes separable; labels drawn from the "
-              "model overlap, and the true weights can be recovered.",
+    "model overlap, and the true weights can be recovered.",
     "flip": "Fraction of labels flipped at random (noise).",
     "xscale": "Put x1 in other units, e.g. ×100 like age in years.",
     "test": "Fraction of points held out to test on.",
@@ -36,15 +36,18 @@ def widget(c: Control, container=st.sidebar, help: str | None = None):
     if c.key not in st.session_state:
         st.session_state[c.key] = c.default
     if c.kind == "choice" and isinstance(c.default, float):
-        return container.select_slider(c.label, options=list(c.options), format_func=number,
-                                       **{k: v for k, v in common.items() if k != "format_func"})
+        return container.select_slider(
+            c.label,
+            options=list(c.options),
+            format_func=number,
+            **{k: v for k, v in common.items() if k != "format_func"},
+        )
     if c.kind == "choice":
         return container.segmented_control(c.label, options=list(c.options), required=True, **common)
     if c.key == "seed":
         return container.number_input(c.label, min_value=int(c.low), max_value=int(c.high), step=1, **common)
     if c.key == "stop":  # typed, to four decimals: a notebook's threshold such as 0.4631 is kept as it is
-        return container.number_input(c.label, min_value=c.low, max_value=c.high, step=c.step, format="%.4f",
-                                      **common)
+        return container.number_input(c.label, min_value=c.low, max_value=c.high, step=c.step, format="%.4f", **common)
     cast = int if c.kind == "int" else float
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
@@ -57,8 +60,11 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     sb.header("Data")
     values = {"source": widget(BY_KEY["source"])}
     if values["source"] == "csv":
-        values["seed"] = widget(BY_KEY["seed"], help="Seeds the train/test split as scikit-learn's "
-                                "train_test_split(random_state=seed) does, and the start and mini-batches.")
+        values["seed"] = widget(
+            BY_KEY["seed"],
+            help="Seeds the train/test split as scikit-learn's "
+            "train_test_split(random_state=seed) does, and the start and mini-batches.",
+        )
         data = csv_data(values["seed"])
     else:
         for key in ("w1", "w2", "bias", "n", "seed", "labels", "flip", "xscale", "xshift", "test"):
@@ -67,8 +73,11 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     sb.header("Training")
     for key in ("init", "l2", "batch"):
         values[key] = widget(BY_KEY[key])
-    values["stop"] = widget(BY_KEY["stop"], help="Training stops at the first epoch whose loss is at or below this "
-                            "value, before updating (a loop that updates first and then checks makes one update more).")
+    values["stop"] = widget(
+        BY_KEY["stop"],
+        help="Training stops at the first epoch whose loss is at or below this "
+        "value, before updating (a loop that updates first and then checks makes one update more).",
+    )
     sb.header("View")
     values["land"] = widget(BY_KEY["land"])
     if values["source"] == "synthetic":
@@ -112,9 +121,18 @@ def csv_data(seed: int) -> DataChoice | None:
         sb.warning(f"{plain(name)}: {plain(problems[name])}")
     label = sb.selectbox("label column", columns, index=len(columns) - 1, key="csv_label")
     d1, d2 = sb.columns(2)
-    divide = (d1.number_input("divide x1 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d1",
-                              help="As a notebook's df['age'] / 100: applied before any scaling."),
-              d2.number_input("divide x2 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d2"))
+    divide = (
+        d1.number_input(
+            "divide x1 by",
+            min_value=1e-6,
+            max_value=1e12,
+            value=1.0,
+            format="%g",
+            key="csv_d1",
+            help="As a notebook's df['age'] / 100: applied before any scaling.",
+        ),
+        d2.number_input("divide x2 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d2"),
+    )
     scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
     test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
     source = CsvColumns(sha, (f1, f2), label, scaling, test, seed, (float(divide[0]), float(divide[1])))
@@ -124,12 +142,18 @@ def csv_data(seed: int) -> DataChoice | None:
         sb.error(f"These columns can't be used: {plain(exc)}.")
         return None
     mapping = ", ".join(f"{plain(k)} → {v}" for k, v in tab.label_mapping.items())
-    sb.caption(f"{tab.n_rows} rows; label mapping: {mapping}; {tab.train.n} train / "
-               f"{0 if tab.test is None else tab.test.n} test rows.")
+    sb.caption(
+        f"{tab.n_rows} rows; label mapping: {mapping}; {tab.train.n} train / "
+        f"{0 if tab.test is None else tab.test.n} test rows."
+    )
     scaler = None if tab.scaler.is_identity else tab.scaler
     if scaler is None:
         return DataChoice(source, tab.train, tab.test)
     # the axes say what was trained on: "age / 100 (standardized)"
     names = scaler.scaled_names(tab.train.feature_names)
-    return DataChoice(source, replace(tab.train, feature_names=names),
-                      None if tab.test is None else replace(tab.test, feature_names=names), scaler)
+    return DataChoice(
+        source,
+        replace(tab.train, feature_names=names),
+        None if tab.test is None else replace(tab.test, feature_names=names),
+        scaler,
+    )

@@ -31,12 +31,20 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def history_csv(r: Run) -> bytes:
     """One row per epoch: loss, objective, accuracy, parameters and gradient (and test numbers)."""
     h = r.history
-    frame = pd.DataFrame({
-        "epoch": [s.epoch for s in h], "loss": [s.loss for s in h], "objective": [s.objective for s in h],
-        "accuracy": [s.accuracy for s in h], "w1": [s.w[0] for s in h], "w2": [s.w[1] for s in h],
-        "b": [s.b for s in h], "grad_w1": [s.gradient_w[0] for s in h], "grad_w2": [s.gradient_w[1] for s in h],
-        "grad_b": [s.gradient_b for s in h],
-    })
+    frame = pd.DataFrame(
+        {
+            "epoch": [s.epoch for s in h],
+            "loss": [s.loss for s in h],
+            "objective": [s.objective for s in h],
+            "accuracy": [s.accuracy for s in h],
+            "w1": [s.w[0] for s in h],
+            "w2": [s.w[1] for s in h],
+            "b": [s.b for s in h],
+            "grad_w1": [s.gradient_w[0] for s in h],
+            "grad_w2": [s.gradient_w[1] for s in h],
+            "grad_b": [s.gradient_b for s in h],
+        }
+    )
     if h[0].test_loss is not None:
         frame["test_loss"] = [s.test_loss for s in h]
         frame["test_accuracy"] = [s.test_accuracy for s in h]

@@ -20,8 +20,10 @@ def read_share_link() -> None:
     values, notices = parse_query({k: st.query_params.get_all(k) for k in st.query_params})
     view = st.query_params.get("view")
     if view is not None and view not in TABS:
-        notices.append(f"The link's view={quote_value(view)} was not used: it must be one of {', '.join(TABS)}. "
-                       "Showing the Summary.")
+        notices.append(
+            f"The link's view={quote_value(view)} was not used: it must be one of {', '.join(TABS)}. "
+            "Showing the Summary."
+        )
     st.session_state["_notices"] = notices
     for key, value in values.items():
         st.session_state[key] = value

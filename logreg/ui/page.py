@@ -35,8 +35,14 @@ SHARPNESS_CAPTION = (
     "overshoot, so the loss can rise. Below the line the step fits that curvature."
 )
 
-VERDICT_BOXES = {"converged": st.success, "improving": st.info, "stopped": st.info, "noisy": st.warning,
-                 "oscillating": st.warning, "diverged": st.error}
+VERDICT_BOXES = {
+    "converged": st.success,
+    "improving": st.info,
+    "stopped": st.info,
+    "noisy": st.warning,
+    "oscillating": st.warning,
+    "diverged": st.error,
+}
 
 
 def apply_preset(values: dict) -> None:
@@ -50,8 +56,14 @@ def presets_row(container, settings: Settings, describe: bool) -> None:
     active = [p for p in PRESETS if all(getattr(settings, k) == v for k, v in {**DEFAULTS, **p.values}.items())]
     row = container.container(horizontal=True, gap="small")  # buttons wrap on a narrow screen, never truncate
     for preset in PRESETS:
-        row.button(preset.name, on_click=apply_preset, args=(dict(preset.values),), key=f"preset_{preset.name}",
-                   help=preset.watch, type="primary" if active and preset is active[0] else "secondary")
+        row.button(
+            preset.name,
+            on_click=apply_preset,
+            args=(dict(preset.values),),
+            key=f"preset_{preset.name}",
+            help=preset.watch,
+            type="primary" if active and preset is active[0] else "secondary",
+        )
     if describe and active:
         container.caption(f"**{active[0].name}.** {active[0].watch}")
 
@@ -75,15 +87,22 @@ def follow(epoch: int | None) -> None:
 def summary(r: Run) -> None:
     last = r.history[-1]
     cols = st.columns(5)
-    cols[0].metric("final loss", number(last.loss, ".4f"), f"{number(last.loss - r.history[0].loss, '+.4f')} "
-                   "since epoch 0", delta_color="inverse")
+    cols[0].metric(
+        "final loss",
+        number(last.loss, ".4f"),
+        f"{number(last.loss - r.history[0].loss, '+.4f')} since epoch 0",
+        delta_color="inverse",
+    )
     cols[1].metric("accuracy", f"{last.accuracy:.1%}")
     if last.test_loss is not None:
         cols[2].metric("test loss", number(last.test_loss, ".4f"))
         cols[3].metric("test accuracy", f"{last.test_accuracy:.1%}")
     if r.settings.l2 > 0:
-        cols[4].metric("objective", number(last.objective, ".4f"),
-                       help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².")
+        cols[4].metric(
+            "objective",
+            number(last.objective, ".4f"),
+            help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².",
+        )
     VERDICT_BOXES[r.verdict.kind](r.verdict.message)
     rows = {"learned": [last.w[0], last.w[1], last.b]}
     if r.scaler is not None:
@@ -93,32 +112,45 @@ def summary(r: Run) -> None:
         rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
     if r.best.exists:
         rows["minimum of the " + ("loss" if r.settings.l2 == 0 else "objective")] = [r.best.w[0], r.best.w[1], r.best.b]
-    table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()},
-                         index=["w1", "w2", "b"]).T
+    table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()}, index=["w1", "w2", "b"]).T
     st.table(table)  # static: redrawn at once, where a data grid took 190 ms after the chart
     if r.train.feature_names != ("x1", "x2"):
         names = ", ".join(f"x{i + 1} = {name}" for i, name in enumerate(r.train.feature_names))
-        st.caption(f"Features: {plain(names)}."
-                   + (" The weights were trained on the divided and scaled columns; the row in the file's units "
-                      "maps them back, so that w·x + b is the same for every row of the file." if r.scaler else ""))
+        st.caption(
+            f"Features: {plain(names)}."
+            + (
+                " The weights were trained on the divided and scaled columns; the row in the file's units "
+                "maps them back, so that w·x + b is the same for every row of the file."
+                if r.scaler
+                else ""
+            )
+        )
     n, batch = r.train.n, r.settings.batch_size
     if batch is not None and batch < n:
         per_epoch = -(-n // batch)
-        st.caption(f"Batch size {batch}: an epoch is one shuffled pass of {per_epoch:,} updates, so "
-                   f"{last.epoch:,} epochs made {last.epoch * per_epoch:,} updates.")
+        st.caption(
+            f"Batch size {batch}: an epoch is one shuffled pass of {per_epoch:,} updates, so "
+            f"{last.epoch:,} epochs made {last.epoch * per_epoch:,} updates."
+        )
 
 
 def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None:
     """The files are made when clicked. The buttons hold the settings and the data, never the run or its
     figure: those come from the shared cache (or are made again), so a session keeps nothing of its own."""
+
     def run() -> Run:
         return cached.training(data, settings, budget)
 
     cols = st.columns(3)
     cols[0].download_button("History (CSV)", lambda: history_csv(run()), "history.csv", "text/csv", on_click="ignore")
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(run()), "dataset.csv", "text/csv", on_click="ignore")
-    cols[2].download_button("Animation (HTML, plays offline)", lambda: html_page(offline_figure(data, run())),
-                            "logistic-regression.html", "text/html", on_click="ignore")
+    cols[2].download_button(
+        "Animation (HTML, plays offline)",
+        lambda: html_page(offline_figure(data, run())),
+        "logistic-regression.html",
+        "text/html",
+        on_click="ignore",
+    )
 
 
 def offline_figure(data: cached.DataChoice, r: Run) -> dict:
@@ -126,31 +158,40 @@ def offline_figure(data: cached.DataChoice, r: Run) -> dict:
     land = cached.run_landscape(data, r) if r.settings.land == "on" else None
     plan = thinning(len(r.history), r.train.n)
     sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
-    return animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
-                            sharpness=sharp)
+    return animation_figure(
+        r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land, sharpness=sharp
+    )
 
 
 def landscape_caption(r: Run, land) -> str:
-    return ("**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss"
-            + (" plus the penalty (λ/2)·‖w‖²" if r.settings.l2 > 0 else "")
-            + " over (w1, w2) with b set to its best value at every point. The orange path is the run's (w1, w2); "
-            "the run's own b is not always the best one, so the path need not cross these contours at right angles. "
-            + ("★ marks the minimum." if r.best.exists else f"There is no minimum to mark: {r.best.reason}.")
-            + (" ✕ marks the true weights." if r.true_line is not None else "")
-            + (f" {land.sample_note}" if land.sample_note else ""))
+    return (
+        "**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss"
+        + (" plus the penalty (λ/2)·‖w‖²" if r.settings.l2 > 0 else "")
+        + " over (w1, w2) with b set to its best value at every point. The orange path is the run's (w1, w2); "
+        "the run's own b is not always the best one, so the path need not cross these contours at right angles. "
+        + ("★ marks the minimum." if r.best.exists else f"There is no minimum to mark: {r.best.reason}.")
+        + (" ✕ marks the true weights." if r.true_line is not None else "")
+        + (f" {land.sample_note}" if land.sample_note else "")
+    )
 
 
 def main() -> None:
     present = st.query_params.get("present") == "on"
-    st.set_page_config(page_title="Watch logistic regression learn", page_icon="📉", layout="wide",
-                       initial_sidebar_state="collapsed" if present else "auto")
+    st.set_page_config(
+        page_title="Watch logistic regression learn",
+        page_icon="📉",
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
     read_share_link()
     st.html(PAGE_CSS)
     plotly_loader()
     if not present:
         st.title("Watch logistic regression learn")
-        st.caption("Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
-                   "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar.")
+        st.caption(
+            "Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
+            "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar."
+        )
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
     presets = st.container()
@@ -168,11 +209,27 @@ def main() -> None:
     land = cached.run_landscape(data, r) if settings.land == "on" else None
     plan = thinning(len(r.history), r.train.n)
     sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
-    figure = animation_figure(r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land,
-                              sharpness=sharp, player=True, font_scale=1.25 if present else 1.0)
+    figure = animation_figure(
+        r.train,
+        r.history,
+        test=r.test,
+        true_line=r.true_line,
+        plan=plan,
+        landscape=land,
+        sharpness=sharp,
+        player=True,
+        font_scale=1.25 if present else 1.0,
+    )
     autoplay = st.query_params.get("autoplay") != "off"
-    epoch = player(figure, frame_labels(figure), key="animation", run_id=run_id(data, settings, present),
-                   autoplay=autoplay, frame_ms=FRAME_MS, present=present)
+    epoch = player(
+        figure,
+        frame_labels(figure),
+        key="animation",
+        run_id=run_id(data, settings, present),
+        autoplay=autoplay,
+        frame_ms=FRAME_MS,
+        present=present,
+    )
     follow(epoch)
     if not present:
         for note in plan.notes(len(r.history)):

@@ -37,8 +37,11 @@ HTML = """
 """
 
 _COMPONENT = st.components.v2.component(
-    "logreg.player", html=HTML, css=(HERE / "player.css").read_text(encoding="utf-8"),
-    js=(HERE / "player.js").read_text(encoding="utf-8"), isolate_styles=False,  # Plotly's own CSS must reach the chart
+    "logreg.player",
+    html=HTML,
+    css=(HERE / "player.css").read_text(encoding="utf-8"),
+    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # Plotly's own CSS must reach the chart
 )
 
 
@@ -46,21 +49,42 @@ def plotly_loader() -> None:
     """A hidden, never-changing Plotly chart: Streamlit loads plotly.js with its first Plotly chart, and
     the player draws with that same plotly.js."""
     with st.container(key="plotly-loader"):
-        st.plotly_chart({"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}},
-                        key="plotly-loader-chart", theme=None)
+        st.plotly_chart(
+            {"data": [{"type": "scatter", "x": [], "y": []}], "layout": {"height": 10}},
+            key="plotly-loader-chart",
+            theme=None,
+        )
     st.html("<style>.st-key-plotly-loader { display: none; }</style>")
 
 
-def player(figure: dict, readouts: list[str], *, key: str, run_id: str, autoplay: bool, frame_ms: int,
-           present: bool = False, keys: bool = True) -> int | None:
+def player(
+    figure: dict,
+    readouts: list[str],
+    *,
+    key: str,
+    run_id: str,
+    autoplay: bool,
+    frame_ms: int,
+    present: bool = False,
+    keys: bool = True,
+) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
 
     run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
     readouts: the line of numbers shown under the bar, one per frame.
     """
-    data = {"figure": to_browser(figure), "readouts": readouts, "id": run_id, "autoplay": autoplay,
-            "frame_ms": frame_ms, "narrow": [list(p) for p in NARROW_PANELS], "reveal": list(REVEALED),
-            "config": CONFIG, "keys": keys, "present": present}
+    data = {
+        "figure": to_browser(figure),
+        "readouts": readouts,
+        "id": run_id,
+        "autoplay": autoplay,
+        "frame_ms": frame_ms,
+        "narrow": [list(p) for p in NARROW_PANELS],
+        "reveal": list(REVEALED),
+        "config": CONFIG,
+        "keys": keys,
+        "present": present,
+    }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

@@ -61,8 +61,16 @@ class Synthetic:
         return cls(**{f.name: get(f.name) for f in fields(cls)})
 
     def data(self) -> Dataset:
-        return make_synthetic(self.n, (self.w1, self.w2), self.bias, self.seed, labels=self.labels, flip=self.flip,
-                              scale=(self.xscale, 1.0), shift=(self.xshift, 0.0))
+        return make_synthetic(
+            self.n,
+            (self.w1, self.w2),
+            self.bias,
+            self.seed,
+            labels=self.labels,
+            flip=self.flip,
+            scale=(self.xscale, 1.0),
+            shift=(self.xshift, 0.0),
+        )
 
     def load(self) -> tuple[Dataset, Dataset | None]:
         return split(self.data(), self.test, self.seed)
@@ -82,8 +90,15 @@ class CsvColumns:
 
     def load(self, table: pd.DataFrame) -> TabularData:
         """The file's table made ready for training; `table` must be the file named by `digest`."""
-        return from_frame(table, self.features, self.label, scaling=self.scaling, test_fraction=self.test,
-                          seed=self.seed, divide=dict(zip(self.features, self.divide)))
+        return from_frame(
+            table,
+            self.features,
+            self.label,
+            scaling=self.scaling,
+            test_fraction=self.test,
+            seed=self.seed,
+            divide=dict(zip(self.features, self.divide)),
+        )
 
 
 def synthetic_data(s: Settings) -> Dataset:
@@ -100,8 +115,13 @@ def analyse(data: Dataset, l2: float) -> tuple[Optimum, float]:
 
 
 def run(
-    s: Settings, data: Dataset | None = None, test: Dataset | None = None, scaler: Scaler | None = None,
-    analysis: tuple[Optimum, float] | None = None, epochs: int | None = None, note: str | None = None,
+    s: Settings,
+    data: Dataset | None = None,
+    test: Dataset | None = None,
+    scaler: Scaler | None = None,
+    analysis: tuple[Optimum, float] | None = None,
+    epochs: int | None = None,
+    note: str | None = None,
     between_epochs: Callable[[], None] | None = None,
 ) -> Run:
     """Train with settings `s` on `data` (default: the synthetic data the settings describe).
@@ -116,9 +136,17 @@ def run(
     epochs = s.epochs if epochs is None else min(epochs, s.epochs)
     snapshots = []
     for snapshot in train(
-        data.X, data.y, learning_rate=s.lr, epochs=epochs, init=s.init, loss_threshold=s.loss_threshold,
-        l2=s.l2, batch_size=s.batch_size, seed=s.seed,
-        X_test=None if test is None else test.X, y_test=None if test is None else test.y,
+        data.X,
+        data.y,
+        learning_rate=s.lr,
+        epochs=epochs,
+        init=s.init,
+        loss_threshold=s.loss_threshold,
+        l2=s.l2,
+        batch_size=s.batch_size,
+        seed=s.seed,
+        X_test=None if test is None else test.X,
+        y_test=None if test is None else test.y,
     ):
         snapshots.append(snapshot)
         if between_epochs is not None:
@@ -128,10 +156,30 @@ def run(
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     mini_batch = s.batch_size is not None and s.batch_size < data.n
     # the sharpness over the last quarter only: what the verdict needs, at a quarter of the cost of the whole run
-    tail = history[last_quarter_start(history[-1].epoch):]
+    tail = history[last_quarter_start(history[-1].epoch) :]
     curvature = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), s.l2)
-    judged = verdict(history, s.lr, stable, best, l2=s.l2, mini_batch=mini_batch, loss_threshold=s.loss_threshold,
-                     sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2), sharpness_now=float(curvature[-1]),
-                     sharpness_peak=float(curvature.max()))
-    return Run(s, data, test, history, stable, best, judged, true_line, scaler,
-               notes=(note,) if note and epochs < s.epochs else (), epochs=epochs)
+    judged = verdict(
+        history,
+        s.lr,
+        stable,
+        best,
+        l2=s.l2,
+        mini_batch=mini_batch,
+        loss_threshold=s.loss_threshold,
+        sharpness_at_min=sharpness_at_minimum(data.X, best, s.l2),
+        sharpness_now=float(curvature[-1]),
+        sharpness_peak=float(curvature.max()),
+    )
+    return Run(
+        s,
+        data,
+        test,
+        history,
+        stable,
+        best,
+        judged,
+        true_line,
+        scaler,
+        notes=(note,) if note and epochs < s.epochs else (),
+        epochs=epochs,
+    )

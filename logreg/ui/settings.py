@@ -11,8 +11,27 @@ from dataclasses import dataclass, fields
 
 from ..formatting import number
 
-LR_OPTIONS = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
-              1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)  # log-spaced: 1, 2, 5 per decade
+LR_OPTIONS = (
+    0.0001,
+    0.0002,
+    0.0005,
+    0.001,
+    0.002,
+    0.005,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.5,
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+    20.0,
+    50.0,
+    100.0,
+)  # log-spaced: 1, 2, 5 per decade
 L2_OPTIONS = (0.0, 0.0001, 0.001, 0.01, 0.1, 1.0)
 SCALE_OPTIONS = (0.01, 0.1, 1.0, 10.0, 100.0)
 BATCH_OPTIONS = ("1", "4", "16", "64", "256", "full")
@@ -120,8 +139,15 @@ class Settings:
 _DEFAULT = Settings()
 
 
-def _control(key: str, label: str, kind: str, low: float | None = None, high: float | None = None,
-             step: float | None = None, options: tuple = ()) -> Control:
+def _control(
+    key: str,
+    label: str,
+    kind: str,
+    low: float | None = None,
+    high: float | None = None,
+    step: float | None = None,
+    options: tuple = (),
+) -> Control:
     """A control whose default is the Settings field of the same name (one place for every default)."""
     return Control(key, label, kind, getattr(_DEFAULT, key), low, high, step, options)
 
@@ -165,8 +191,9 @@ def plain(text: str) -> str:
     after escapes are read: a word that could become one is shown as code, which is never linked.
     """
     words = re.split(r"(\s+)", str(text))
-    return "".join(_code(w) if _LINKABLE.search(w) else "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in w)
-                   for w in words)
+    return "".join(
+        _code(w) if _LINKABLE.search(w) else "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in w) for w in words
+    )
 
 
 def _code(word: str) -> str:
@@ -198,13 +225,16 @@ def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object]
         try:
             value, note = control.parse(raw)
         except (ValueError, OverflowError):
-            notices.append(f"The link's {key}={quote_value(raw)} was not used: {control.label} must be "
-                           f"{control.allowed()}. Using the default, {default}.")
+            notices.append(
+                f"The link's {key}={quote_value(raw)} was not used: {control.label} must be "
+                f"{control.allowed()}. Using the default, {default}."
+            )
             continue
         values[key] = value
         if note:
-            notices.append(f"The link's {key}={quote_value(raw)} was {note}: "
-                           f"{control.label} must be {control.allowed()}.")
+            notices.append(
+                f"The link's {key}={quote_value(raw)} was {note}: {control.label} must be {control.allowed()}."
+            )
     return values, notices
 
 
@@ -216,24 +246,37 @@ class Preset:
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset("Seed 004 tutorial", {},
-           "The tutorial's run: its losses 0.6931, 0.5710, 0.4932 … 0.3013 appear at epochs 0, 10, 20 … 90. "
-           "Watch the boundary swing into place in the first 20 epochs, then the loss keep falling slowly."),
-    Preset("Overlapping classes", {"labels": "logistic", "w1": 1.0, "w2": -1.5, "bias": 0.0, "flip": 0.05,
-                                   "lr": 1.0, "epochs": 300, "test": 0.3},
-           "No line separates the classes, so the loss levels off above 0 and the weights settle at its minimum: "
-           "near the true ones, a little smaller because 5% of the labels are flipped. Compare the training and "
-           "test curves."),
-    Preset("Learning rate too large", {"labels": "logistic", "lr": 50.0, "epochs": 100},
-           "This data has a minimum, and η = 50 is far above 2/s(θ*) ≈ 19, the rate above which no run can settle "
-           "there: each step overshoots it, the boundary swings back and forth and the loss goes up and down "
-           "instead of levelling off. The sharpness panel shows why: s(θ) against 2/η."),
-    Preset("Badly scaled feature", {"xscale": 100.0, "xshift": 50.0, "lr": 0.0005,
-                                    "epochs": 1000},
-           "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The loss is so steep "
-           "along x1 that the guaranteed rate 2/L is tiny, and at such a rate the x2 direction barely moves: scaling "
-           "features first fixes this."),
-    Preset("Imbalanced classes", {"bias": -4.0, "lr": 0.5, "epochs": 500, "test": 0.3},
-           "Few points are class 1. Accuracy starts high just by calling everything class 0; the loss shows the "
-           "model still has to learn where the rare class is."),
+    Preset(
+        "Seed 004 tutorial",
+        {},
+        "The tutorial's run: its losses 0.6931, 0.5710, 0.4932 … 0.3013 appear at epochs 0, 10, 20 … 90. "
+        "Watch the boundary swing into place in the first 20 epochs, then the loss keep falling slowly.",
+    ),
+    Preset(
+        "Overlapping classes",
+        {"labels": "logistic", "w1": 1.0, "w2": -1.5, "bias": 0.0, "flip": 0.05, "lr": 1.0, "epochs": 300, "test": 0.3},
+        "No line separates the classes, so the loss levels off above 0 and the weights settle at its minimum: "
+        "near the true ones, a little smaller because 5% of the labels are flipped. Compare the training and "
+        "test curves.",
+    ),
+    Preset(
+        "Learning rate too large",
+        {"labels": "logistic", "lr": 50.0, "epochs": 100},
+        "This data has a minimum, and η = 50 is far above 2/s(θ*) ≈ 19, the rate above which no run can settle "
+        "there: each step overshoots it, the boundary swings back and forth and the loss goes up and down "
+        "instead of levelling off. The sharpness panel shows why: s(θ) against 2/η.",
+    ),
+    Preset(
+        "Badly scaled feature",
+        {"xscale": 100.0, "xshift": 50.0, "lr": 0.0005, "epochs": 1000},
+        "x1 is in units 100 times larger than x2 (like age in years next to a 0/1 feature). The loss is so steep "
+        "along x1 that the guaranteed rate 2/L is tiny, and at such a rate the x2 direction barely moves: scaling "
+        "features first fixes this.",
+    ),
+    Preset(
+        "Imbalanced classes",
+        {"bias": -4.0, "lr": 0.5, "epochs": 500, "test": 0.3},
+        "Few points are class 1. Accuracy starts high just by calling everything class 0; the loss shows the "
+        "model still has to learn where the rare class is.",
+    ),
 )

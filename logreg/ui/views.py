@@ -26,8 +26,10 @@ from .settings import LR_OPTIONS
 @st.fragment
 def math_panel(r: Run) -> None:
     """The derivation with this run's numbers at an epoch the student picks (reruns this panel only)."""
-    st.caption("Pick an epoch: every quantity of gradient descent is filled in with its value at that epoch, and "
-               "the plot shows how hard each point pulls on the boundary.")
+    st.caption(
+        "Pick an epoch: every quantity of gradient descent is filled in with its value at that epoch, and "
+        "the plot shows how hard each point pulls on the boundary."
+    )
     last = r.history[-1].epoch
     # the player sets this key when the viewer pauses or steps: the tab follows the animation
     st.session_state["math_epoch"] = min(max(int(st.session_state.get("math_epoch", 0)), 0), max(last, 1))
@@ -42,57 +44,80 @@ def math_panel(r: Run) -> None:
     T = tex_number
     left, right = st.columns([1.1, 1])
     with left:
-        st.latex(rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
-                 rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}")
+        st.latex(
+            rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
+            rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}"
+        )
         st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
         penalty_term = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if lam else ""
-        st.latex(rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
-                 rf"{penalty_term} = {number(s.objective, '.4f')} \quad (n = {n})")
+        st.latex(
+            rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
+            rf"{penalty_term} = {number(s.objective, '.4f')} \quad (n = {n})"
+        )
         penalty = r" + \lambda w_{1}" if lam else ""
-        st.latex(rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
-                 rf" = {T(g1)}")
-        st.latex(rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
-                 rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}")
+        st.latex(
+            rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
+            rf" = {T(g1)}"
+        )
+        st.latex(
+            rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
+            rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}"
+        )
         st.latex(rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i) = {T(gb)}")
         full_batch = r.settings.batch_size is None or r.settings.batch_size >= n
         if s_next is not None and full_batch:
-            st.latex(rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
-                     rf"({T(g1)}) = {T(float(s_next.w[0]))}")
-            st.latex(rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
-                     rf"b \leftarrow {T(b)} - {T(eta)}\cdot({T(gb)}) = {T(float(s_next.b))}")
+            st.latex(
+                rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
+                rf"({T(g1)}) = {T(float(s_next.w[0]))}"
+            )
+            st.latex(
+                rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
+                rf"b \leftarrow {T(b)} - {T(eta)}\cdot({T(gb)}) = {T(float(s_next.b))}"
+            )
             st.caption(f"These are the parameters of epoch {epoch + 1}: one step of full-batch gradient descent.")
         elif s_next is not None:
-            st.caption(f"With batch size {r.settings.batch}, an epoch makes several smaller steps, each with the "
-                       "gradient of one mini-batch, so epoch "
-                       f"{epoch + 1} is not one step of the full gradient shown here.")
+            st.caption(
+                f"With batch size {r.settings.batch}, an epoch makes several smaller steps, each with the "
+                "gradient of one mini-batch, so epoch "
+                f"{epoch + 1} is not one step of the full gradient shown here."
+            )
         else:
             st.caption("This is the last epoch of the run.")
         if lam:
-            st.caption(f"λ = {number(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
-                       f"(not to b). The cross-entropy alone is {s.loss:.4f}.")
+            st.caption(
+                f"λ = {number(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
+                f"(not to b). The cross-entropy alone is {s.loss:.4f}."
+            )
     with right:
         show(epoch_detail_figure(r.train, s), key="math_plot")
         wrong = int(round((1 - s.accuracy) * n))
-        st.caption(f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
-                   f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
-                   + (" Showing a random sample of 3,000 points." if n > 3000 else ""))
+        st.caption(
+            f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
+            f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
+            + (" Showing a random sample of 3,000 points." if n > 3000 else "")
+        )
     with st.expander("The code that computes this (the project's own source)"):
-        st.caption("The loss and its gradient, as the formulas above write them, and `step`, the update "
-                   "θ ← θ − η∇L. Training computes the same loss and gradient in one pass over the data "
-                   "(`logreg/kernel.py`) and makes the same update; the tests check both against these functions.")
+        st.caption(
+            "The loss and its gradient, as the formulas above write them, and `step`, the update "
+            "θ ← θ − η∇L. Training computes the same loss and gradient in one pass over the data "
+            "(`logreg/kernel.py`) and makes the same update; the tests check both against these functions."
+        )
         for function in (loss, gradients, step):
             st.code(inspect.getsource(function), language="python")
 
 
 def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
-    st.caption("The same data and starting point trained at several learning rates, in lockstep. With a minimum "
-               "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line.")
+    st.caption(
+        "The same data and starting point trained at several learning rates, in lockstep. With a minimum "
+        "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line."
+    )
     lanes = cached.race_lanes(data, r)  # rates chosen by training, each showing its role
     roles = {lane.learning_rate: lane.role for lane in lanes}
     default = [number(v) for v in sorted(roles)] or [number(v) for v in (r.settings.lr / 4, r.settings.lr)]
     choices = sorted({*default, number(r.settings.lr), *(number(v) for v in LR_OPTIONS if v >= 0.01)}, key=float)
-    picked = st.multiselect("learning rates", choices, default=default, max_selections=4,
-                            key=f"race_rates_{'_'.join(default)}")  # new data or settings: a new race
+    picked = st.multiselect(
+        "learning rates", choices, default=default, max_selections=4, key=f"race_rates_{'_'.join(default)}"
+    )  # new data or settings: a new race
     log_scale = st.toggle("log scale", value=True, key="race_log")
     if not picked:
         st.info("Choose at least one learning rate.")
@@ -100,24 +125,42 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
     rates = sorted(float(v) for v in picked)
     runs = [cached.race_run(data, r, v) for v in rates]
     labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
-    fig = race_figure(r.train, list(zip(labels, [x.history for x in runs])), player=True,
-                      best_objective=r.best.objective if r.best.exists else None, landscape=land, log_loss=log_scale)
+    fig = race_figure(
+        r.train,
+        list(zip(labels, [x.history for x in runs])),
+        player=True,
+        best_objective=r.best.objective if r.best.exists else None,
+        landscape=land,
+        log_loss=log_scale,
+    )
     race_id = repr((data.source, r.settings, tuple(rates), log_scale, land is not None))
-    player(fig, [step["label"] for step in fig["layout"]["sliders"][0]["steps"]], key="race_plot",
-           run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16], autoplay=autoplay, frame_ms=FRAME_MS,
-           keys=False)
+    player(
+        fig,
+        [step["label"] for step in fig["layout"]["sliders"][0]["steps"]],
+        key="race_plot",
+        run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16],
+        autoplay=autoplay,
+        frame_ms=FRAME_MS,
+        keys=False,
+    )
     length = max(len(x.history) for x in runs)
     plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
     summary, _ = cached.rate_note(data, r.settings.l2)
     mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n
-    st.caption(summary + " "
-               + ("With mini-batches these rates say nothing certain: each step follows a few points' gradient. "
-                  if mini else "")
-               + ("" if lanes or mini else "No rate of the control is below 2/L here, so no race was chosen. ")
-               + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
-               + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
-               + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
-               + " ".join(plan.notes(length, what="This race")))
+    st.caption(
+        summary
+        + " "
+        + (
+            "With mini-batches these rates say nothing certain: each step follows a few points' gradient. "
+            if mini
+            else ""
+        )
+        + ("" if lanes or mini else "No rate of the control is below 2/L here, so no race was chosen. ")
+        + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
+        + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
+        + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
+        + " ".join(plan.notes(length, what="This race"))
+    )
     for v, x in zip(rates, runs):
         role = f" *{roles[v]}*: {ROLES[roles[v]]}." if v in roles else ""
         st.markdown(f"- **η = {number(v)}**{role} {x.verdict.message}")
@@ -130,27 +173,41 @@ def truth_panel(r: Run) -> None:
     true_w = r.true_line[0]
     last = r.history[-1]
     angle = angle_degrees(last.w, true_w)
-    st.caption("How the learned weights compare with the ones that made the data: their direction (the angle; the "
-               "boundary's slope) and their size ‖w‖ (how sure the model is).")
+    st.caption(
+        "How the learned weights compare with the ones that made the data: their direction (the angle; the "
+        "boundary's slope) and their size ‖w‖ (how sure the model is)."
+    )
     show(truth_figure(r.history, true_w), key="truth_plot")
-    st.markdown(f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
-                f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f}).")
+    st.markdown(
+        f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
+        f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f})."
+    )
     s = r.settings
     if r.verdict.kind in ("diverged", "oscillating", "noisy"):
-        st.markdown(f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
-                    "compare them with the truth only after choosing a smaller learning rate.")
+        st.markdown(
+            f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
+            "compare them with the truth only after choosing a smaller learning rate."
+        )
     elif np.all(r.train.y == r.train.y[0]):
-        st.markdown("**Lesson:** every label is the same class, so there is no boundary to find: the model only "
-                    "pushes its bias towards that class, and the weights say nothing about the true ones.")
+        st.markdown(
+            "**Lesson:** every label is the same class, so there is no boundary to find: the model only "
+            "pushes its bias towards that class, and the weights say nothing about the true ones."
+        )
     elif s.l2 > 0:
-        st.markdown(f"**Lesson:** the L2 penalty λ = {number(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
-                    "when a line separates the classes; the learned weights are the minimum of the penalised loss.")
+        st.markdown(
+            f"**Lesson:** the L2 penalty λ = {number(s.l2)} pulls w towards 0, so ‖w‖ stays finite even "
+            "when a line separates the classes; the learned weights are the minimum of the penalised loss."
+        )
     elif r.best.exists:
-        st.markdown("**Lesson:** with labels drawn from the logistic model (or noisy labels), the classes overlap, "
-                    "the loss has a minimum, and the learned weights approach it: close to the true weights when "
-                    "there is enough data.")
+        st.markdown(
+            "**Lesson:** with labels drawn from the logistic model (or noisy labels), the classes overlap, "
+            "the loss has a minimum, and the learned weights approach it: close to the true weights when "
+            "there is enough data."
+        )
     else:
-        st.markdown("**Lesson:** with deterministic labels (as in seed 004) a line separates the classes, so the loss "
-                    "keeps falling as ‖w‖ grows without bound while the boundary's direction settles: the angle "
-                    "levels off, ‖w‖ does not. Add label noise, labels drawn from the model, or an L2 penalty to "
-                    "get a finite answer.")
+        st.markdown(
+            "**Lesson:** with deterministic labels (as in seed 004) a line separates the classes, so the loss "
+            "keeps falling as ‖w‖ grows without bound while the boundary's direction settles: the angle "
+            "levels off, ‖w‖ does not. Add label noise, labels drawn from the model, or an L2 penalty to "
+            "get a finite answer."
+        )

@@ -46,9 +46,21 @@ def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Po
     """Start `streamlit run app.py` on 127.0.0.1 and wait until /_stcore/health says ok."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + SERVER_START_S
@@ -60,8 +72,10 @@ def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Po
         time.sleep(0.25)
     stop_server(proc)
     tail = log_path.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"streamlit did not become healthy on {base_url} within {SERVER_START_S} s "
-                       f"(exit code {proc.returncode}). Its output:\n{tail}")
+    raise RuntimeError(
+        f"streamlit did not become healthy on {base_url} within {SERVER_START_S} s "
+        f"(exit code {proc.returncode}). Its output:\n{tail}"
+    )
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -87,8 +101,9 @@ def render_proxy_conf(upstreams: list[str], port: int) -> str:
     servers = re.findall(r"^[ \t]*server[ \t]+app\d+:8501;[ \t]*\n", text, flags=re.M)
     listens = re.findall(r"^[ \t]*listen[ \t]+8080;[ \t]*$", text, flags=re.M)
     if not servers or len(listens) != 1:
-        raise ValueError(f"{PROXY_CONF.name} no longer has the `server appN:8501;` and `listen 8080;` lines "
-                         "the test replaces")
+        raise ValueError(
+            f"{PROXY_CONF.name} no longer has the `server appN:8501;` and `listen 8080;` lines the test replaces"
+        )
     lines = "".join(f"    server {u};\n" for u in upstreams)
     text = text.replace(servers[0], lines, 1)
     for line in servers[1:]:
@@ -118,9 +133,9 @@ def start_proxy(workdir: Path, upstreams: list[str], port: int | None = None) ->
         "    uwsgi_temp_path temp/uwsgi;\n"
         "    scgi_temp_path temp/scgi;\n"
         "    include proxy.conf;\n"
-        "}\n")
-    command = [NGINX, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "error.log",
-               "-g", "daemon off;"]
+        "}\n"
+    )
+    command = [NGINX, "-p", str(workdir), "-c", str(workdir / "nginx.conf"), "-e", "error.log", "-g", "daemon off;"]
     with open(workdir / "access.log", "wb") as out, open(workdir / "stderr.log", "wb") as err:
         proc = subprocess.Popen(command, cwd=workdir, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 15
@@ -131,6 +146,7 @@ def start_proxy(workdir: Path, upstreams: list[str], port: int | None = None) ->
             return proc, base_url
         time.sleep(0.1)
     stop_server(proc)
-    logs = "".join(p.read_text(errors="replace")[-2000:] for p in (workdir / "stderr.log", workdir / "error.log")
-                   if p.exists())
+    logs = "".join(
+        p.read_text(errors="replace")[-2000:] for p in (workdir / "stderr.log", workdir / "error.log") if p.exists()
+    )
     raise RuntimeError(f"nginx did not answer on {base_url} (exit code {proc.returncode}). Its output:\n{logs}")

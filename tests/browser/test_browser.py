@@ -57,8 +57,7 @@ def slider(page, label: str):
 
 
 def alerts(page, pattern: str):
-    return page.locator("[data-testid='stAlert'], [data-testid='stNotification']").filter(
-        has_text=re.compile(pattern))
+    return page.locator("[data-testid='stAlert'], [data-testid='stNotification']").filter(has_text=re.compile(pattern))
 
 
 def watch_reruns(page) -> None:
@@ -252,7 +251,9 @@ def test_math_tab_follows_the_animation(app):
     app.wait()
     page.wait_for_function(
         "() => document.querySelector(\"input[type='range'][aria-label='epoch']\")?.getAttribute('aria-valuetext')"
-        " === '37'", timeout=15_000)
+        " === '37'",
+        timeout=15_000,
+    )
     assert page.evaluate(SHOWN) == 37, "the rerun moved the animation"
     assert app.exceptions() == []
 
@@ -365,8 +366,9 @@ def test_csv_names_and_labels_are_shown_as_text(app):
     app.wait()
     app.assert_ok(charts=1)
     assert page.locator("[data-testid='stSidebar'] a[href*='example.com']").count() == 0, "a label became a link"
-    assert page.locator("[data-testid='stMain'] a[href*='example.com'], .js-plotly-plot a").count() == 0, \
+    assert page.locator("[data-testid='stMain'] a[href*='example.com'], .js-plotly-plot a").count() == 0, (
         "a column name became a link in the figure"
+    )
 
 
 # ---------------------------------------------------------------- presets and tabs

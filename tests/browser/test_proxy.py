@@ -115,8 +115,9 @@ def test_twenty_sessions_render_and_each_stays_on_one_process(chromium, proxy):
         assert len(cookies) == SESSIONS, "two browser contexts were given the same affinity cookie"
 
         # Where each session's page came from, so far: upload a CSV in one session per process.
-        served = {e["affinity"]: e["upstream"] for e in proxy.entries()
-              if e["uri"].split("?")[0] == "/" and e["cookie"] == ""}
+        served = {
+            e["affinity"]: e["upstream"] for e in proxy.entries() if e["uri"].split("?")[0] == "/" and e["cookie"] == ""
+        }
         per_backend = {served[s["cookie"]]: s for s in sessions}
         assert sorted(per_backend) == sorted(proxy.backends), f"the sessions were not spread: {served}"
         for session in per_backend.values():
@@ -132,18 +133,22 @@ def test_twenty_sessions_render_and_each_stays_on_one_process(chromium, proxy):
     mine = {c: by_cookie[c] for c in cookies}
     for cookie, requests in mine.items():
         upstreams = {e["upstream"] for e in requests}
-        assert len(upstreams) == 1 and upstreams <= set(proxy.backends), \
+        assert len(upstreams) == 1 and upstreams <= set(proxy.backends), (
             f"session {cookie} was served by {upstreams}: {[(e['uri'], e['upstream']) for e in requests]}"
+        )
         first, *later = requests
-        assert first["uri"].split("?")[0] == "/" and first["cookie"] == "", \
+        assert first["uri"].split("?")[0] == "/" and first["cookie"] == "", (
             f"session {cookie} did not start with its page"
-        assert later and all(e["cookie"] == cookie for e in later), \
+        )
+        assert later and all(e["cookie"] == cookie for e in later), (
             f"session {cookie}: a request after the page came without the affinity cookie"
+        )
         kinds = {e["uri"].split("?")[0] for e in later}
         assert "/_stcore/stream" in kinds, f"session {cookie}: no websocket in the log"
         assert any(k.startswith("/media/") for k in kinds), f"session {cookie}: no download in the log"
-        assert all(e["status"] in ("101", "200", "204", "304") for e in requests), \
+        assert all(e["status"] in ("101", "200", "204", "304") for e in requests), (
             f"session {cookie}: {[(e['uri'], e['status']) for e in requests if int(e['status']) >= 400]}"
+        )
     websockets = [e for requests in mine.values() for e in requests if e["uri"].startswith("/_stcore/stream")]
     assert all(e["status"] == "101" and e["upgrade"] == "websocket" for e in websockets)
     uploads = [e for requests in mine.values() for e in requests if e["uri"].startswith("/_stcore/upload_file")]
