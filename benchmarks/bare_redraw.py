@@ -11,7 +11,6 @@ The player mode also takes the candidate changes that bench_redraw.py measures, 
     slider=off      no Plotly slider (the player has its own bar)
     f32=on          every float64 array sent as float32
     react=frames    the frames handed to Plotly.react instead of deleteFrames then addFrames
-    first=show      no Plotly.animate to frame 0 after drawing a run (its data already is frame 0): only the bar
 """
 
 import sys
@@ -92,11 +91,11 @@ else:
             "autoplay": params.get("autoplay") != "off",
             "frame_ms": FRAME_MS,
         }
-        if params.get("react") == "frames" or params.get("first") == "show":
+        if params.get("react") == "frames":
             from logreg.ui import player as held  # noqa: E402
 
             @st.cache_resource
-            def variant_player(react: str | None, first: str | None):
+            def variant_player(react: str | None):
                 js = (Path(held.__file__).parent / "player.js").read_text(encoding="utf-8")
                 changes = []
                 if react == "frames":
@@ -109,14 +108,12 @@ else:
                             "frames: figure.frames, config: data.config});",
                         )
                     )
-                if first == "show":
-                    changes.append(("    await this.go(0);\n", "    this.show(0);\n"))
                 for old, new in changes:
                     if old not in js:
                         raise RuntimeError("player.js has changed: a candidate no longer applies")
                     js = js.replace(old, new)
                 return st.components.v2.component(
-                    f"bench.player_{react}_{first}",
+                    f"bench.player_{react}",
                     html=held.HTML,
                     js=js,
                     isolate_styles=False,
@@ -127,7 +124,7 @@ else:
             from logreg.plot_parts import to_browser  # noqa: E402
 
             # what player() sends, to the variant component (player() itself stays untouched)
-            component = variant_player(params.get("react"), params.get("first"))
+            component = variant_player(params.get("react"))
             component(
                 key="animation",
                 default={"epoch": None},

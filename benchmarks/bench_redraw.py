@@ -77,8 +77,7 @@ CANDIDATES = [  # (name, query): each against the first of its group
     ("  automargin off", BASE + "&automargin=off"),
     ("  float32 arrays", BASE + "&f32=on"),
     ("  frames in Plotly.react", BASE + "&react=frames"),
-    ("  no animate to frame 0", BASE + "&first=show"),
-    ("  all five", BASE + "&slider=off&automargin=off&f32=on&react=frames&first=show"),
+    ("  all four", BASE + "&slider=off&automargin=off&f32=on&react=frames"),
     ("player floor, 400 epochs", BASE + "&epochs=400"),
     ("  150 frames", BASE + "&epochs=400&frames=150"),
 ]

@@ -20,7 +20,6 @@ BARE = str(Path(__file__).resolve().parents[1] / "benchmarks" / "bare_redraw.py"
             "automargin": "off",
             "f32": "on",
             "react": "frames",
-            "first": "show",
             "frames": "150",
             "epochs": "400",
         },
