@@ -36,11 +36,10 @@ else:
 
     import numpy as np  # noqa: E402
 
-    from logreg.figures import Sharpness, animation_figure  # noqa: E402
-    from logreg.plot_parts import thinning  # noqa: E402
+    from logreg.plot_parts import MAX_FRAMES  # noqa: E402
     from logreg.ui import cached  # noqa: E402
     from logreg.ui.chart import show  # noqa: E402
-    from logreg.ui.page import FRAME_MS, frame_labels  # noqa: E402
+    from logreg.ui.page import FRAME_MS, frame_labels, main_figure  # noqa: E402
     from logreg.ui.player import player, plotly_loader  # noqa: E402
     from logreg.ui.run import Synthetic  # noqa: E402
     from logreg.ui.settings import Settings  # noqa: E402
@@ -48,19 +47,7 @@ else:
     settings = replace(Settings(), epochs=epochs)
     data = cached.synthetic(Synthetic.of(settings))
     r = cached.training(data, settings)
-    land = cached.run_landscape(data, r)
-    plan = thinning(len(r.history), r.train.n, max_frames=int(params.get("frames", 300)))
-    sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
-    figure = animation_figure(
-        r.train,
-        r.history,
-        test=r.test,
-        true_line=r.true_line,
-        plan=plan,
-        landscape=land,
-        sharpness=sharp,
-        player=mode == "player",
-    )
+    figure, _, _ = main_figure(data, r, player=mode == "player", max_frames=int(params.get("frames", MAX_FRAMES)))
     if mode == "figure":
         show(figure, key="chart")
     else:

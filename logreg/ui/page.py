@@ -7,9 +7,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from ..analysis import Landscape
 from ..figures import Sharpness, animation_figure
 from ..formatting import number
-from ..plot_parts import thinning
+from ..plot_parts import MAX_FRAMES, Thinning, thinning
 from . import cached, views
 from .budget import Plan
 from .chart import html_page
@@ -146,21 +147,33 @@ def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(run()), "dataset.csv", "text/csv", on_click="ignore")
     cols[2].download_button(
         "Animation (HTML, plays offline)",
-        lambda: html_page(offline_figure(data, run())),
+        lambda: html_page(main_figure(data, run())[0]),
         "logistic-regression.html",
         "text/html",
         on_click="ignore",
     )
 
 
-def offline_figure(data: cached.DataChoice, r: Run) -> dict:
-    """The animation as the page shows it, without the page's player."""
+def main_figure(
+    data: cached.DataChoice, r: Run, *, player: bool = False, font_scale: float = 1.0, max_frames: int = MAX_FRAMES
+) -> tuple[dict, Thinning, Landscape | None]:
+    """The animation of run r, with the frames kept and the landscape it shows. player: for the page's
+    player (no Plotly buttons); without it, the figure alone, as the offline file holds it."""
     land = cached.run_landscape(data, r) if r.settings.land == "on" else None
-    plan = thinning(len(r.history), r.train.n)
+    plan = thinning(len(r.history), r.train.n, max_frames=max_frames)
     sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
-    return animation_figure(
-        r.train, r.history, test=r.test, true_line=r.true_line, plan=plan, landscape=land, sharpness=sharp
+    figure = animation_figure(
+        r.train,
+        r.history,
+        test=r.test,
+        true_line=r.true_line,
+        plan=plan,
+        landscape=land,
+        sharpness=sharp,
+        player=player,
+        font_scale=font_scale,
     )
+    return figure, plan, land
 
 
 def landscape_caption(r: Run, land) -> str:
@@ -206,20 +219,7 @@ def main() -> None:
     r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
-    land = cached.run_landscape(data, r) if settings.land == "on" else None
-    plan = thinning(len(r.history), r.train.n)
-    sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), settings.lr)
-    figure = animation_figure(
-        r.train,
-        r.history,
-        test=r.test,
-        true_line=r.true_line,
-        plan=plan,
-        landscape=land,
-        sharpness=sharp,
-        player=True,
-        font_scale=1.25 if present else 1.0,
-    )
+    figure, plan, land = main_figure(data, r, player=True, font_scale=1.25 if present else 1.0)
     autoplay = st.query_params.get("autoplay") != "off"
     epoch = player(
         figure,
