@@ -42,15 +42,13 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, free_port, health, stop_server  # noqa: E402
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
 QUIET_MS = 300
@@ -168,35 +166,6 @@ INSTRUMENT = """
 })();
 """
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
-
-
-def start(script: str, log: Path, cwd: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if health(url) == "ok":
-            return proc, url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"{script} did not start: {log.read_text(errors='replace')[-2000:]}")
 
 
 class Page:
@@ -354,8 +323,8 @@ def measure(repeats: int, candidates: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        app_proc, app_url = start("app.py", Path(tmp, "app.log"))
-        bare_proc, bare_url = start("benchmarks/bare_redraw.py", Path(tmp, "bare.log"))
+        app_proc, app_url = start_server(Path(tmp, "app.log"))
+        bare_proc, bare_url = start_server(Path(tmp, "bare.log"), script="benchmarks/bare_redraw.py")
         urls = {"app": app_url, "bare": bare_url}
         try:
             with sync_playwright() as pw:

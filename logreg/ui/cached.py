@@ -117,26 +117,19 @@ def training(data: DataChoice, settings: Settings, plan: budget.Plan | None = No
     """The run of `settings` on `data`, making the epochs `plan` allows (default: the page's own plan
     without the race). Training stops, and nothing is kept, if its viewer goes away."""
     plan = plan or page_plan(data, settings, race=False)
-    return CACHE.get(
-        ("run", data.source, settings, plan.epochs),
-        lambda: run(
-            settings,
-            data.train,
-            data.test,
-            data.scaler,
-            analysis=analysis(data, settings.l2),
-            epochs=plan.epochs,
-            note=plan.note(data.train.n),
-            between_epochs=still_wanted(),
-        ),
-    )
+    return _trained(data, settings, plan.epochs, plan.note(data.train.n))
 
 
 def race_run(data: DataChoice, r: Run, lr: float) -> Run:
     """The same data, start, analysis and epochs as the page's run `r` at another learning rate, without an
     early stop (lockstep); the page's own run when it is the same."""
     settings = replace(r.settings, lr=lr, stop=0.0)
-    epochs = r.settings.epochs if r.epochs is None else r.epochs
+    return _trained(data, settings, r.settings.epochs if r.epochs is None else r.epochs, None)
+
+
+def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None) -> Run:
+    """The run of `settings` on `data` for `epochs` epochs, from the cache or trained; training stops, and
+    nothing is kept, if its viewer goes away."""
     return CACHE.get(
         ("run", data.source, settings, epochs),
         lambda: run(
@@ -146,7 +139,7 @@ def race_run(data: DataChoice, r: Run, lr: float) -> Run:
             data.scaler,
             analysis=analysis(data, settings.l2),
             epochs=epochs,
-            note=None,
+            note=note,
             between_epochs=still_wanted(),
         ),
     )

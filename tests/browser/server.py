@@ -42,8 +42,9 @@ def health(base_url: str) -> str:
         return ""
 
 
-def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run app.py` on 127.0.0.1 and wait until /_stcore/health says ok."""
+def start_server(log_path: Path, port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run <script>` (a path from the project's root) on 127.0.0.1 and wait until
+    /_stcore/health says ok."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
@@ -51,7 +52,7 @@ def start_server(log_path: Path, port: int | None = None) -> tuple[subprocess.Po
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless",
         "true",
         "--server.port",
