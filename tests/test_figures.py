@@ -345,9 +345,9 @@ def test_points_are_sampled_above_max_points():
     h = history(big, epochs=2)
     d = to_browser(animation_figure(big, h))
     drawn = len(decode(d["data"][0]["x"])) + len(decode(d["data"][1]["x"]))
-    assert drawn == MAX_POINTS == 3000
+    assert drawn == MAX_POINTS == 1000
     notes = thinning(len(h), big.n).notes(len(h))
-    assert len(notes) == 1 and "3,000 of 5,000" in notes[0]
+    assert len(notes) == 1 and "1,000 of 5,000" in notes[0]
     # every drawn point is a real training point of its class
     for k in (0, 1):
         x, y = decode(d["data"][k]["x"]), decode(d["data"][k]["y"])
