@@ -74,10 +74,6 @@ def run_id(data: cached.DataChoice, settings: Settings, present: bool) -> str:
     return hashlib.sha256(repr((data.source, settings, present)).encode()).hexdigest()[:16]
 
 
-def frame_labels(figure: dict) -> list[str]:
-    return [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
-
-
 def follow(epoch: int | None) -> None:
     """The math tab shows the epoch the player rests on, once the viewer pauses or steps there."""
     if epoch is not None and st.session_state.get("_followed") != epoch:
@@ -214,7 +210,7 @@ def main() -> None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     write_share_link(settings)
-    budget = cached.page_plan(data, settings, race=open_tab() == TABS[2])  # the race trains up to 4 runs more
+    budget = cached.page_plan(data, settings, race=open_tab() == TABS[2])  # the race trains more runs
     data = cached.sample(data, budget, settings.seed)  # all the points, unless even a few epochs did not fit
     r = cached.training(data, settings, budget)
     for note in r.notes:
@@ -223,7 +219,6 @@ def main() -> None:
     autoplay = st.query_params.get("autoplay") != "off"
     epoch = player(
         figure,
-        frame_labels(figure),
         key="animation",
         run_id=run_id(data, settings, present),
         autoplay=autoplay,

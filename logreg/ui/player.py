@@ -57,9 +57,14 @@ def plotly_loader() -> None:
     st.html("<style>.st-key-plotly-loader { display: none; }</style>")
 
 
+def frame_labels(figure: dict) -> list[str]:
+    """The line of numbers for each frame: the labels of the figure's scrubber steps."""
+    return [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
+
+
 def player(
     figure: dict,
-    readouts: list[str],
+    readouts: list[str] | None = None,
     *,
     key: str,
     run_id: str,
@@ -72,11 +77,11 @@ def player(
     the viewer has paused or stepped (None before that).
 
     run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
-    readouts: the line of numbers shown under the bar, one per frame.
+    readouts: the line of numbers shown under the bar, one per frame (default: frame_labels(figure)).
     """
     data = {
         "figure": to_browser(figure),
-        "readouts": readouts,
+        "readouts": frame_labels(figure) if readouts is None else readouts,
         "id": run_id,
         "autoplay": autoplay,
         "frame_ms": frame_ms,

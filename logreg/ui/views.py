@@ -136,7 +136,6 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
     race_id = repr((data.source, r.settings, tuple(rates), log_scale, land is not None))
     player(
         fig,
-        [step["label"] for step in fig["layout"]["sliders"][0]["steps"]],
         key="race_plot",
         run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16],
         autoplay=autoplay,
