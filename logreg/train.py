@@ -218,7 +218,7 @@ class _Epochs:
 
     def __init__(self, data: Pass, test: Pass | None, descent: _Descent, batches: _MiniBatches | None):
         self.data, self.test, self.descent, self.batches = data, test, descent, batches
-        self.d, self.l2 = data.d, descent.l2
+        self.d, self.l2, self.eta = data.d, descent.l2, descent.learning_rate
         self.theta: list[float] = []  # θ of the last snapshot made
         self.gradient: list[float] = []  # ∇ of the objective there: ∇_w (λ·w included), then ∂/∂b
         # an array over immutable bytes is read-only from the start: one call, no copy
@@ -235,7 +235,9 @@ class _Epochs:
         # (λ/2)·‖w‖², computed even at λ = 0: a ‖w‖² beyond the floats (or a w that is not finite)
         # ends the run there too
         penalty = 0.5 * l2 * (norm * norm)
-        if not (
+        # one sum is finite only when every term is (NaN and ∞ carry through); when it is not, the
+        # terms are looked at one by one, since finite terms can add up past the largest float
+        if not math.isfinite(loss + penalty + b + sum(gradient)) and not (
             math.isfinite(loss) and math.isfinite(penalty) and math.isfinite(b) and all(map(math.isfinite, gradient))
         ):
             return None
@@ -253,7 +255,7 @@ class _Epochs:
     def advance(self, epoch: int) -> Snapshot | None:
         """Snapshot `epoch`: one epoch of updates from the current point, then the snapshot there."""
         if self.batches is None:  # θ ← θ − η·∇, the `step` of full-batch descent, on floats
-            eta = self.descent.learning_rate
+            eta = self.eta
             theta = [p - eta * g for p, g in zip(self.theta, self.gradient)]
         else:
             d = self.data.d
