@@ -372,6 +372,17 @@ def test_huge_learning_rate_reports_divergence_without_warnings():
             assert all(all_finite(s) for s in history)
 
 
+def test_finite_numbers_whose_sum_overflows_are_still_finite():
+    # the finiteness check adds the snapshot's numbers first; here loss and b are each 1.5e308, finite,
+    # and their sum is not, so only the term-by-term check can tell the snapshot is fine
+    X, y = np.array([[0.0]]), np.array([0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        start, last = run(X, y, learning_rate=1e-300, epochs=1, init=([0.0], 1.5e308))
+    assert start.loss == start.b == 1.5e308 and start.gradient_b == 1.0 and not start.diverged
+    assert all_finite(start) and all_finite(last) and last.epoch == 1
+
+
 def test_non_finite_start_is_refused_lazily_with_value_error(seed0):
     history = train(seed0.X, seed0.y, learning_rate=0.1, epochs=3, init=([1e200, 1e200], 0.0), l2=1.0)
     with pytest.raises(ValueError, match="start"):
