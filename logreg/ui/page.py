@@ -27,7 +27,8 @@ PAGE_CSS = """<style>
 h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
 @media (max-width: 640px) {
   h1 { font-size: 1.55rem !important; }
-  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+  /* the title's smaller type would start under Streamlit's 3.75rem header */
+  [data-testid="stMainBlockContainer"] { padding: 4.25rem 0.75rem 3rem 0.75rem; }
 }
 </style>"""
 SHARPNESS_CAPTION = (

@@ -469,6 +469,9 @@ def test_phone_stacks_the_panels(app):
         assert start >= end + 20, f"panels overlap: {spans}"  # room for the axis title between them
     width = page.evaluate("() => document.documentElement.clientWidth")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    title, header = page.evaluate("""() => [document.querySelector('h1').getBoundingClientRect().top,
+        document.querySelector('header').getBoundingClientRect().bottom]""")
+    assert title >= header, f"the title starts under the header ({title:.0f} px < {header:.0f} px)"
     play = button(page, "Play")
     play.scroll_into_view_if_needed()
     box = play.bounding_box()
