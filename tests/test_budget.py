@@ -84,3 +84,15 @@ def test_the_note_is_one_plain_sentence_true_of_the_plan():
     p = plan(5000, 160000, 40000, 1)
     assert f"a random {p.n_train:,} of the 160,000 training points" in p.note()
     assert f"{p.n_test:,} of the 40,000 test points" in p.note()
+
+
+def test_blas_runs_on_one_thread_once_the_page_is_imported():
+    # OpenBLAS's helper threads spin while they wait: on a shared machine they multiplied the CPU time
+    # of a product over 100,000 rows several times, outside any prediction
+    from threadpoolctl import threadpool_info
+
+    import logreg.ui.page  # noqa: F401  (importing the page sets the limit)
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)
+    assert budget.one_blas_thread()

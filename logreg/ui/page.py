@@ -12,7 +12,7 @@ from ..figures import Sharpness, animation_figure
 from ..formatting import number
 from ..plot_parts import MAX_FRAMES, Thinning, thinning
 from . import cached, views
-from .budget import Plan
+from .budget import Plan, one_blas_thread
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
@@ -20,6 +20,8 @@ from .link import TABS, open_tab, read_share_link, write_share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
+
+one_blas_thread()  # the budget's costs are those of one thread: OpenBLAS's waiting threads burn CPU
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
