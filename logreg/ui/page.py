@@ -206,14 +206,12 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
     presets = st.container()
-    settings, data = controls(st.container())
+    settings, data, budget = controls(st.container(), race=open_tab() == TABS[2])  # the race trains more runs
     presets_row(presets, settings, describe=not present)
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     write_share_link(settings)
-    budget = cached.page_plan(data, settings, race=open_tab() == TABS[2])  # the race trains more runs
-    data = cached.sample(data, budget, settings.seed)  # all the points, unless even a few epochs did not fit
     r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
