@@ -34,10 +34,11 @@ MIN_ROWS = 200  # never fewer points than this, whatever the settings
 # with other work.
 EPOCH_US = 40.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays
 ROW_PASS_US = 0.02  # one row of one full pass: logit, exp, log1p, σ, accuracy and gradient
-UPDATE_US = 17.0  # one mini-batch update's fixed cost: gather, gradient, step
+UPDATE_US = 28.0  # one mini-batch update's fixed cost: gather, gradient, step (Python-bound: the script
+# thread measured 14 µs alone, 16–19 µs beside a thread that polls it, as AppTest's and the server's do)
 BATCH_ROW_US = 0.30  # one row of the mini-batch updates of an epoch (gathered by index, then the gradient)
-SNAPSHOT_US = 2.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
-SHARPNESS_ROW_US = 0.018  # one row of one snapshot's sharpness
+SNAPSHOT_US = 3.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
+SHARPNESS_ROW_US = 0.02  # one row of one snapshot's sharpness
 OPTIMUM_ROW_US = 4.5  # Newton's method, the exact separation check, 2/L and s(θ*) for the η control's words
 LANDSCAPE_ROW_US = 120.0  # one row of the landscape's grid, refined around a minimum (47 × 47), the bias
 # minimised out at every point (at most 2,000 rows)
