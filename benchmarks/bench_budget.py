@@ -1,12 +1,12 @@
 """The page's time budget: the cost constants of logreg/ui/budget.py measured, and whole pages against it.
 
-    python benchmarks/bench_budget.py               # both parts, about two minutes on 2 cores
+    python benchmarks/bench_budget.py               # both parts, a few minutes on 2 cores
     python benchmarks/bench_budget.py calibrate     # µs per row-pass, per update, ...: the constants
     python benchmarks/bench_budget.py pages         # the heaviest links against the default page
 
 calibrate: each constant is the median CPU time (time.process_time, all threads) of a few repeats,
-divided by the units it did, at the size where the unit costs most. It prints the measured value beside
-the one in budget.py; budget.py keeps a rounded-up value.
+divided by the units it did, at the size where the unit costs most, with BLAS on one thread as the page
+runs it. It prints the measured value beside the one in budget.py; budget.py keeps a rounded-up value.
 
 pages: every page runs under streamlit.testing.v1.AppTest with the shared cache emptied first, so its
 data, analysis, landscape and runs are all computed: a first visit. Pages are measured in rounds, one
