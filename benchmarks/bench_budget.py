@@ -1,12 +1,12 @@
 """The page's time budget: the cost constants of logreg/ui/budget.py measured, and whole pages against it.
 
-    python benchmarks/bench_budget.py               # both parts, about two minutes on 2 cores
+    python benchmarks/bench_budget.py               # both parts, a few minutes on 2 cores
     python benchmarks/bench_budget.py calibrate     # µs per row-pass, per update, ...: the constants
     python benchmarks/bench_budget.py pages         # the heaviest links against the default page
 
 calibrate: each constant is the median CPU time (time.process_time, all threads) of a few repeats,
-divided by the units it did, at the size where the unit costs most. It prints the measured value beside
-the one in budget.py; budget.py keeps a rounded-up value.
+divided by the units it did, at the size where the unit costs most, with BLAS on one thread as the page
+runs it. It prints the measured value beside the one in budget.py; budget.py keeps a rounded-up value.
 
 pages: every page runs under streamlit.testing.v1.AppTest with the shared cache emptied first, so its
 data, analysis, landscape and runs are all computed: a first visit. Pages are measured in rounds, one
@@ -31,9 +31,15 @@ from logreg.analysis import landscape, optimum  # noqa: E402
 from logreg.curvature import sharpness_along  # noqa: E402
 from logreg.data import make_synthetic  # noqa: E402
 from logreg.figures import animation_figure  # noqa: E402
+from logreg.lesson import learning_rate_note, learning_rate_summary  # noqa: E402
 from logreg.plot_parts import thinning  # noqa: E402
+from logreg.tabular import feature_columns, from_frame, read_csv  # noqa: E402
 from logreg.train import train  # noqa: E402
 from logreg.ui import budget  # noqa: E402
+from logreg.ui.cached import digest  # noqa: E402
+from logreg.ui.run import analyse  # noqa: E402
+
+budget.one_blas_thread()  # as the page runs: every product on one thread
 
 
 def cpu(f, repeats: int = 3) -> float:
@@ -74,10 +80,26 @@ def calibrate() -> dict[str, float]:
     s_big = cpu(lambda: sharpness_along(d_big.X, W[:20], B[:20])) / 20
     out["SNAPSHOT_US"] = 1e6 * s_small
     out["SHARPNESS_ROW_US"] = 1e6 * s_big / big
-    out["OPTIMUM_ROW_US"] = (
-        1e6 * max(cpu(lambda: optimum(d_big.X, d_big.y), 1), cpu(lambda: optimum(d_sep.X, d_sep.y), 1)) / big
+
+    def data_analysis(d) -> None:  # what the page computes once per dataset: the minimum, 2/L, the η words
+        best, _ = analyse(d, 0.0)
+        learning_rate_summary(d.X, best), learning_rate_note(d.X, best)
+
+    out["OPTIMUM_ROW_US"] = 1e6 * max(cpu(lambda: data_analysis(d_big), 1), cpu(lambda: data_analysis(d_sep), 1)) / big
+    # with a minimum the grid is refined around it (47 × 47 instead of 32 × 32): the landscape's slowest case
+    best_mid = optimum(d_mid.X, d_mid.y)
+    out["LANDSCAPE_ROW_US"] = (
+        1e6 * cpu(lambda: landscape(d_mid.X, d_mid.y, (-6.0, 6.0, -6.0, 6.0), best=best_mid), 3) / 2000
     )
-    out["LANDSCAPE_ROW_US"] = 1e6 * cpu(lambda: landscape(d_mid.X, d_mid.y, (-6.0, 6.0, -6.0, 6.0)), 3) / 2000
+    raw = csv_bytes(big)
+
+    def upload() -> None:  # what the page does with a new file before training: as controls.csv_data does
+        digest(raw)
+        frame = read_csv(raw)
+        feature_columns(frame)
+        from_frame(frame, ("a", "b"), "y", scaling="standardize", test_fraction=0.2, seed=0)
+
+    out["CSV_ROW_US"] = 1e6 * cpu(upload, 3) / big
     hist = list(train(d_mid.X, d_mid.y, learning_rate=0.1, epochs=299))
     few = cpu(lambda: animation_figure(d_mid, hist[:30], plan=thinning(30, 2000)), 3)
     many = cpu(lambda: animation_figure(d_mid, hist, plan=thinning(300, 2000)), 3)
@@ -117,10 +139,27 @@ PAGES = {
         "test": "0.5",
     },
     "batch 1, n=20000, 5000 epochs": {"batch": "1", "n": "20000", "epochs": "5000"},
+    "batch 1, n=20000, test 0.5, stop": {"batch": "1", "n": "20000", "epochs": "5000", "test": "0.5", "stop": "0.0001"},
+    "race, x1 × 100 + 50, n=20000": {
+        "view": "Learning rates side by side",
+        "n": "20000",
+        "epochs": "5000",
+        "xscale": "100",
+        "xshift": "50",
+    },
+    "math tab, n=20000, test 0.5": {"view": "Math at one epoch", "n": "20000", "epochs": "5000", "test": "0.5"},
+    "truth tab, n=20000, λ 0.1": {"view": "Ground truth", "n": "20000", "epochs": "5000", "l2": "0.1"},
     "summary, n=20000, full, 5000 epochs": {"n": "20000", "epochs": "5000", "test": "0.5", "labels": "logistic"},
     "race, CSV 200,000 rows, 5000 epochs": {
         "view": "Learning rates side by side",
         "source": "csv",
+        "epochs": "5000",
+        "csv": 200_000,
+    },
+    "race, CSV 200,000 rows, batch 1": {
+        "view": "Learning rates side by side",
+        "source": "csv",
+        "batch": "1",
         "epochs": "5000",
         "csv": 200_000,
     },
@@ -161,7 +200,10 @@ def predicted(query: dict) -> float:
     test = 0.2 if "csv" in query else s.test
     n_test = int(np.ceil(test * rows))
     race = query.get("view") == "Learning rates side by side"
-    p = budget.plan(s.epochs, rows - n_test, n_test, s.batch_size, race=race, landscape=s.land == "on")
+    file_rows = rows if "csv" in query else 0
+    p = budget.plan(
+        s.epochs, rows - n_test, n_test, s.batch_size, race=race, landscape=s.land == "on", file_rows=file_rows
+    )
     return p.seconds
 
 

@@ -144,15 +144,31 @@ def loss_grid(
 
     b a number: the slice at that bias. b None: the bias minimised out at every grid point
     (a few vectorised Newton steps on b, the objective being convex in b). Returns (values, b grid).
-    All logits come from one product X·W with W the (2, G) stack of grid weights.
+    The grid's points go in blocks, each block's logits from one product X·W with W its (2, c) weights.
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     W1, W2 = np.meshgrid(np.asarray(w1, float), np.asarray(w2, float))
     W = np.stack([W1.ravel(), W2.ravel()])  # (2, G)
-    Z = X @ W  # (n, G): logits without bias
     B = np.full(W.shape[1], 0.0 if b is None else float(b))
-    if b is None:
+    values = np.empty(W.shape[1])
+    step = max(1, _GRID_BLOCK // max(len(y), 1))
+    for start in range(0, W.shape[1], step):  # blocks of grid points whose (n, ·) arrays stay in the CPU cache
+        block = slice(start, start + step)
+        values[block], B[block] = _loss_block(X, y, W[:, block], B[block], b is None)
+    values += 0.5 * l2 * (W**2).sum(0)
+    return values.reshape(W1.shape), B.reshape(W1.shape)
+
+
+_GRID_BLOCK = 1 << 16  # elements of one block's (n, grid points) arrays: 512 KiB of float64
+
+
+def _loss_block(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, B: np.ndarray, minimise: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean loss at the grid points W (2, c) with biases B (c,), those minimised out first if `minimise`."""
+    Z = X @ W  # (n, c): logits without bias
+    if minimise:
         # Newton's method on each grid point's bias: ∂L/∂b = mean(σ − y), ∂²L/∂b² = mean(σ(1 − σ)).
         for _ in range(25):
             P = sigmoid(Z + B)
@@ -161,8 +177,7 @@ def loss_grid(
             if np.max(np.abs(step)) < 1e-7:
                 break
     # the same per-sample loss as model.loss, on every grid point's logits at once
-    values = np.mean(loss_from_logits(Z + B, y[:, None]), axis=0) + 0.5 * l2 * (W**2).sum(0)
-    return values.reshape(W1.shape), B.reshape(W1.shape)
+    return np.mean(loss_from_logits(Z + B, y[:, None]), axis=0), B
 
 
 @dataclass(frozen=True, eq=False)

@@ -312,6 +312,19 @@ def test_loss_grid_with_bias_minimised_out(logistic, l2):
                 assert model.loss(X, y, w, b + db, l2) > values[i, j]
 
 
+@pytest.mark.parametrize("b", [None, 0.3])
+def test_loss_grid_in_blocks_is_the_grid_at_once(logistic, b, monkeypatch):
+    import logreg.analysis as analysis
+
+    X, y = logistic.X, logistic.y
+    w1, w2 = np.linspace(-5, 5, 13), np.linspace(-8, 3, 11)
+    whole = loss_grid(X, y, w1, w2, b, 0.1)
+    monkeypatch.setattr(analysis, "_GRID_BLOCK", 5 * len(y))  # blocks of 5 grid points, the last one of 3
+    blocks = loss_grid(X, y, w1, w2, b, 0.1)
+    for a, c in zip(whole, blocks):
+        np.testing.assert_allclose(c, a, rtol=1e-12, atol=1e-7)  # each block's biases converge on their own
+
+
 # --- contributions and angles -------------------------------------------------------------------
 
 

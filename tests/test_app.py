@@ -938,8 +938,10 @@ def test_the_race_shares_the_page_budget_and_its_runs_stay_in_lockstep():
 
 
 def test_a_run_on_fewer_points_says_how_many():
+    from logreg.ui import cached
     from logreg.ui.budget import plan
 
+    cached.CACHE.clear()
     at = app(n="20000", batch="1", epochs="50", view="Learning rates side by side")
     no_exception(at)
     p = plan(50, 20000, 0, 1, race=True)
@@ -948,6 +950,10 @@ def test_a_run_on_fewer_points_says_how_many():
     assert f"a random {p.n_train:,} of the 20,000 training points" in p.note()
     shown = [r for r in cached_runs() if r.settings.batch == "1" and r.settings.epochs == 50]
     assert shown and all(r.train.n == p.n_train for r in shown)
+    # the words under η are fitted to the points trained on: the minimum of all 20,000 is not sought (the
+    # budget has no time for it)
+    analysed = [k for k in cached.CACHE._entries if isinstance(k, tuple) and k[0] in ("analysis", "rate note")]
+    assert analysed and all(isinstance(k[1], cached.Sample) for k in analysed)
 
 
 def test_a_session_holds_no_run_of_its_own():

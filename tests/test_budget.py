@@ -31,16 +31,21 @@ SHAPES = [
 
 
 @pytest.mark.parametrize("shape", SHAPES)
-def test_no_link_or_file_is_predicted_over_the_budget(shape):
+@pytest.mark.parametrize("upload", [False, True])
+def test_no_link_or_file_is_predicted_over_the_budget(shape, upload):
     n_train, n_test = shape
+    file_rows = n_train + n_test if upload else 0
     for batch, race, land, asked in itertools.product(BATCHES, (False, True), (False, True), (1, 100, 5000)):
-        p = plan(asked, n_train, n_test, batch, race=race, landscape=land)
+        p = plan(asked, n_train, n_test, batch, race=race, landscape=land, file_rows=file_rows)
         assert p.seconds <= PAGE_BUDGET_S, (shape, batch, race, land, asked, p)
         assert 1 <= p.epochs <= asked and 1 <= p.n_train <= n_train and 0 <= p.n_test <= n_test
         assert p.runs == (1 + budget.RACE_RUNS if race else 1)
         # the cost grows with epochs and points: the plan is the most that fits, never a guess
         if p.epochs < asked:
-            assert page_us(p.epochs + 1, p.n_train, p.n_test, batch, p.runs, land) > PAGE_BUDGET_S * 1e6
+            assert (
+                page_us(p.epochs + 1, p.n_train, p.n_test, batch, p.runs, land, file_rows=file_rows)
+                > PAGE_BUDGET_S * 1e6
+            )
         if p.sampled:
             assert p.epochs == min(asked, budget.MIN_EPOCHS) or p.n_train == min(n_train, budget.MIN_ROWS)
 
@@ -76,6 +81,23 @@ def test_training_cost_counts_rows_times_passes():
     assert budget.run_us(100, 10000, 5000, 10000) == full  # a batch of all the rows is full batch
 
 
+def test_the_data_costs_its_analysis_its_landscape_and_reading_the_file():
+    # the minimum and the η control's words on every training row; the landscape on at most 2,000 of them
+    assert budget.data_us(50000, landscape=False) == pytest.approx(50000 * budget.OPTIMUM_ROW_US)
+    assert budget.data_us(50000) - budget.data_us(50000, landscape=False) == pytest.approx(
+        budget.LANDSCAPE_ROWS * budget.LANDSCAPE_ROW_US
+    )
+    # an uploaded file is read, checked, split and scaled in full, whatever part of it the page trains on
+    assert budget.data_us(50000, file_rows=200000) - budget.data_us(50000) == pytest.approx(200000 * budget.CSV_ROW_US)
+    assert page_us(100, 1000, 0, None, file_rows=5000) - page_us(100, 1000, 0, None) == pytest.approx(
+        5000 * budget.CSV_ROW_US
+    )
+    # so the largest file leaves less for training than the same points made by the sidebar
+    synthetic = plan(5000, MAX_ROWS * 4 // 5, MAX_ROWS // 5, None, race=True)
+    upload = plan(5000, MAX_ROWS * 4 // 5, MAX_ROWS // 5, None, race=True, file_rows=MAX_ROWS)
+    assert upload.n_train < synthetic.n_train and upload.seconds <= PAGE_BUDGET_S
+
+
 def test_the_note_is_one_plain_sentence_true_of_the_plan():
     p = plan(5000, 20000, 0, None, race=True)
     note = p.note()
@@ -84,3 +106,15 @@ def test_the_note_is_one_plain_sentence_true_of_the_plan():
     p = plan(5000, 160000, 40000, 1)
     assert f"a random {p.n_train:,} of the 160,000 training points" in p.note()
     assert f"{p.n_test:,} of the 40,000 test points" in p.note()
+
+
+def test_blas_runs_on_one_thread_once_the_page_is_imported():
+    # OpenBLAS's helper threads spin while they wait: on a shared machine they multiplied the CPU time
+    # of a product over 100,000 rows several times, outside any prediction
+    from threadpoolctl import threadpool_info
+
+    import logreg.ui.page  # noqa: F401  (importing the page sets the limit)
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(lib["num_threads"] == 1 for lib in blas)
+    assert budget.one_blas_thread()

@@ -12,6 +12,7 @@ Costs in µs, for n_train training rows and n_test test rows:
   the page            min(E + 1, MAX_FRAMES)·(SNAPSHOT + SHARPNESS_ROW·n_train) the sharpness per frame
                       + FIGURE_FRAME·min(E + 1, MAX_FRAMES) + PAGE              figures and widgets
   the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
+  an uploaded file    CSV_ROW·rows                                             read, checked, split and scaled
 The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: all share the budget.
 """
 
@@ -26,20 +27,26 @@ RACE_RUNS = 10  # the race's own runs (its picker allows four) and the up to six
 MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
 MIN_ROWS = 200  # never fewer points than this, whatever the settings
 
-# Measured with `python3 benchmarks/bench_budget.py` on two shared cores (AMD EPYC, NumPy 2.4): the median
-# CPU time per unit, rounded up, at the size where each unit costs most (full-batch rows at n = 200,000,
-# whose arrays leave the CPU cache; updates at batch 1; the optimum on separable data, its slowest case).
+# Measured with `python3 benchmarks/bench_budget.py` on two shared cores (AMD EPYC, NumPy 2.4, BLAS on one
+# thread as the page runs it): the median CPU time per unit at the size where each unit costs most (full-batch
+# rows at n = 200,000, whose arrays leave the CPU cache; updates at batch 1; the optimum on separable data, its
+# slowest case; the landscape around a minimum), rounded up to about twice that or more, for a machine busy
+# with other work.
 EPOCH_US = 40.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays
 ROW_PASS_US = 0.02  # one row of one full pass: logit, exp, log1p, σ, accuracy and gradient
-UPDATE_US = 17.0  # one mini-batch update's fixed cost: gather, gradient, step
+UPDATE_US = 28.0  # one mini-batch update's fixed cost: gather, gradient, step (Python-bound: the script
+# thread measured 14 µs alone, 16–19 µs beside a thread that polls it, as AppTest's and the server's do)
 BATCH_ROW_US = 0.30  # one row of the mini-batch updates of an epoch (gathered by index, then the gradient)
-SNAPSHOT_US = 2.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
-SHARPNESS_ROW_US = 0.018  # one row of one snapshot's sharpness
-OPTIMUM_ROW_US = 4.5  # Newton's method and the exact separation check, per row: about 300 passes
-LANDSCAPE_ROW_US = 200.0  # one row of the 40 × 40 landscape grid, the bias minimised out (at most 2,000 rows)
+SNAPSHOT_US = 3.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
+SHARPNESS_ROW_US = 0.02  # one row of one snapshot's sharpness
+OPTIMUM_ROW_US = 4.5  # Newton's method, the exact separation check, 2/L and s(θ*) for the η control's words
+LANDSCAPE_ROW_US = 120.0  # one row of the landscape's grid, refined around a minimum (47 × 47), the bias
+# minimised out at every point (at most 2,000 rows)
 LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
 FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
-PAGE_US = 200_000.0  # the page's fixed work: widgets, figures sent, the tabs' own panels (AppTest, default page)
+CSV_ROW_US = 1.0  # one row of an uploaded file: its digest, parsing, the columns checked, split and scaled
+PAGE_US = 250_000.0  # the page's fixed work: widgets, figures sent, the tabs' own panels (AppTest, default page:
+# 0.22–0.31 s in all, of which the terms above predict about 0.06 s)
 
 
 @dataclass(frozen=True)
@@ -93,22 +100,38 @@ def run_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> fl
     return cost + (epochs // 4 + 1) * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
 
 
-def data_us(n_train: int, landscape: bool = True) -> float:
-    """Predicted CPU µs of the work that depends on the data only (done once per dataset, then cached)."""
-    return OPTIMUM_ROW_US * n_train + (LANDSCAPE_ROW_US * min(n_train, LANDSCAPE_ROWS) if landscape else 0.0)
+def data_us(n_train: int, landscape: bool = True, file_rows: int = 0) -> float:
+    """Predicted CPU µs of the work that depends on the data only (done once per dataset, then cached).
+
+    n_train: the training rows the page trains on (the η control's words are fitted to the same rows);
+    file_rows: the rows of an uploaded file, read and made ready for training (0: synthetic data).
+    """
+    return (
+        OPTIMUM_ROW_US * n_train
+        + (LANDSCAPE_ROW_US * min(n_train, LANDSCAPE_ROWS) if landscape else 0.0)
+        + CSV_ROW_US * file_rows
+    )
 
 
 def page_us(
-    epochs: int, n_train: int, n_test: int, batch_size: int | None, runs: int = 1, landscape: bool = True
+    epochs: int,
+    n_train: int,
+    n_test: int,
+    batch_size: int | None,
+    runs: int = 1,
+    landscape: bool = True,
+    *,
+    file_rows: int = 0,
 ) -> float:
-    """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included."""
+    """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included
+    (file_rows: see data_us)."""
     frames = min(epochs + 1, MAX_FRAMES)
     return (
         runs * run_us(epochs, n_train, n_test, batch_size)
         + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
         + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
         + PAGE_US
-        + data_us(n_train, landscape or runs > 1)
+        + data_us(n_train, landscape or runs > 1, file_rows)
     )
 
 
@@ -120,12 +143,14 @@ def plan(
     *,
     race: bool = False,
     landscape: bool = True,
+    file_rows: int = 0,
     budget_s: float = PAGE_BUDGET_S,
 ) -> Plan:
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
 
     race: the race tab is open, so up to RACE_RUNS more runs train in lockstep with the page's run.
+    file_rows: the rows of an uploaded file (0 for synthetic data): reading it is part of the page.
     The prediction depends on the sizes and settings only, never on what happens to be cached, so the
     same link always makes the same run.
     """
@@ -134,7 +159,7 @@ def plan(
 
     def cost(e: int, rows: int) -> float:
         tests = round(n_test * rows / n_train)
-        return page_us(e, rows, tests, batch_size, runs, landscape)
+        return page_us(e, rows, tests, batch_size, runs, landscape, file_rows=file_rows)
 
     def largest(lo: int, hi: int, fits) -> int:
         """The largest k in [lo, hi] with fits(k), fits being true at lo and monotone."""
@@ -150,3 +175,17 @@ def plan(
     epochs = largest(min(floor, max(asked, 0)), max(asked, 0), lambda e: cost(e, rows) <= budget_us)
     tests = round(n_test * rows / n_train)
     return Plan(epochs, asked, runs, cost(epochs, rows) / 1e6, rows, tests, n_train, n_test)
+
+
+def one_blas_thread() -> bool:
+    """Run every BLAS call (NumPy's matrix products, Newton's solves) on the calling thread, for the whole
+    process; True once done. OpenBLAS otherwise splits a large product between threads that spin while they
+    wait: on two cores shared with other work that spinning multiplied the CPU time of a product over
+    100,000 rows by 8 (the sharpness, 0.009 → 0.07 µs per row and snapshot), and of a whole page by 1.6.
+    One server serves many sessions, so more threads per page would not make the class faster anyway."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # not installed: the budget then holds on a quiet machine only
+        return False
+    threadpool_limits(1, user_api="blas")
+    return True

@@ -79,8 +79,15 @@ def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
 def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
     """The epochs every run on this page makes, within the page's time budget (race: the race tab is open)."""
     n_test = 0 if data.test is None else data.test.n
+    file_rows = data.train.n + n_test if isinstance(data.source, CsvColumns) else 0  # the upload is read too
     return budget.plan(
-        settings.epochs, data.train.n, n_test, settings.batch_size, race=race, landscape=settings.land == "on"
+        settings.epochs,
+        data.train.n,
+        n_test,
+        settings.batch_size,
+        race=race,
+        landscape=settings.land == "on",
+        file_rows=file_rows,
     )
 
 

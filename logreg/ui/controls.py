@@ -10,6 +10,7 @@ import streamlit as st
 from ..formatting import number
 from ..tabular import SCALINGS
 from . import cached
+from .budget import Plan
 from .cached import DataChoice
 from .run import CsvColumns, Synthetic
 from .settings import BY_KEY, DEFAULTS, Control, Settings, plain
@@ -52,10 +53,12 @@ def widget(c: Control, container=st.sidebar, help: str | None = None):
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
 
-def controls(main) -> tuple[Settings, DataChoice | None]:
+def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Plan | None]:
     """Every control: η and epochs in `main` (a container beside the chart), the rest in the sidebar.
-    Returns the settings they hold and the data they chose (None: no usable CSV yet). Hidden controls
-    (the synthetic ones while a CSV is used) count as their defaults."""
+    Returns the settings they hold, the data the page trains on and its plan (None, None: no usable CSV
+    yet). That data is what the sidebar chose, or a random part of it when the page's time budget needs
+    one (race: the race tab is open); the words under η are fitted to it. Hidden controls (the synthetic
+    ones while a CSV is used) count as their defaults."""
     sb = st.sidebar
     sb.header("Data")
     values = {"source": widget(BY_KEY["source"])}
@@ -85,13 +88,17 @@ def controls(main) -> tuple[Settings, DataChoice | None]:
     # η and the epochs beside the chart; the words under η are fitted to the data (the sidebar, drawn
     # above, chose it: the order of drawing does not move anything on the page)
     l2 = values["l2"]
-    summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
     left, right = main.columns([3, 2])
-    values["lr"] = widget(BY_KEY["lr"], left, help=note)
     values["epochs"] = widget(BY_KEY["epochs"], right)
+    plan = None
+    if data is not None:  # the points the page trains on: all, unless its time budget needs fewer (η plays no part)
+        plan = cached.page_plan(data, Settings.from_values({**DEFAULTS, **values}), race)
+        data = cached.sample(data, plan, values["seed"])
+    summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
+    values["lr"] = widget(BY_KEY["lr"], left, help=note)
     if summary:
         main.caption(summary)
-    return Settings.from_values({**DEFAULTS, **values}), data
+    return Settings.from_values({**DEFAULTS, **values}), data, plan
 
 
 def csv_data(seed: int) -> DataChoice | None:

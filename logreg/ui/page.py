@@ -12,7 +12,7 @@ from ..figures import Sharpness, animation_figure
 from ..formatting import number
 from ..plot_parts import MAX_FRAMES, Thinning, thinning
 from . import cached, views
-from .budget import Plan
+from .budget import Plan, one_blas_thread
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
@@ -20,6 +20,8 @@ from .link import TABS, open_tab, read_share_link, write_share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
+
+one_blas_thread()  # the budget's costs are those of one thread: OpenBLAS's waiting threads burn CPU
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
@@ -205,14 +207,12 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
     presets = st.container()
-    settings, data = controls(st.container())
+    settings, data, budget = controls(st.container(), race=open_tab() == TABS[2])  # the race trains more runs
     presets_row(presets, settings, describe=not present)
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     write_share_link(settings)
-    budget = cached.page_plan(data, settings, race=open_tab() == TABS[2])  # the race trains more runs
-    data = cached.sample(data, budget, settings.seed)  # all the points, unless even a few epochs did not fit
     r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
