@@ -7,6 +7,9 @@ against the model (the run it shows is the run the plan allowed). benchmarks/ben
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,8 @@ from logreg.tabular import MAX_ROWS
 from logreg.ui import budget
 from logreg.ui.budget import PAGE_BUDGET_S, page_us, plan
 from logreg.ui.settings import BATCH_OPTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BATCHES = [None if b == "full" else int(b) for b in BATCH_OPTIONS]
 # (training rows, test rows): the synthetic extremes (n from 10 to 20,000, test fraction 0 to 0.5) and the
@@ -110,11 +115,24 @@ def test_the_note_is_one_plain_sentence_true_of_the_plan():
 
 def test_blas_runs_on_one_thread_once_the_page_is_imported():
     # OpenBLAS's helper threads spin while they wait: on a shared machine they multiplied the CPU time
-    # of a product over 100,000 rows several times, outside any prediction
-    from threadpoolctl import threadpool_info
+    # of a product over 100,000 rows several times, outside any prediction. threadpoolctl, a test-only
+    # package, reads the counts independently of the page's own setter.
+    read = (
+        "from threadpoolctl import threadpool_info as i; "
+        "print([b['num_threads'] for b in i() if b['user_api'] == 'blas'])"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", "import logreg.ui.page; " + read], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert fresh.stdout.strip() == "[1]", fresh.stdout + fresh.stderr
+    # and in a process with more than one OpenBLAS (NumPy's and SciPy's), each is set
+    import scipy.linalg  # noqa: F401
+    from threadpoolctl import threadpool_info, threadpool_limits
 
-    import logreg.ui.page  # noqa: F401  (importing the page sets the limit)
+    def counts():
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
 
-    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
-    assert blas and all(lib["num_threads"] == 1 for lib in blas)
+    threadpool_limits(2, user_api="blas")
+    assert len(counts()) >= 2 and set(counts()) == {2}
     assert budget.one_blas_thread()
+    assert set(counts()) == {1}

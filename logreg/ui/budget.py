@@ -18,6 +18,7 @@ The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: 
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 from ..plot_parts import MAX_FRAMES
@@ -182,10 +183,38 @@ def one_blas_thread() -> bool:
     process; True once done. OpenBLAS otherwise splits a large product between threads that spin while they
     wait: on two cores shared with other work that spinning multiplied the CPU time of a product over
     100,000 rows by 8 (the sharpness, 0.009 → 0.07 µs per row and snapshot), and of a whole page by 1.6.
-    One server serves many sessions, so more threads per page would not make the class faster anyway."""
+    One server serves many sessions, so more threads per page would not make the class faster anyway.
+
+    NumPy has no setting for this, so the OpenBLAS that NumPy's wheel loaded is asked directly, through
+    its own exported setter; on a system where no OpenBLAS is loaded (or no /proc/self/maps lists it)
+    this does nothing and returns False, and the budget then holds on a quiet machine only."""
+    import numpy as np  # noqa: F401  (its OpenBLAS is loaded by the import)
+
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # not installed: the budget then holds on a quiet machine only
+        with open("/proc/self/maps") as maps:
+            paths = {line.split(None, 5)[-1].strip() for line in maps if "openblas" in line.lower()}
+    except OSError:
         return False
-    threadpool_limits(1, user_api="blas")
-    return True
+    done = False
+    for path in sorted(paths):
+        try:
+            library = ctypes.CDLL(path)  # the library already loaded: the same handle, nothing new runs
+        except OSError:
+            continue
+        for name in _OPENBLAS_SETTERS:
+            setter = getattr(library, name, None)
+            if setter is not None:
+                setter(1)
+                done = True
+                break
+    return done
+
+
+# OpenBLAS's thread-count setter under the names its builds export: NumPy's wheels (64-bit integers,
+# prefixed "scipy_"), SciPy's (32-bit), then plain builds
+_OPENBLAS_SETTERS = (
+    "scipy_openblas_set_num_threads64_",
+    "scipy_openblas_set_num_threads",
+    "openblas_set_num_threads64_",
+    "openblas_set_num_threads",
+)
