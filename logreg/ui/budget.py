@@ -187,9 +187,8 @@ def one_blas_thread() -> bool:
 
     NumPy has no setting for this, so the OpenBLAS that NumPy's wheel loaded is asked directly, through
     its own exported setter; on a system where no OpenBLAS is loaded (or no /proc/self/maps lists it)
-    this does nothing and returns False, and the budget then holds on a quiet machine only."""
-    import numpy as np  # noqa: F401  (its OpenBLAS is loaded by the import)
-
+    this does nothing and returns False, and the budget then holds on a quiet machine only. Call it once
+    NumPy is imported: the libraries it sets are the ones loaded by then."""
     try:
         with open("/proc/self/maps") as maps:
             paths = {line.split(None, 5)[-1].strip() for line in maps if "openblas" in line.lower()}
