@@ -17,6 +17,7 @@ from .plot_parts import (
     CLASS_COLORS,
     CLASS_SYMBOLS,
     INK,
+    Thinning,
     Traces,
     data_box,
     epoch_slider,
@@ -28,8 +29,16 @@ from .plot_parts import (
 )
 from .train import Snapshot
 
-RACE_FRAMES = 100  # several runs move in each frame: a third of the main view's frames keeps the payload alike
+# The race is the page's second animated figure, drawn after the main one on every change: each frame,
+# slider step and point adds to that redraw (bench_redraw), and a short race shows no more on a projector.
+RACE_FRAMES = 50
+RACE_POINTS = 300  # the data behind the boundaries: a sample shows the same cloud
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
+
+
+def race_thinning(n_snapshots: int, n_points: int) -> Thinning:
+    """The race's frames and points: at most RACE_FRAMES of the snapshots and RACE_POINTS of the points."""
+    return thinning(n_snapshots, n_points, max_frames=RACE_FRAMES, max_points=RACE_POINTS)
 
 
 def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, height: int = 520) -> dict:
@@ -106,7 +115,7 @@ def race_figure(
     player: the page's player bar drives the frames, so Plotly's own Play and Pause are left out.
     """
     length = max(len(h) for _, h in runs)
-    plan = thinning(length, train.n, max_frames=RACE_FRAMES)
+    plan = race_thinning(length, train.n)
     box = data_box(train.X if plan.point_index is None else train.X[plan.point_index])
     idx = plan.point_index if plan.point_index is not None else np.arange(train.n)
     X, y = train.X[idx].astype(np.float32), train.y[idx]
