@@ -342,12 +342,16 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
 
 
 def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
-    """How run r's moving traces look, by role: its boundary, its loss marker, its landscape point."""
+    """How run r's moving traces look, by role: its boundary, its loss marker, its landscape point.
+
+    A role is also its trace's uid. When a run is taken out of the race, Plotly.react looks up each
+    removed trace's colour bar with the selector ".cb" + uid: a uid with a space before a digit
+    ("boundary 2") is no valid selector, and the redraw stops half done. Hence no spaces."""
     color = RUN_COLORS[r % len(RUN_COLORS)]
     fixed = {"type": "scatter", "showlegend": False, "hoverinfo": "skip"}
     styles = {
-        f"boundary {r}": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
-        f"loss marker {r}": {
+        f"run{r}-boundary": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
+        f"run{r}-loss-marker": {
             **fixed,
             "mode": "markers",
             "xaxis": "x2",
@@ -356,7 +360,7 @@ def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
         },
     }
     if with_landscape:
-        styles[f"landscape point {r}"] = {
+        styles[f"run{r}-landscape-point"] = {
             **fixed,
             "mode": "markers",
             "xaxis": "x3",
@@ -371,8 +375,8 @@ def _race_updates(per_run: list[tuple], k: int, with_landscape: bool) -> dict[st
     out = {}
     for r, (lx, ly, at, curve, epochs, path) in enumerate(per_run):
         i = at[k]
-        out[f"boundary {r}"] = xy(lx[k], ly[k])
-        out[f"loss marker {r}"] = {"x": [float(epochs[i])], "y": [float(curve[i])]}
+        out[f"run{r}-boundary"] = xy(lx[k], ly[k])
+        out[f"run{r}-loss-marker"] = {"x": [float(epochs[i])], "y": [float(curve[i])]}
         if with_landscape:
-            out[f"landscape point {r}"] = {"x": [float(path[i, 0])], "y": [float(path[i, 1])]}
+            out[f"run{r}-landscape-point"] = {"x": [float(path[i, 0])], "y": [float(path[i, 1])]}
     return out

@@ -164,6 +164,15 @@ def test_race_frames_move_in_lockstep(overlap, overlap_best, race_runs, race_lan
     assert [s["args"][0] for s in d["layout"]["sliders"][0]["steps"]] == [[str(e)] for e in range(41)]
 
 
+def test_race_uids_are_css_identifiers(overlap, overlap_best, race_runs, race_land):
+    # Plotly.react selects ".cb" + uid for every trace that a new figure no longer has (a run taken out of
+    # the race): "boundary 2" there is an invalid selector and the redraw throws halfway
+    d = to_browser(race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=race_land))
+    uids = [t["uid"] for t in d["data"] if "uid" in t]
+    assert len(uids) == 3 * len(race_runs)
+    assert all(re.fullmatch(r"[A-Za-z][\w-]*", u) for u in uids), uids
+
+
 def test_short_run_keeps_its_last_snapshot(overlap, overlap_best, race_runs, race_land):
     d = to_browser(race_figure(overlap, race_runs, best_objective=overlap_best.objective, landscape=race_land))
     short = race_runs[1][1]
