@@ -1,6 +1,6 @@
 """Key press to redrawn: how long the page takes to show a new run after a slider moves, in Chromium.
 
-    python benchmarks/bench_redraw.py [--repeats 7] [--no-candidates] [--json PATH]
+    python benchmarks/bench_redraw.py [--repeats 7] [--no-candidates] [--pages TEXT ...] [--json PATH]
 
 For each page below, the `epochs` slider is focused and ArrowRight pressed (a new value each time, so the
 server trains a new run and builds its figure: what a student triggers), and the time is taken on the
@@ -30,6 +30,8 @@ presses made within seconds of each other. Bytes are the websocket messages the 
 from the key press to done (the protobuf, before the websocket's compression). The browser's main-thread
 time comes from CDP Performance.getMetrics (script, layout, style) around each press, and the time in
 plotly.js's calls from wrappers put around window.Plotly in the page.
+
+--pages TEXT ...: only the pages whose name contains one of the texts (the bare scatter is always in).
 
 Candidates (unless --no-candidates): the player's floor with one change each (bare_redraw.py's
 parameters), against the same floor unchanged, in one interleaved run.
@@ -319,7 +321,7 @@ def breakdown(name: str, r: dict) -> str:
     return "\n".join(parts)
 
 
-def measure(repeats: int, candidates: bool) -> dict:
+def measure(repeats: int, candidates: bool, only: list[str] | None = None) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -330,7 +332,8 @@ def measure(repeats: int, candidates: bool) -> dict:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
                 try:
-                    pages = run_group(browser, urls, PAGES, repeats)
+                    chosen = [p for p in PAGES if not only or p[0] == "bare scatter" or any(t in p[0] for t in only)]
+                    pages = run_group(browser, urls, chosen, repeats)
                     cands = (
                         run_group(browser, urls, [(n, "bare", q, False, 1) for n, q in CANDIDATES], repeats)
                         if candidates
@@ -354,9 +357,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-candidates", action="store_true", help="only the pages, not the candidate changes")
+    parser.add_argument("--pages", nargs="+", metavar="TEXT", help="only the pages whose name contains a text")
     parser.add_argument("--json", help="write the results to this file")
     args = parser.parse_args()
-    r = measure(args.repeats, not args.no_candidates)
+    r = measure(args.repeats, not args.no_candidates, args.pages)
     print(
         f"Key press to redrawn, median of {args.repeats} interleaved presses (done: script idle, every chart "
         f"new, then {QUIET_MS} ms without a DOM change; timed to the first paint after the last change)\n"
@@ -364,7 +368,8 @@ def main() -> None:
     print(table(r["pages"], "bare scatter", "page"))
     print()
     for name in ("app", "figure, bare player", "figure, bare st.plotly_chart", "bare scatter"):
-        print(breakdown(name, r["pages"][name]))
+        if name in r["pages"]:
+            print(breakdown(name, r["pages"][name]))
     if r["candidates"]:
         c = r["candidates"]
         print("\nCandidate changes on the player's floor (ratio to the floor of the same epochs):\n")

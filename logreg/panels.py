@@ -17,6 +17,7 @@ from .plot_parts import (
     CLASS_COLORS,
     CLASS_SYMBOLS,
     INK,
+    Thinning,
     Traces,
     data_box,
     epoch_slider,
@@ -28,8 +29,16 @@ from .plot_parts import (
 )
 from .train import Snapshot
 
-RACE_FRAMES = 100  # several runs move in each frame: a third of the main view's frames keeps the payload alike
+# The race is the page's second animated figure, drawn after the main one on every change: each frame,
+# slider step and point adds to that redraw (bench_redraw), and a short race shows no more on a projector.
+RACE_FRAMES = 50
+RACE_POINTS = 300  # the data behind the boundaries: a sample shows the same cloud
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
+
+
+def race_thinning(n_snapshots: int, n_points: int) -> Thinning:
+    """The race's frames and points: at most RACE_FRAMES of the snapshots and RACE_POINTS of the points."""
+    return thinning(n_snapshots, n_points, max_frames=RACE_FRAMES, max_points=RACE_POINTS)
 
 
 def epoch_detail_figure(data: Dataset, s: Snapshot, max_points: int = 3000, height: int = 520) -> dict:
@@ -106,7 +115,7 @@ def race_figure(
     player: the page's player bar drives the frames, so Plotly's own Play and Pause are left out.
     """
     length = max(len(h) for _, h in runs)
-    plan = thinning(length, train.n, max_frames=RACE_FRAMES)
+    plan = race_thinning(length, train.n)
     box = data_box(train.X if plan.point_index is None else train.X[plan.point_index])
     idx = plan.point_index if plan.point_index is not None else np.arange(train.n)
     X, y = train.X[idx].astype(np.float32), train.y[idx]
@@ -333,12 +342,16 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
 
 
 def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
-    """How run r's moving traces look, by role: its boundary, its loss marker, its landscape point."""
+    """How run r's moving traces look, by role: its boundary, its loss marker, its landscape point.
+
+    A role is also its trace's uid. When a run is taken out of the race, Plotly.react looks up each
+    removed trace's colour bar with the selector ".cb" + uid: a uid with a space before a digit
+    ("boundary 2") is no valid selector, and the redraw stops half done. Hence no spaces."""
     color = RUN_COLORS[r % len(RUN_COLORS)]
     fixed = {"type": "scatter", "showlegend": False, "hoverinfo": "skip"}
     styles = {
-        f"boundary {r}": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
-        f"loss marker {r}": {
+        f"run{r}-boundary": {**fixed, "mode": "lines", "line": {"color": color, "width": 3}, "legendgroup": label},
+        f"run{r}-loss-marker": {
             **fixed,
             "mode": "markers",
             "xaxis": "x2",
@@ -347,7 +360,7 @@ def _race_styles(r: int, label: str, with_landscape: bool) -> dict[str, dict]:
         },
     }
     if with_landscape:
-        styles[f"landscape point {r}"] = {
+        styles[f"run{r}-landscape-point"] = {
             **fixed,
             "mode": "markers",
             "xaxis": "x3",
@@ -362,8 +375,8 @@ def _race_updates(per_run: list[tuple], k: int, with_landscape: bool) -> dict[st
     out = {}
     for r, (lx, ly, at, curve, epochs, path) in enumerate(per_run):
         i = at[k]
-        out[f"boundary {r}"] = xy(lx[k], ly[k])
-        out[f"loss marker {r}"] = {"x": [float(epochs[i])], "y": [float(curve[i])]}
+        out[f"run{r}-boundary"] = xy(lx[k], ly[k])
+        out[f"run{r}-loss-marker"] = {"x": [float(epochs[i])], "y": [float(curve[i])]}
         if with_landscape:
-            out[f"landscape point {r}"] = {"x": [float(path[i, 0])], "y": [float(path[i, 1])]}
+            out[f"run{r}-landscape-point"] = {"x": [float(path[i, 0])], "y": [float(path[i, 1])]}
     return out

@@ -71,16 +71,22 @@ class Thinning:
     point_index: np.ndarray | None  # indices of the training points drawn; None = all
     n_points: int
 
-    def notes(self, n_snapshots: int, what: str = "The animation") -> list[str]:
+    def notes(
+        self,
+        n_snapshots: int,
+        what: str = "The animation",
+        plot: str = "The plot",
+        curves: str = "the loss and accuracy curves",
+    ) -> list[str]:
         notes = []
         if len(self.frame_index) < n_snapshots:
             notes.append(
                 f"{what} shows {len(self.frame_index)} of {n_snapshots} epochs, evenly spaced with the first "
-                "and the last included; the loss and accuracy curves show every epoch."
+                f"and the last included; {curves} show every epoch."
             )
         if self.point_index is not None:
             notes.append(
-                f"The plot shows a random sample of {len(self.point_index):,} of {self.n_points:,} training points; "
+                f"{plot} shows a random sample of {len(self.point_index):,} of {self.n_points:,} training points; "
                 "training, loss and accuracy use all of them."
             )
         return notes

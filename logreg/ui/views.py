@@ -12,8 +12,7 @@ from ..analysis import angle_degrees
 from ..formatting import number, tex_number
 from ..lesson import ROLES
 from ..model import gradients, loss
-from ..panels import RACE_FRAMES, epoch_detail_figure, race_figure, truth_figure
-from ..plot_parts import thinning
+from ..panels import epoch_detail_figure, race_figure, race_thinning, truth_figure
 from ..train import step
 from . import cached
 from .cached import DataChoice
@@ -134,16 +133,19 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
         log_loss=log_scale,
     )
     race_id = repr((data.source, r.settings, tuple(rates), log_scale, land is not None))
+    length = max(len(x.history) for x in runs)
+    plan = race_thinning(length, r.train.n)
+    # a thinned race steps over several epochs a frame: each frame stays up to twice as long, so the race
+    # plays about as long as it did with twice the frames
+    stride = (length - 1) / max(len(plan.frame_index) - 1, 1)
     player(
         fig,
         key="race_plot",
         run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16],
         autoplay=autoplay,
-        frame_ms=FRAME_MS,
+        frame_ms=round(FRAME_MS * min(max(stride, 1.0), 2.0)),
         keys=False,
     )
-    length = max(len(x.history) for x in runs)
-    plan = thinning(length, r.train.n, max_frames=RACE_FRAMES)
     summary, _ = cached.rate_note(data, r.settings.l2)
     mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n
     st.caption(
@@ -158,7 +160,7 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
         + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
         + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
         + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
-        + " ".join(plan.notes(length, what="This race"))
+        + " ".join(plan.notes(length, what="This race", plot="This race", curves="its curves"))
     )
     for v, x in zip(rates, runs):
         role = f" *{roles[v]}*: {ROLES[roles[v]]}." if v in roles else ""
