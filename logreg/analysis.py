@@ -137,6 +137,9 @@ def _no_minimum_reason(ties: int) -> str:
     )
 
 
+GRID_BLOCK = 2**18  # numbers in each (n, block) array loss_grid works on: 2 MiB of float64
+
+
 def loss_grid(
     X: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray, b: float | None, l2: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -144,15 +147,30 @@ def loss_grid(
 
     b a number: the slice at that bias. b None: the bias minimised out at every grid point
     (a few vectorised Newton steps on b, the objective being convex in b). Returns (values, b grid).
-    All logits come from one product X·W with W the (2, G) stack of grid weights.
+    The logits come from products X·W with W a (2, block) stack of grid weights, a block of grid
+    points at a time, so that no array holds more than about GRID_BLOCK numbers: the whole grid at
+    once would be several arrays of n × G (2,000 points and a 47 × 47 grid: 35 MB each).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     W1, W2 = np.meshgrid(np.asarray(w1, float), np.asarray(w2, float))
     W = np.stack([W1.ravel(), W2.ravel()])  # (2, G)
-    Z = X @ W  # (n, G): logits without bias
+    values = np.empty(W.shape[1])
     B = np.full(W.shape[1], 0.0 if b is None else float(b))
-    if b is None:
+    block = max(1, GRID_BLOCK // max(1, X.shape[0]))
+    for start in range(0, W.shape[1], block):
+        part = slice(start, start + block)
+        values[part], B[part] = _loss_block(X, y, W[:, part], B[part], b is None, l2)
+    return values.reshape(W1.shape), B.reshape(W1.shape)
+
+
+def _loss_block(
+    X: np.ndarray, y: np.ndarray, W: np.ndarray, B: np.ndarray, fit_bias: bool, l2: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """loss_grid on the grid points W (2, k) with biases B (k,), the biases first minimised out when
+    fit_bias."""
+    Z = X @ W  # (n, k): logits without bias
+    if fit_bias:
         # Newton's method on each grid point's bias: ∂L/∂b = mean(σ − y), ∂²L/∂b² = mean(σ(1 − σ)).
         for _ in range(25):
             P = sigmoid(Z + B)
@@ -161,8 +179,7 @@ def loss_grid(
             if np.max(np.abs(step)) < 1e-7:
                 break
     # the same per-sample loss as model.loss, on every grid point's logits at once
-    values = np.mean(loss_from_logits(Z + B, y[:, None]), axis=0) + 0.5 * l2 * (W**2).sum(0)
-    return values.reshape(W1.shape), B.reshape(W1.shape)
+    return np.mean(loss_from_logits(Z + B, y[:, None]), axis=0) + 0.5 * l2 * (W**2).sum(0), B
 
 
 @dataclass(frozen=True, eq=False)
