@@ -137,6 +137,9 @@ def _no_minimum_reason(ties: int) -> str:
     )
 
 
+GRID_BLOCK = 1 << 16  # numbers in one block's (n, grid points) arrays: 512 KiB of float64, in the CPU cache
+
+
 def loss_grid(
     X: np.ndarray, y: np.ndarray, w1: np.ndarray, w2: np.ndarray, b: float | None, l2: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +147,9 @@ def loss_grid(
 
     b a number: the slice at that bias. b None: the bias minimised out at every grid point
     (a few vectorised Newton steps on b, the objective being convex in b). Returns (values, b grid).
-    The grid's points go in blocks, each block's logits from one product X·W with W its (2, c) weights.
+    The logits come from products X·W with W a (2, block) stack of grid weights, a block of grid
+    points at a time, so that no array holds more than about GRID_BLOCK numbers: the whole grid at
+    once would be several arrays of n × G (2,000 points and a 47 × 47 grid: 35 MB each).
     """
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -152,15 +157,12 @@ def loss_grid(
     W = np.stack([W1.ravel(), W2.ravel()])  # (2, G)
     B = np.full(W.shape[1], 0.0 if b is None else float(b))
     values = np.empty(W.shape[1])
-    step = max(1, _GRID_BLOCK // max(len(y), 1))
+    step = max(1, GRID_BLOCK // max(len(y), 1))
     for start in range(0, W.shape[1], step):  # blocks of grid points whose (n, ·) arrays stay in the CPU cache
         block = slice(start, start + step)
         values[block], B[block] = _loss_block(X, y, W[:, block], B[block], b is None)
     values += 0.5 * l2 * (W**2).sum(0)
     return values.reshape(W1.shape), B.reshape(W1.shape)
-
-
-_GRID_BLOCK = 1 << 16  # elements of one block's (n, grid points) arrays: 512 KiB of float64
 
 
 def _loss_block(

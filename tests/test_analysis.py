@@ -291,6 +291,39 @@ def test_loss_grid_at_extreme_logits_by_hand():
     assert values[0, 2] > 0.0  # not cancelled to 0, as log(1 + e^z) − y·z would be
 
 
+@pytest.mark.parametrize("b", [None, 0.7])
+def test_loss_grid_block_by_block_equals_the_whole_grid_at_once(logistic, b, monkeypatch):
+    from logreg import analysis
+
+    w1, w2 = np.linspace(-5, 5, 9), np.linspace(-8, 3, 7)
+    monkeypatch.setattr(analysis, "GRID_BLOCK", 10**9)  # one block: every grid point at once
+    whole, whole_bias = loss_grid(logistic.X, logistic.y, w1, w2, b, 0.1)
+    monkeypatch.setattr(analysis, "GRID_BLOCK", 5 * len(logistic.y))  # blocks of 5 grid points, the last shorter
+    values, bias = loss_grid(logistic.X, logistic.y, w1, w2, b, 0.1)
+    np.testing.assert_allclose(values, whole, rtol=1e-12)
+    np.testing.assert_allclose(bias, whole_bias, rtol=0, atol=1e-7)  # Newton stops within 1e-7, block by block
+
+
+def test_the_landscape_works_in_bounded_memory():
+    # a page's landscape: 2,000 sampled points and a grid refined around the minimum (about 47 × 47 points);
+    # computed at once it held several 2,000 × 2,209 arrays of 35 MB each, over 200 MB together
+    import tracemalloc
+
+    from logreg.analysis import landscape, landscape_box
+
+    data = make_synthetic(n=5000, seed=1, labels="logistic")
+    best = optimum(data.X, data.y, 0.0)
+    box = landscape_box([np.zeros(2), best.w, data.true_w])
+    tracemalloc.start()
+    try:
+        land = landscape(data.X, data.y, box, best=best, truth=data.true_w)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert land.values.size > 40**2
+    assert peak < 24 * 2**20
+
+
 @pytest.mark.parametrize("l2", [0.0, 0.4])
 def test_loss_grid_with_bias_minimised_out(logistic, l2):
     X, y = logistic.X, logistic.y
@@ -310,19 +343,6 @@ def test_loss_grid_with_bias_minimised_out(logistic, l2):
             assert abs(model.gradients(X, y, w, b, l2)[1]) < 1e-9
             for db in (-0.01, 0.01):
                 assert model.loss(X, y, w, b + db, l2) > values[i, j]
-
-
-@pytest.mark.parametrize("b", [None, 0.3])
-def test_loss_grid_in_blocks_is_the_grid_at_once(logistic, b, monkeypatch):
-    import logreg.analysis as analysis
-
-    X, y = logistic.X, logistic.y
-    w1, w2 = np.linspace(-5, 5, 13), np.linspace(-8, 3, 11)
-    whole = loss_grid(X, y, w1, w2, b, 0.1)
-    monkeypatch.setattr(analysis, "_GRID_BLOCK", 5 * len(y))  # blocks of 5 grid points, the last one of 3
-    blocks = loss_grid(X, y, w1, w2, b, 0.1)
-    for a, c in zip(whole, blocks):
-        np.testing.assert_allclose(c, a, rtol=1e-12, atol=1e-7)  # each block's biases converge on their own
 
 
 # --- contributions and angles -------------------------------------------------------------------

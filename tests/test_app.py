@@ -155,6 +155,19 @@ def test_default_page(default_app):
     assert_no_bad_numbers(at)
 
 
+def test_every_run_gives_the_memory_it_freed_back(monkeypatch):
+    from logreg.ui import page
+
+    trims = []
+    monkeypatch.setattr(page, "release_freed_memory", lambda: trims.append(True))
+    at = app()
+    no_exception(at)
+    assert len(trims) == 1
+    at.query_params["lr"] = "0.3"
+    at.run()
+    assert len(trims) == 2  # once after every run
+
+
 def test_default_widgets_show_the_defaults(default_app):
     for key in KEYS:
         assert widget(default_app, key).value == DEFAULTS[key], key

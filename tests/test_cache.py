@@ -123,3 +123,26 @@ def test_the_cache_never_holds_more_than_its_budget(requests):
         cache.get(key, lambda n=length // 8: np.zeros(n))
         assert cache.bytes <= budget
         assert cache.bytes == sum(size for _, size in cache._entries.values())
+
+
+def test_arrays_of_a_few_megabytes_get_pages_of_their_own():
+    # glibc raises its mmap threshold to the size of each large block freed, so that later blocks of that
+    # size stay in the heap, which gives memory back only from its top; the cache module fixes it
+    import ctypes
+
+    from logreg.ui import cache
+
+    if cache._LIBC is None:
+        pytest.skip("not glibc")
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in "arena ordblks smblks hblks hblkhd usmblks fsmblks".split()]
+
+    cache._LIBC.mallinfo2.restype = MallInfo2
+    size = 2 * cache.MMAP_BYTES
+    first = np.ones(size // 8)
+    del first  # freed: without the fixed threshold, blocks up to this size now come from the heap
+    before = cache._LIBC.mallinfo2().hblkhd
+    second = np.ones(size // 8)
+    assert cache._LIBC.mallinfo2().hblkhd - before >= size  # mmapped: its pages leave with it
+    del second

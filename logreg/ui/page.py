@@ -13,6 +13,7 @@ from ..formatting import number
 from ..plot_parts import MAX_FRAMES, Thinning, thinning
 from . import cached, views
 from .budget import Plan, one_blas_thread
+from .cache import release_freed_memory
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
@@ -188,6 +189,18 @@ def landscape_caption(r: Run, land) -> str:
 
 
 def main() -> None:
+    """The page; then the memory its run freed goes back to the system.
+
+    A run allocates far more than it keeps (training, the landscape, the figure and its JSON), and glibc's
+    malloc keeps what is freed for later: without the trim, a server that had shown seventy distinct
+    pages held 431 MiB of free heap (87 MiB in use) in its resident memory, and kept it while idle."""
+    try:
+        page()
+    finally:
+        release_freed_memory()
+
+
+def page() -> None:
     present = st.query_params.get("present") == "on"
     st.set_page_config(
         page_title="Watch logistic regression learn",
