@@ -24,7 +24,12 @@ from .run import CsvColumns, Run, Synthetic, analyse, run
 from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
 
-CACHE_BYTES = 150 * 2**20  # every session's cached data, runs and landscapes together
+MEMORY_BYTES = 150 * 2**20  # what the server may grow by beyond its warm baseline, whatever the links and uploads
+# Every session's cached data, runs and landscapes together. The rest of MEMORY_BYTES is for what the
+# cache's count does not see: the allocator's partly used pages once entries leave, and sessions Streamlit
+# keeps for a while after their tab closed (the soak benchmark measured about 20 MiB of these beyond a
+# full cache of 150 MiB).
+CACHE_BYTES = 128 * 2**20
 CACHE = ByteBudgetCache(CACHE_BYTES)
 
 
