@@ -240,7 +240,7 @@ def race_figure(
         "yaxis2": {
             **AXIS,
             **y2,
-            "domain": [0.55 if landscape is not None else 0, 1],
+            "domain": [0.58 if landscape is not None else 0, 1],
             "anchor": "x2",
             "title": {"text": "loss − minimum (L − L*)" if gap else "loss"},
         },
@@ -255,8 +255,8 @@ def race_figure(
             )
         ],
     }
-    if player:
-        layout["sliders"][0].update(x=0, len=1.0, currentvalue={"visible": False})
+    if player:  # below the axis titles: the x1 title sits where the slider would otherwise start
+        layout["sliders"][0].update(x=0, len=1.0, y=-0.16, currentvalue={"visible": False})
     else:
         layout["updatemenus"] = [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")]
     if landscape is not None:
@@ -269,7 +269,7 @@ def race_figure(
         }
         layout["yaxis3"] = {
             **AXIS,
-            "domain": [0, 0.4],
+            "domain": [0, 0.38],
             "anchor": "x3",
             "range": [float(landscape.w2[0]), float(landscape.w2[-1])],
             "title": {"text": f"w_{features[1]}"},

@@ -408,6 +408,36 @@ def test_tab_opens_without_exception(app, tab):
         assert "guaranteed" in " ".join(bullets.all_inner_texts())
 
 
+RACE_OVERLAPS = """() => {
+    const gd = document.querySelector('.st-key-race_plot .js-plotly-plot');
+    const box = (el) => el.getBoundingClientRect();
+    const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const titles = [...gd.querySelectorAll('[class*="title"] text')].filter(t => t.textContent.trim());
+    const parts = [...titles.map(t => [t.textContent, box(t)]), ['slider', box(gd.querySelector('.slider-container'))]];
+    const L = gd._fullLayout;
+    for (const k of ['', '2', '3']) {  // each panel's plot area
+        const x = L['xaxis' + k], y = L['yaxis' + k], r = box(gd);
+        parts.push(['panel ' + (k || '1'), {left: r.left + x._offset, right: r.left + x._offset + x._length,
+                                          top: r.top + y._offset, bottom: r.top + y._offset + y._length}]);
+    }
+    const out = [];
+    parts.forEach(([a, ra], i) => parts.slice(i + 1).forEach(([b, rb]) => {
+        if (meet(ra, rb)) out.push(a + ' / ' + b);
+    }));
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_race_chart_text_and_scrubber_do_not_overlap(app, size):
+    width, height = SIZES[size]
+    app.page.set_viewport_size({"width": width, "height": height})
+    page = app.open("?autoplay=off&view=Learning+rates+side+by+side&epochs=300")
+    app.assert_ok(charts=2)
+    page.wait_for_function("() => document.querySelector('.st-key-race_plot .js-plotly-plot')?._fullLayout?.xaxis3")
+    assert page.evaluate(RACE_OVERLAPS) == []
+
+
 # ---------------------------------------------------------------- projector, laptop, phone
 CONTRAST = """(color) => {
     const lum = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
