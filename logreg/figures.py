@@ -576,8 +576,22 @@ def _layout(
                 ticktext=[number(v, ".3g") for v in ticks],
             )
         )
+        # the level's value at the right end of its dashed line, on the side with more room: above the
+        # panel it met the landscape's axis title when the chart is short (a laptop)
+        upper = np.log10(edge) > (y_range[0] + y_range[1]) / 2
         layout["annotations"].append(
-            {**title, "text": f"2/η = {number(edge, '.3g')} (dashed)", "xref": "x5 domain", "yref": "y5 domain"}
+            {
+                **title,
+                "text": f"2/η = {number(edge, '.3g')}",
+                "xref": "x5 domain",
+                "x": 1,
+                "xanchor": "right",
+                "yref": "y5",
+                "y": float(np.log10(edge)),  # a log axis places annotations by log10 of the value
+                "yanchor": "top" if upper else "bottom",
+                "yshift": -2 if upper else 2,
+                "font": {**title["font"], "color": "#7B3294"},
+            }
         )
     return layout
 

@@ -227,7 +227,14 @@ def race_figure(
         "plot_bgcolor": "white",
         "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 110},
-        "legend": {"orientation": "h", "x": 0.5, "y": 1.08, "font": {"size": 16}},
+        "legend": {
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "font": {"size": 16},
+        },
         "xaxis": {**AXIS, "domain": [0, 0.46], "range": list(box[:2]), "title": {"text": features[0]}},
         "yaxis": {**AXIS, "range": list(box[2:]), "title": {"text": features[1]}},
         "xaxis2": {
@@ -323,14 +330,15 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
         "plot_bgcolor": "white",
         "font": {"size": 17, "color": INK},
         "margin": {"l": 60, "r": 20, "t": 30, "b": 50},
-        "legend": {"orientation": "h", "y": 1.12},
-        "xaxis": {**AXIS, "domain": [0, 0.45], "title": {"text": "epoch"}},
+        # above the panels and anchored there: as it wraps on a narrow screen Plotly makes room for it
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "xaxis": {**AXIS, "domain": [0, 0.42], "title": {"text": "epoch"}},
         "yaxis": {
             **AXIS,
             "title": {"text": "angle (degrees)"},
             "range": [0, max(float(finite.max()) if finite.size else 90.0, 1.0) * 1.05],
         },
-        "xaxis2": {**AXIS, "domain": [0.55, 1], "anchor": "y2", "title": {"text": "epoch"}},
+        "xaxis2": {**AXIS, "domain": [0.58, 1], "anchor": "y2", "title": {"text": "epoch"}},
         "yaxis2": {
             **AXIS,
             "anchor": "x2",

@@ -89,7 +89,8 @@ class Player {
   layout(width) {
     const base = this.data.figure.layout;
     if (width >= NARROW) {
-      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
+      // at least 600 px: below that the gaps between stacked panels are too small for an axis title
+      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 600), 800)) };
     }
     // a phone: every panel full width, stacked, the data and landscape panels square
     const m = { ...base.margin, l: 54, r: 8 }; // narrow margins: the data panel keeps 300 px on a phone
@@ -98,7 +99,7 @@ class Player {
     const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
     const heights = panels.map(([, h]) => (h === 'width' ? plotWidth : h));
     const total = heights.reduce((a, b) => a + b, 0) + gap * (panels.length - 1);
-    const layout = { ...base, margin: m, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total } };
+    const layout = { ...base, margin: m, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total, yanchor: 'top' } };
     let top = 1;
     panels.forEach(([k], i) => {
       const bottom = top - heights[i] / total;

@@ -408,34 +408,47 @@ def test_tab_opens_without_exception(app, tab):
         assert "guaranteed" in " ".join(bullets.all_inner_texts())
 
 
-RACE_OVERLAPS = """() => {
-    const gd = document.querySelector('.st-key-race_plot .js-plotly-plot');
+OVERLAPS = """(gd) => {
+    // the chart's axis titles, legend entries, its scrubber and its panels' plot areas, and its labels
+    // (annotations, which may sit inside a panel) against all but the panels: the pairs that cover each
+    // other by more than a pixel
     const box = (el) => el.getBoundingClientRect();
-    const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    const titles = [...gd.querySelectorAll('[class*="title"] text')].filter(t => t.textContent.trim());
-    const parts = [...titles.map(t => [t.textContent, box(t)]), ['slider', box(gd.querySelector('.slider-container'))]];
-    const L = gd._fullLayout;
-    for (const k of ['', '2', '3']) {  // each panel's plot area
-        const x = L['xaxis' + k], y = L['yaxis' + k], r = box(gd);
-        parts.push(['panel ' + (k || '1'), {left: r.left + x._offset, right: r.left + x._offset + x._length,
-                                          top: r.top + y._offset, bottom: r.top + y._offset + y._length}]);
-    }
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const texts = [...gd.querySelectorAll('[class*="title"] text, .legend .traces text')]
+        .filter(t => t.textContent.trim());
+    const parts = texts.map(t => [t.textContent, box(t)]);
+    const labels = [...gd.querySelectorAll('.annotation-text')].map(t => [t.textContent, box(t)]);  // labels in panels
+    gd.querySelectorAll('.slider-rail-rect, .slider-grip-rect').forEach(el => parts.push(['scrubber', box(el)]));
+    const L = gd._fullLayout, r = box(gd);
+    Object.keys(L).filter(k => /^xaxis\\d*$/.test(k)).forEach(k => {
+        const x = L[k], y = L['yaxis' + k.slice(5)];
+        parts.push(['panel ' + k, {left: r.left + x._offset, right: r.left + x._offset + x._length,
+                                  top: r.top + y._offset, bottom: r.top + y._offset + y._length}]);
+    });
     const out = [];
     parts.forEach(([a, ra], i) => parts.slice(i + 1).forEach(([b, rb]) => {
+        if (a !== b && meet(ra, rb)) out.push(a + ' / ' + b);  // (the scrubber's rail and grip are one)
+    }));
+    labels.forEach(([a, ra]) => parts.filter(([b]) => !b.startsWith('panel')).forEach(([b, rb]) => {
         if (meet(ra, rb)) out.push(a + ' / ' + b);
     }));
     return out;
 }"""
+RACE_CHART = ".st-key-race_plot .js-plotly-plot"
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_race_chart_text_and_scrubber_do_not_overlap(app, size):
+def test_chart_text_scrubber_and_panels_do_not_overlap(app, size):
+    """The main chart and the race: no title, legend entry or label on another, or on a panel's data."""
     width, height = SIZES[size]
     app.page.set_viewport_size({"width": width, "height": height})
-    page = app.open("?autoplay=off&view=Learning+rates+side+by+side&epochs=300")
+    page = app.open("?autoplay=off&view=Learning+rates+side+by+side&epochs=300&test=0.3")
     app.assert_ok(charts=2)
-    page.wait_for_function("() => document.querySelector('.st-key-race_plot .js-plotly-plot')?._fullLayout?.xaxis3")
-    assert page.evaluate(RACE_OVERLAPS) == []
+    page.wait_for_function(f"() => document.querySelector('{RACE_CHART}')?._fullLayout?.xaxis3")
+    page.wait_for_timeout(300)
+    for chart in (PLAYER_CHART, RACE_CHART):
+        element = [e for e in page.query_selector_all(chart) if e.evaluate("g => !!g._fullLayout")][0]
+        assert element.evaluate(OVERLAPS) == [], chart
 
 
 # ---------------------------------------------------------------- projector, laptop, phone
