@@ -452,12 +452,12 @@ def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
 # least a third of the height.
 _WIDE = {
     "": ([0.0, 0.36], [0.0, 1.0]),
-    "2": ([0.45, 0.69], [0.56, 1.0]),
-    "3": ([0.45, 0.69], [0.0, 0.38]),
-    "4": ([0.78, 1.0], [0.56, 1.0]),
-    "5": ([0.78, 1.0], [0.0, 0.38]),
-}
-_WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.56, 1.0])}
+    "2": ([0.45, 0.69], [0.58, 1.0]),
+    "3": ([0.45, 0.69], [0.0, 0.36]),
+    "4": ([0.78, 1.0], [0.58, 1.0]),
+    "5": ([0.78, 1.0], [0.0, 0.36]),
+}  # the gaps between rows hold an x axis's ticks and title even in a 560 px chart (a laptop)
+_WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.58, 1.0])}
 # On a narrow screen the panels stack in this order, each this many pixels high ("width": square).
 NARROW_PANELS = (("", "width"), ("2", 240), ("3", 180), ("4", "width"), ("5", 200))
 

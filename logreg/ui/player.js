@@ -89,8 +89,7 @@ class Player {
   layout(width) {
     const base = this.data.figure.layout;
     if (width >= NARROW) {
-      // at least 600 px: below that the gaps between stacked panels are too small for an axis title
-      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 600), 800)) };
+      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
     }
     // a phone: every panel full width, stacked, the data and landscape panels square
     const m = { ...base.margin, l: 54, r: 8 }; // narrow margins: the data panel keeps 300 px on a phone
