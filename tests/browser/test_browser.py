@@ -81,13 +81,20 @@ def full_screenshot(app, page, path, width: int, height: int) -> None:
 
 
 # ---------------------------------------------------------------- the page at three sizes
+def open_at(app, size: str, query: str, charts: int):
+    """The app opened on `query` in a window of one of SIZES, once its `charts` players have drawn."""
+    width, height = SIZES[size]
+    app.page.set_viewport_size({"width": width, "height": height})
+    page = app.open(query)
+    app.assert_ok(charts=charts)
+    return page
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_page_at_each_size_is_captured(app, size):
     """Projector, laptop and phone: the screen as it first appears, and the whole page."""
     width, height = SIZES[size]
-    app.page.set_viewport_size({"width": width, "height": height})
-    page = app.open("?autoplay=off")
-    app.assert_ok(charts=1)
+    page = open_at(app, size, "?autoplay=off", charts=1)
     assert page.evaluate(N_FRAMES) == 101  # epochs 0..100, the default run
     assert page.page_errors == [], f"JavaScript errors: {page.page_errors}"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -440,10 +447,7 @@ RACE_CHART = ".st-key-race_plot .js-plotly-plot"
 @pytest.mark.parametrize("size", list(SIZES))
 def test_chart_text_scrubber_and_panels_do_not_overlap(app, size):
     """The main chart and the race: no title, legend entry or label on another, or on a panel's data."""
-    width, height = SIZES[size]
-    app.page.set_viewport_size({"width": width, "height": height})
-    page = app.open("?autoplay=off&view=Learning+rates+side+by+side&epochs=300&test=0.3")
-    app.assert_ok(charts=2)
+    page = open_at(app, size, "?autoplay=off&view=Learning+rates+side+by+side&epochs=300&test=0.3", charts=2)
     page.wait_for_function(f"() => document.querySelector('{RACE_CHART}')?._fullLayout?.xaxis3")
     page.wait_for_timeout(300)
     for chart in (PLAYER_CHART, RACE_CHART):
