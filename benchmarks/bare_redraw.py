@@ -8,7 +8,6 @@ changes with an `epochs` slider, nothing else on the page.
 The player mode also takes the candidate changes that bench_redraw.py measures, each off by default:
     frames=N        at most N frames (the app: 300)
     automargin=off  automargin false on every axis
-    slider=off      no Plotly slider (the player has its own bar)
     f32=on          every float64 array sent as float32
     react=frames    the frames handed to Plotly.react instead of deleteFrames then addFrames
 """
@@ -57,8 +56,6 @@ else:
                 if k.startswith(("xaxis", "yaxis")):
                     axis["automargin"] = False
         labels = frame_labels(figure)
-        if params.get("slider") == "off":
-            layout.pop("sliders", None)
         if params.get("f32") == "on":
 
             def f32(value):

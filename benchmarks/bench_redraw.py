@@ -73,11 +73,10 @@ PAGES = [  # (name, server, query, wait for the new run to play, charts that hol
 BASE = "?mode=player&autoplay=off"
 CANDIDATES = [  # (name, query): each against the first of its group
     ("player floor, 100 epochs", BASE),
-    ("  no Plotly slider", BASE + "&slider=off"),
     ("  automargin off", BASE + "&automargin=off"),
     ("  float32 arrays", BASE + "&f32=on"),
     ("  frames in Plotly.react", BASE + "&react=frames"),
-    ("  all four", BASE + "&slider=off&automargin=off&f32=on&react=frames"),
+    ("  all three", BASE + "&automargin=off&f32=on&react=frames"),
     ("player floor, 400 epochs", BASE + "&epochs=400"),
     ("  150 frames", BASE + "&epochs=400&frames=150"),
 ]

@@ -198,8 +198,9 @@ def animation_figure(
     All frames share fixed axis ranges and restyle only the traces that move; each has a `uid`
     naming its role ("probability", "boundary", "loss marker", …), and so do the curves that a
     player reveals epoch by epoch ("loss curve", "path", …).
-    player: the page's player bar drives the frames, so Plotly's own Play/Pause and the scrubber's
-    text are left out (the figure alone, as exported, keeps them).
+    player: the page's player bar drives the frames with its own scrubber and shows each frame's readout
+    (layout.meta["readouts"]), so Plotly's Play/Pause and scrubber are left out: Plotly's scrubber took a
+    sixth of the chart's redraw (the figure alone, as exported, keeps them).
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
@@ -473,7 +474,8 @@ def _layout(
     player: bool,
     font_scale: float,
 ) -> dict:
-    """Fixed axis ranges for every panel, large dark type, and the scrubber above the plots."""
+    """Fixed axis ranges for every panel and large dark type; for the figure alone, Plotly's Play, Pause and
+    scrubber above the plots, and for the player, each frame's readout in `meta` (its bar has the scrubber)."""
     names, _ = shown_names(train)
     box = course.box
     curves = [course.loss] + ([course.test_loss] if course.test_loss is not None else [])
@@ -507,7 +509,7 @@ def _layout(
 
     layout = {
         "height": height,
-        "margin": {"l": 70, "r": 20, "t": 60 if player else 110, "b": 110},
+        "margin": {"l": 70, "r": 20, "t": 40 if player else 110, "b": 110},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "font": {"size": size(18), "color": INK},
@@ -515,25 +517,15 @@ def _layout(
         **pair("", list(box[:2]), list(box[2:]), names[0], names[1]),
         **pair("2", [0, last_epoch], [0, loss_top], "epoch", "loss"),
         **pair("3", [0, last_epoch], [0, 1.02], "epoch", "accuracy", tickformat=".0%"),
-        "sliders": [
-            epoch_slider(
-                [str(s.epoch) for s in course.shown],
-                labels,
-                font_size=size(16),
-                x=0,
-                len=1.0,
-                y=1.0,
-                yanchor="bottom",
-                pad={"t": 0, "b": 12 if player else 40},
-            )
-        ],
         "annotations": [],
     }
     if player:
-        layout["sliders"][0]["currentvalue"]["visible"] = False  # the player bar shows the readout
+        layout["meta"] = {"readouts": labels}  # the player's own scrubber and readout line show them
     else:
-        # Play and Pause above the scrubber, where a laptop screen shows them
-        layout["sliders"][0].update(x=0.16, len=0.84)
+        # Play and Pause beside the scrubber, above the plots, where a laptop screen shows them
+        steps = [str(s.epoch) for s in course.shown]
+        scrubber = epoch_slider(steps, labels, font_size=size(16), x=0.16, len=0.84, y=1.0, yanchor="bottom")
+        layout["sliders"] = [{**scrubber, "pad": {"t": 0, "b": 40}}]
         layout["updatemenus"] = [
             play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom", pad={"t": 0, "r": 10, "b": 40})
         ]

@@ -30,7 +30,7 @@ from .plot_parts import (
 from .train import Snapshot
 
 # The race is the page's second animated figure, drawn after the main one on every change: each frame,
-# slider step and point adds to that redraw (bench_redraw), and a short race shows no more on a projector.
+# and point adds to that redraw (bench_redraw), and a short race shows no more on a projector.
 RACE_FRAMES = 50
 RACE_POINTS = 300  # the data behind the boundaries: a sample shows the same cloud
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
@@ -112,7 +112,8 @@ def race_figure(
     landscape (right, bottom). Frames restyle each run's boundary, loss marker and landscape point.
 
     A run that stopped early (diverged) keeps its last snapshot in later frames.
-    player: the page's player bar drives the frames, so Plotly's own Play and Pause are left out.
+    player: the page's player bar drives the frames with its own scrubber, so Plotly's Play, Pause and
+    scrubber are left out and each frame's readout is in layout.meta["readouts"].
     """
     length = max(len(h) for _, h in runs)
     plan = race_thinning(length, train.n)
@@ -251,20 +252,14 @@ def race_figure(
             "anchor": "x2",
             "title": {"text": "loss − minimum (L − L*)" if gap else "loss"},
         },
-        "sliders": [
-            epoch_slider(
-                [str(int(e)) for e in plan.frame_index],
-                [f"epoch {int(e)}" for e in plan.frame_index],
-                x=0.2,
-                len=0.8,
-                y=-0.08,
-                yanchor="top",
-            )
-        ],
     }
-    if player:  # below the axis titles: the x1 title sits where the slider would otherwise start
-        layout["sliders"][0].update(x=0, len=1.0, y=-0.16, currentvalue={"visible": False})
+    labels = [f"epoch {int(e)}" for e in plan.frame_index]
+    if player:  # the player's bar has the scrubber and shows the readout
+        layout["meta"] = {"readouts": labels}
+        layout["margin"]["b"] = 70
     else:
+        steps = [str(int(e)) for e in plan.frame_index]
+        layout["sliders"] = [epoch_slider(steps, labels, x=0.2, len=0.8, y=-0.08, yanchor="top")]
         layout["updatemenus"] = [play_controls(frame_ms, x=0, y=-0.12, xanchor="left", yanchor="top")]
     if landscape is not None:
         layout["xaxis3"] = {

@@ -538,12 +538,15 @@ def test_the_loss_panel_is_at_least_a_third_of_the_height(default_dict):
     assert high - low >= 1 / 3
 
 
-def test_player_figures_leave_the_buttons_to_the_player(data, run100):
+def test_player_figures_leave_the_buttons_and_the_scrubber_to_the_player(data, run100):
     d = to_browser(animation_figure(data, run100, player=True))
-    assert "updatemenus" not in d["layout"]
-    assert d["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+    assert "updatemenus" not in d["layout"] and "sliders" not in d["layout"]
     plain = to_browser(animation_figure(data, run100))
     assert plain["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
+    # the player shows the same readout for each frame as the figure's own scrubber does
+    assert d["layout"]["meta"]["readouts"] == [step["label"] for step in plain["layout"]["sliders"][0]["steps"]]
+    assert len(d["layout"]["meta"]["readouts"]) == len(d["frames"]) == 101
+    go.Figure(d)
 
 
 def test_revealed_curves_carry_their_uid_and_every_point(default_fig):

@@ -317,6 +317,7 @@ def test_truth_figure_of_a_diverged_run(sep):
 
 def test_race_for_the_player_leaves_play_and_pause_to_it(sep):
     d = to_browser(race_figure(sep, [("a", history(sep, 0.1, 5))], best_objective=None, landscape=None, player=True))
-    assert "updatemenus" not in d["layout"]
-    assert d["layout"]["sliders"][0]["currentvalue"]["visible"] is False
+    assert "updatemenus" not in d["layout"] and "sliders" not in d["layout"]
+    assert d["layout"]["meta"]["readouts"] == [f"epoch {e}" for e in range(6)]
+    assert [f["name"] for f in d["frames"]] == [str(e) for e in range(6)]
     go.Figure(d)

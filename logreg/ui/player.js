@@ -1,6 +1,7 @@
-// The player: a bar of buttons over one Plotly figure whose frames it steps through.
+// The player: a bar of buttons and a scrubber over one Plotly figure whose frames it steps through.
 // The figure is drawn once per run with Plotly.react and kept in its div across reruns; every
 // frame change is Plotly.animate to a named frame with redraw off, so nothing is rebuilt.
+// The scrubber is the page's own range input, not Plotly's slider: that took a sixth of each redraw.
 // Curves marked in data.reveal are drawn only up to the epoch on screen: the future is not shown.
 
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
@@ -35,6 +36,9 @@ class Player {
     const speed = this.q('.lr-speed');
     speed.innerHTML = SPEEDS.map((s) => `<option value="${s}"${s === 1 ? ' selected' : ''}>${s}×</option>`).join('');
     speed.addEventListener('change', () => { this.speed = Number(speed.value); });
+    this.scrub = this.q('.lr-scrub');
+    this.scrub.addEventListener('input', () => this.scrubTo(Number(this.scrub.value)));
+    this.scrub.addEventListener('change', () => this.report());
     new ResizeObserver(() => this.resize()).observe(root);
   }
 
@@ -63,13 +67,11 @@ class Player {
     this.frameCount = this.names.length;
     if (!this.listening) {
       this.listening = true;
-      this.gd.on('plotly_sliderchange', (e) => {
-        if (!e.interaction) return; // moved by an animation, not by the viewer
-        this.pause(); this.show(e.step._index); this.report();
-      });
       this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); });
     }
     this.q('.lr-player').dataset.frames = String(this.names.length);
+    this.scrub.max = String(Math.max(this.names.length - 1, 0));
+    this.scrub.disabled = this.names.length < 2;
     this.measure();
     this.show(0); // the new figure's own data is frame 0 and its scrubber's step 0: nothing to animate
     if (data.autoplay && this.names.length > 1 && id === this.id) this.play();
@@ -134,9 +136,22 @@ class Player {
     });
   }
 
+  scrubTo(k) {
+    // a drag sends many inputs: the chart follows the latest, once per animation frame
+    this.pause();
+    this.show(k);
+    if (this.scrubbing) return;
+    this.scrubbing = requestAnimationFrame(() => {
+      this.scrubbing = null;
+      this.go(this.frame);
+    });
+  }
+
   show(k) {
     this.frame = k;
     const epoch = this.names[k];
+    this.scrub.value = String(k);
+    this.scrub.setAttribute('aria-valuetext', `epoch ${epoch}`);
     this.q('.lr-epoch').textContent = epoch;
     this.q('.lr-last').textContent = this.names[this.names.length - 1];
     this.q('.lr-readout').textContent = this.data.readouts[k] || '';

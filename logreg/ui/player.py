@@ -1,5 +1,5 @@
-"""The player: Play/Pause, step, restart, speed and a large epoch counter over the animated figure,
-with the keyboard (Space, ←, →, Home) and auto-play after every change.
+"""The player: Play/Pause, step, restart, speed, a scrubber and a large epoch counter over the animated
+figure, with the keyboard (Space, ←, →, Home) and auto-play after every change.
 
 It is a Streamlit component (components v2: inline HTML, CSS and JavaScript in the page, no iframe)
 that keeps its own chart div and updates it in place with Plotly.react, so a new run does not
@@ -31,6 +31,8 @@ HTML = """
     <span class="lr-counter" aria-live="polite">epoch <span class="lr-epoch">0</span>
       <span class="lr-of">of <span class="lr-last">0</span></span></span>
   </div>
+  <input type="range" class="lr-scrub" min="0" max="0" step="1" value="0" aria-label="epoch shown"
+    title="Drag to any epoch of the run">
   <div class="lr-readout"></div>
   <div class="lr-chart"></div>
 </div>
@@ -58,7 +60,11 @@ def plotly_loader() -> None:
 
 
 def frame_labels(figure: dict) -> list[str]:
-    """The line of numbers for each frame: the labels of the figure's scrubber steps."""
+    """The line of numbers for each frame: the readouts a figure built for the player carries in its
+    layout's meta, or else the labels of its Plotly scrubber's steps."""
+    meta = figure["layout"].get("meta")
+    if meta and "readouts" in meta:
+        return list(meta["readouts"])
     return [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
 
 
@@ -79,8 +85,9 @@ def player(
     run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
     readouts: the line of numbers shown under the bar, one per frame (default: frame_labels(figure)).
     """
+    layout = {k: v for k, v in figure["layout"].items() if k not in ("meta", "sliders")}  # the bar scrubs
     data = {
-        "figure": to_browser(figure),
+        "figure": to_browser({**figure, "layout": layout}),
         "readouts": frame_labels(figure) if readouts is None else readouts,
         "id": run_id,
         "autoplay": autoplay,

@@ -1,4 +1,4 @@
-"""The app in a real Chromium: what AppTest cannot see (Play, the Plotly scrubber, the URL written back,
+"""The app in a real Chromium: what AppTest cannot see (Play, the player's scrubber, the URL written back,
 uploads through the browser, rendering of every preset and tab).
 
 Every wait has a timeout; conftest.py also fails any test that runs past its hard limit.
@@ -23,8 +23,9 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth")
 
 MAIN = f"document.querySelector('{PLAYER_CHART}')"
-ACTIVE_JS = f"{MAIN}._fullLayout.sliders[0].active"
-FRAMES_JS = f"{MAIN}._fullLayout.sliders[0].steps.length"
+SCRUB = "document.querySelector('.st-key-animation .lr-scrub')"  # the player's scrubber
+ACTIVE_JS = f"Number({SCRUB}.value)"
+FRAMES_JS = f"{MAIN}._transitionData._frames.length"  # the frames the chart holds
 SHOWN_JS = "Number(document.querySelector('.lr-player').dataset.frame)"  # the player's frame on screen
 PLAYING_JS = "document.querySelector('.lr-player').dataset.playing === 'true'"
 ACTIVE = f"() => {ACTIVE_JS}"
@@ -232,11 +233,12 @@ def test_scrubber_jumps_to_the_clicked_epoch(app):
     page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
     n_frames = page.evaluate(N_FRAMES)
+    assert page.evaluate(f"() => Number({SCRUB}.max) + 1") == n_frames
     before = page.evaluate(BOUNDARY)
-    rail = page.locator(PLAYER_CHART).locator(".slider-rail-rect").first
+    rail = page.locator(".st-key-animation .lr-scrub")
     rail.scroll_into_view_if_needed()
     box = rail.bounding_box()
-    assert box and box["width"] > 100
+    assert box and box["width"] > 300
     for fraction in (0.75, 0.25):
         page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
         target = fraction * (n_frames - 1)
@@ -244,6 +246,12 @@ def test_scrubber_jumps_to_the_clicked_epoch(app):
         page.wait_for_function(f"() => {SHOWN_JS} === {ACTIVE_JS}", timeout=10_000)  # the counter follows
     after = page.evaluate(BOUNDARY)["d"]
     assert after and after != before["d"], "the boundary did not follow the scrubber"
+    at = page.evaluate(SHOWN)
+    rail.focus()  # the keyboard moves the scrubber one frame at a time, and the chart with it
+    rail.press("ArrowRight")
+    page.wait_for_function(f"() => {SHOWN_JS} === {at + 1} && {ACTIVE_JS} === {at + 1}", timeout=5_000)
+    page.wait_for_function(f"() => !({PLAYING_JS})", timeout=5_000)
+    assert page.evaluate(f"() => {SCRUB}.getAttribute('aria-valuetext')") == f"epoch {at + 1}"
     assert app.exceptions() == []
 
 
@@ -416,7 +424,7 @@ def test_tab_opens_without_exception(app, tab):
 
 
 OVERLAPS = """(gd) => {
-    // the chart's axis titles, legend entries, its scrubber and its panels' plot areas, and its labels
+    // the chart's axis titles, legend entries and its panels' plot areas, and its labels
     // (annotations, which may sit inside a panel) against all but the panels: the pairs that cover each
     // other by more than a pixel
     const box = (el) => el.getBoundingClientRect();
@@ -425,7 +433,6 @@ OVERLAPS = """(gd) => {
         .filter(t => t.textContent.trim());
     const parts = texts.map(t => [t.textContent, box(t)]);
     const labels = [...gd.querySelectorAll('.annotation-text')].map(t => [t.textContent, box(t)]);  // labels in panels
-    gd.querySelectorAll('.slider-rail-rect, .slider-grip-rect').forEach(el => parts.push(['scrubber', box(el)]));
     const L = gd._fullLayout, r = box(gd);
     Object.keys(L).filter(k => /^xaxis\\d*$/.test(k)).forEach(k => {
         const x = L[k], y = L['yaxis' + k.slice(5)];
@@ -434,7 +441,7 @@ OVERLAPS = """(gd) => {
     });
     const out = [];
     parts.forEach(([a, ra], i) => parts.slice(i + 1).forEach(([b, rb]) => {
-        if (a !== b && meet(ra, rb)) out.push(a + ' / ' + b);  // (the scrubber's rail and grip are one)
+        if (a !== b && meet(ra, rb)) out.push(a + ' / ' + b);
     }));
     labels.forEach(([a, ra]) => parts.filter(([b]) => !b.startsWith('panel')).forEach(([b, rb]) => {
         if (meet(ra, rb)) out.push(a + ' / ' + b);
@@ -445,7 +452,7 @@ RACE_CHART = ".st-key-race_plot .js-plotly-plot"
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_chart_text_scrubber_and_panels_do_not_overlap(app, size):
+def test_chart_text_and_panels_do_not_overlap(app, size):
     """The main chart and the race: no title, legend entry or label on another, or on a panel's data."""
     page = open_at(app, size, "?autoplay=off&view=Learning+rates+side+by+side&epochs=300&test=0.3", charts=2)
     page.wait_for_function(f"() => document.querySelector('{RACE_CHART}')?._fullLayout?.xaxis3")
