@@ -309,6 +309,24 @@ GOOD = {
 }
 
 
+def test_the_page_hands_the_player_its_share_link_and_the_link_restores_the_page():
+    """The player writes the link into the address bar: every control off its default, by its URL name,
+    and None for each control at its default (removed from the URL). Opened again, it gives the same page."""
+    at = app()
+    assert set(player_data(at)["link"]) == set(KEYS) and set(player_data(at)["link"].values()) == {None}
+    at.select_slider(key="lr").set_value(0.5).run()
+    at.slider(key="epochs").set_value(40).run()
+    at.select_slider(key="xscale").set_value(0.1).run()
+    link = player_data(at)["link"]
+    assert {k: v for k, v in link.items() if v is not None} == {"lr": "0.5", "epochs": "40", "xscale": "0.1"}
+    again = app(**{k: v for k, v in link.items() if v is not None})
+    no_exception(again)
+    assert not again.warning or not [w for w in again.warning if w.value.startswith("The link")]
+    assert chart(again) == chart(at) and player_data(again)["link"] == link
+    at.slider(key="epochs").set_value(BY_KEY["epochs"].default).run()
+    assert player_data(at)["link"]["epochs"] is None
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_share_link_good_value_sets_the_control(key):
     raw, value = GOOD[key]

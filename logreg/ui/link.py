@@ -35,14 +35,14 @@ def open_tab() -> str:
     return view if view in TABS else TABS[0]
 
 
-def write_share_link(settings: Settings) -> None:
-    """Keep the URL equal to the settings: every control not at its default, by its URL name."""
+def share_link(settings: Settings) -> dict[str, str | None]:
+    """The URL's value for every control: its text when it differs from the default, None to remove it.
+
+    The player writes these into the address bar (history.replaceState), keeping every other parameter
+    (present, autoplay, view). Writing them with st.query_params would cost every change one more render of
+    the whole page in the browser, 0.91 of the redraw time without it (benchmarks/bench_redraw.py)."""
+    link: dict[str, str | None] = {}
     for c in CONTROLS:
         value = getattr(settings, c.key)
-        if value == c.default:
-            if c.key in st.query_params:
-                del st.query_params[c.key]
-            continue
-        text = number(value) if isinstance(value, float) else str(value)
-        if st.query_params.get(c.key) != text:
-            st.query_params[c.key] = text
+        link[c.key] = None if value == c.default else number(value) if isinstance(value, float) else str(value)
+    return link

@@ -17,7 +17,7 @@ from .cache import release_freed_memory
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
-from .link import TABS, open_tab, read_share_link, write_share_link
+from .link import TABS, open_tab, read_share_link, share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
@@ -225,7 +225,6 @@ def page() -> None:
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
-    write_share_link(settings)
     r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
@@ -238,6 +237,7 @@ def page() -> None:
         autoplay=autoplay,
         frame_ms=FRAME_MS,
         present=present,
+        link=share_link(settings),
     )
     follow(epoch)
     if not present:

@@ -45,6 +45,7 @@ class Player {
   async load(data) {
     this.data = data;
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
+    if (data.link) writeLink(data.link);
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
     if (data.id === this.id) return; // the same run: keep the frame on screen
     const id = (this.id = data.id);
@@ -257,6 +258,19 @@ class Player {
       path.style.strokeDasharray = `${shown}px ${cum[cum.length - 1] + 1e4}px`;
     }
   }
+}
+
+function writeLink(link) {
+  // the share link: the settings that differ from their defaults, in the address bar; the other
+  // parameters (present, autoplay, view) stay. Replaced, not pushed: Back leaves the page.
+  const params = new URLSearchParams(window.location.search);
+  for (const [key, value] of Object.entries(link)) {
+    if (value === null) params.delete(key); else params.set(key, value);
+  }
+  const search = params.toString();
+  if (search === window.location.search.replace(/^\?/, '')) return;
+  const url = window.location.pathname + (search ? `?${search}` : '') + window.location.hash;
+  window.history.replaceState(window.history.state, '', url);
 }
 
 function onKey(e) {

@@ -78,12 +78,14 @@ def player(
     frame_ms: int,
     present: bool = False,
     keys: bool = True,
+    link: dict[str, str | None] | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
 
     run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
     readouts: the line of numbers shown under the bar, one per frame (default: frame_labels(figure)).
+    link: the share link's parameters (link.share_link), written into the address bar; None leaves it.
     """
     layout = {k: v for k, v in figure["layout"].items() if k not in ("meta", "sliders")}  # the bar scrubs
     data = {
@@ -97,6 +99,7 @@ def player(
         "config": CONFIG,
         "keys": keys,
         "present": present,
+        "link": link,
     }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

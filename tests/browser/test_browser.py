@@ -275,7 +275,8 @@ def test_math_tab_follows_the_animation(app):
 
 # ---------------------------------------------------------------- controls, URL and share links
 def test_moving_a_slider_writes_the_url_and_the_link_restores_it(app, chromium):
-    page = app.open()
+    page = app.open("?autoplay=off")
+    history = page.evaluate("() => history.length")
     epochs = slider(page, "epochs")
     assert epochs.get_attribute("aria-valuetext") == "100"
     epochs.focus()
@@ -294,6 +295,20 @@ def test_moving_a_slider_writes_the_url_and_the_link_restores_it(app, chromium):
     app.wait()
     app.assert_ok(charts=1)
     link = page.url
+    params = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert params == {"autoplay": "off", "epochs": "103", "lr": "0.2"}  # the link's own parameter stays
+    assert page.evaluate("() => history.length") == history  # replaced, not pushed: Back leaves the page
+    page.get_by_role("tab", name="Ground truth", exact=True).click()  # Streamlit writes view= beside them
+    app.wait()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('view') === 'Ground truth'")
+    epochs.focus()
+    epochs.press("ArrowLeft")
+    app.wait()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('epochs') === '102'", timeout=15_000)
+    params = page.evaluate("() => Object.fromEntries(new URLSearchParams(location.search))")
+    assert params == {"autoplay": "off", "epochs": "102", "lr": "0.2", "view": "Ground truth"}
+    app.assert_ok(charts=1)
+    link = page.url
 
     context = chromium.new_context(viewport=VIEWPORT)  # a new session: nothing carried over but the link
     try:
@@ -301,9 +316,10 @@ def test_moving_a_slider_writes_the_url_and_the_link_restores_it(app, chromium):
         other.set_default_timeout(TIMEOUT_MS)
         app.open(link.removeprefix(app.base_url + "/"), page=other)
         app.assert_ok(other, charts=1)
-        assert slider(other, "epochs").get_attribute("aria-valuetext") == "103"
+        assert slider(other, "epochs").get_attribute("aria-valuetext") == "102"
         assert slider(other, "learning rate η").get_attribute("aria-valuetext") == "0.2"
-        assert other.evaluate(N_FRAMES) == 104
+        assert other.evaluate(N_FRAMES) == 103
+        assert other.get_by_role("tab", name="Ground truth", selected=True).count() == 1
     finally:
         context.close()
 
