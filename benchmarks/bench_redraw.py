@@ -18,7 +18,7 @@ after the new run has started to play.
   app               the app's default page (100 epochs, 1000 points, the Summary tab)
   app, 400 epochs   frames thinned to 300
   app, n = 20000    3000 of the points drawn
-  app, <tab>        each other tab open; the race tab redraws its own chart too
+  app, <tab>        each other tab open (the race tab's chart plays in the place of the run's)
   bare scatter      benchmarks/bare_redraw.py?mode=scatter: 1000 points in st.plotly_chart, new data per value
   figure, bare      the app's own figure from a bare script with st.plotly_chart (its floor)
   player, bare      the app's own figure in the app's player from a bare script (the player's floor)
@@ -64,7 +64,7 @@ PAGES = [  # (name, server, query, wait for the new run to play, charts that hol
     ("app, n = 20000", "app", "?autoplay=off&n=20000", False, 1),
     # the math tab shows epoch 0 until the viewer picks one: the same figure for any number of epochs
     ("app, Math at one epoch", "app", "?autoplay=off&view=Math+at+one+epoch", False, 1),
-    ("app, Learning rates side by side", "app", "?autoplay=off&view=Learning+rates+side+by+side", False, 2),
+    ("app, Learning rates side by side", "app", "?autoplay=off&view=Learning+rates+side+by+side", False, 1),
     ("app, Ground truth", "app", "?autoplay=off&view=Ground+truth", False, 2),
     ("bare scatter", "bare", "?mode=scatter", False, 1),
     ("figure, bare st.plotly_chart", "bare", "?mode=figure", False, 1),

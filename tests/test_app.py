@@ -681,12 +681,15 @@ def test_each_tab_renders(view):
     at = app(view=view)
     no_exception(at)
     assert len(at.warning) == 0
+    if view != "Learning rates side by side":
+        assert player_data(at)["figure"]["frames"] and len(at.get("bidi_component")) == 1
     if view == "Summary":
         assert "final loss" in metrics(at) and len(at.table) == 1
     elif view == "Math at one epoch":
         assert len(at.latex) == 8 and chart(at, "math_plot")
-    elif view == "Learning rates side by side":
-        assert chart(at, "race_plot")["frames"]
+    elif view == "Learning rates side by side":  # the race plays in the run's place: one animation
+        assert chart(at, "race_plot")["frames"] and len(at.get("bidi_component")) == 1
+        assert player_data(at, "race_plot")["keys"] is True and "epochs" in player_data(at, "race_plot")["link"]
     else:
         assert chart(at, "truth_plot") and any(m.value.startswith("**Lesson:**") for m in at.markdown)
     strict_specs(at)

@@ -176,6 +176,27 @@ def main_figure(
     return figure, plan, land
 
 
+def run_chart(data: cached.DataChoice, settings: Settings, r: Run, present: bool, autoplay: bool, link: dict) -> None:
+    """The run's animation in the player, and what to read in it."""
+    figure, plan, land = main_figure(data, r, player=True, font_scale=1.25 if present else 1.0)
+    epoch = player(
+        figure,
+        key="animation",
+        run_id=run_id(data, settings, present),
+        autoplay=autoplay,
+        frame_ms=FRAME_MS,
+        present=present,
+        link=link,
+    )
+    follow(epoch)
+    if not present:
+        for note in plan.notes(len(r.history)):
+            st.caption(note)
+        if land is not None:
+            st.caption(landscape_caption(r, land))
+        st.caption(SHARPNESS_CAPTION)
+
+
 def landscape_caption(r: Run, land) -> str:
     return (
         "**Loss landscape.** The model has three parameters (w1, w2, b); this panel shows the loss"
@@ -228,25 +249,13 @@ def page() -> None:
     r = cached.training(data, settings, budget)
     for note in r.notes:
         st.warning(note)
-    figure, plan, land = main_figure(data, r, player=True, font_scale=1.25 if present else 1.0)
     autoplay = st.query_params.get("autoplay") != "off"
-    epoch = player(
-        figure,
-        key="animation",
-        run_id=run_id(data, settings, present),
-        autoplay=autoplay,
-        frame_ms=FRAME_MS,
-        present=present,
-        link=share_link(settings),
-    )
-    follow(epoch)
-    if not present:
-        for note in plan.notes(len(r.history)):
-            st.caption(note)
-        if land is not None:
-            st.caption(landscape_caption(r, land))
-        st.caption(SHARPNESS_CAPTION)
+    link = share_link(settings)
+    stage = st.container()  # the run's chart, unless the race takes its place
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
+    if not tabs[2].open:
+        with stage:
+            run_chart(data, settings, r, present, autoplay, link)
     with tabs[0]:
         if tabs[0].open:
             summary(r)
@@ -254,8 +263,8 @@ def page() -> None:
         if tabs[1].open:
             views.math_panel(r)
     with tabs[2]:
-        if tabs[2].open:
-            views.race_panel(r, data, land if land is not None else cached.run_landscape(data, r), autoplay)
+        if tabs[2].open:  # one animation on the page: the race plays where the run's chart was
+            views.race_panel(r, data, cached.run_landscape(data, r), autoplay, link=link, present=present)
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)

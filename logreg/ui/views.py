@@ -105,10 +105,14 @@ def math_panel(r: Run) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
+def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None = None, present: bool = False) -> None:
+    """The race, in the place of the run's chart while this tab is open: the page plays one animation, so
+    a change is redrawn as fast as on the other tabs, and the race sits right under η and the epochs.
+    link: the share link its player writes (the run's player is not on the page)."""
     st.caption(
-        "The same data and starting point trained at several learning rates, in lockstep. With a minimum "
-        "L*, the right axis shows L − L* on a log scale, where steady (linear) convergence is a straight line."
+        "The same data and starting point trained at several learning rates, in lockstep; while this tab is "
+        "open the race takes the single run's place. With a minimum L*, the right axis shows L − L* on a log "
+        "scale, where steady (linear) convergence is a straight line."
     )
     lanes = cached.race_lanes(data, r)  # rates chosen by training, each showing its role
     roles = {lane.learning_rate: lane.role for lane in lanes}
@@ -144,7 +148,8 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool) -> None:
         run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16],
         autoplay=autoplay,
         frame_ms=round(FRAME_MS * min(max(stride, 1.0), 2.0)),
-        keys=False,
+        present=present,
+        link=link,
     )
     summary, _ = cached.rate_note(data, r.settings.l2)
     mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n

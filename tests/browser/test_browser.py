@@ -465,17 +465,46 @@ OVERLAPS = """(gd) => {
     return out;
 }"""
 RACE_CHART = ".st-key-race_plot .js-plotly-plot"
+RACE = "?autoplay=off&view=Learning+rates+side+by+side"
 
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_chart_text_and_panels_do_not_overlap(app, size):
     """The main chart and the race: no title, legend entry or label on another, or on a panel's data."""
-    page = open_at(app, size, "?autoplay=off&view=Learning+rates+side+by+side&epochs=300&test=0.3", charts=2)
-    page.wait_for_function(f"() => document.querySelector('{RACE_CHART}')?._fullLayout?.xaxis3")
-    page.wait_for_timeout(300)
-    for chart in (PLAYER_CHART, RACE_CHART):
+    for query, chart in (
+        ("?autoplay=off&epochs=300&test=0.3", PLAYER_CHART),
+        (f"{RACE}&epochs=300&test=0.3", RACE_CHART),
+    ):
+        page = open_at(app, size, query, charts=1)
+        page.wait_for_function(f"() => document.querySelector('{chart}')?._fullLayout?.xaxis3")
+        page.wait_for_timeout(300)
         element = [e for e in page.query_selector_all(chart) if e.evaluate("g => !!g._fullLayout")][0]
-        assert element.evaluate(OVERLAPS) == [], chart
+        assert element.evaluate(OVERLAPS) == [], (query, chart)
+
+
+def test_the_race_plays_in_the_run_place_and_takes_the_keys(app):
+    """On the race tab the race is the page's one animation: it sits under η and the epochs, the keys drive
+    it, and a change of the epochs redraws it (and writes the link)."""
+    page = open_at(app, "laptop", RACE, charts=1)
+    assert page.locator(PLAYER_CHART).count() == 1 and page.locator(RACE_CHART).count() == 1
+    top = page.evaluate("() => document.querySelector('.st-key-race_plot').getBoundingClientRect().top")
+    tabs = page.evaluate("() => document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top")
+    assert tabs < 720 and top < 720 + 200, (tabs, top)  # under the controls, not below a second chart
+    race = ".st-key-race_plot .lr-player"
+    frames = page.evaluate(f"() => Number(document.querySelector('{race}').dataset.frames)")
+    page.locator("body").press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('{race}').dataset.frame === '1'", timeout=5_000)
+    epochs = slider(page, "epochs")
+    epochs.focus()
+    epochs.press("ArrowRight")
+    app.wait()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('epochs') === '101'", timeout=15_000)
+    page.wait_for_function(
+        f"() => document.querySelector('{race}').dataset.frame === '0' && "
+        f"document.querySelector('{RACE_CHART}')._transitionData._frames.length === {frames}",
+        timeout=15_000,
+    )
+    assert app.exceptions() == []
 
 
 # ---------------------------------------------------------------- projector, laptop, phone
