@@ -93,7 +93,7 @@ RERUN_DONE = """(expectFrames) => {
   }
   const app = document.querySelector("[data-testid='stApp']");
   const gd = document.querySelector(".lr-chart.js-plotly-plot");
-  const frames = gd && gd._fullLayout && gd._fullLayout.sliders ? gd._fullLayout.sliders[0].steps.length : -1;
+  const frames = gd && gd._transitionData && gd._transitionData._frames ? gd._transitionData._frames.length : -1;
   if (app && app.getAttribute('data-test-script-state') === 'notRunning' && frames === expectFrames) {
     const t = performance.now() - k;
     return [t, t];
@@ -250,9 +250,11 @@ async def one_session(i: int, page, base: str, epochs: int) -> dict:
         await page.wait_for_function(
             f"() => new URLSearchParams(location.search).get('epochs') === '{epochs + 1}'", timeout=TIMEOUT_MS
         )
-        frames = await page.evaluate(f"() => {MAIN}._fullLayout.sliders[0].steps.length")
+        frames = await page.evaluate(f"() => {MAIN}._transitionData._frames.length")
         step = "play"  # the new run plays by itself; the player's Pause stops it
-        await page.wait_for_function(f"() => {MAIN}._fullLayout.sliders[0].active > 0", timeout=TIMEOUT_MS)
+        await page.wait_for_function(
+            "() => Number(document.querySelector('.lr-player').dataset.frame) > 0", timeout=TIMEOUT_MS
+        )
         await page.get_by_role("button", name="Pause", exact=True).click(timeout=TIMEOUT_MS)
         result["frames"] = frames
         result["exceptions"] = await exceptions(page)
