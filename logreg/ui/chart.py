@@ -28,6 +28,30 @@ class _Prepared(go.Figure):
         return self._prepared
 
 
+# A chart kept in its div across reruns and updated in place with Plotly.react (st.plotly_chart replaces its
+# div whenever the figure changes, a full redraw): for a panel whose figure changes with every run.
+_HELD_JS = """
+export default function (component) {
+  const { parentElement, data } = component;
+  const gd = parentElement.querySelector('.lr-held');
+  const draw = () => {
+    if (!window.Plotly) { setTimeout(draw, 30); return; }  // the page's hidden chart loads plotly.js
+    window.Plotly.react(gd, data.figure.data, data.figure.layout, data.config);
+  };
+  draw();
+}
+"""
+_HELD = st.components.v2.component(
+    "logreg.held_chart", html='<div class="lr-held"></div>', js=_HELD_JS, isolate_styles=False
+)
+
+
+def held(figure: dict, key: str) -> None:
+    """Draw a figure across the page's width in a chart the browser keeps and updates in place: the
+    figure travels as the component's JSON data (`figure`), which is also what the tests read."""
+    _HELD(key=key, data={"figure": to_browser(figure), "config": CONFIG})
+
+
 def show(figure: dict, key: str) -> None:
     """Draw a figure across the page's width, in its own fonts and colours (theme=None: Streamlit's
     theme would replace them with smaller, greyer ones)."""

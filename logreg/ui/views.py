@@ -16,7 +16,7 @@ from ..panels import epoch_detail_figure, race_figure, race_thinning, truth_figu
 from ..train import step
 from . import cached
 from .cached import DataChoice
-from .chart import show
+from .chart import held, show
 from .player import FRAME_MS, player
 from .run import Run
 from .settings import LR_OPTIONS
@@ -183,7 +183,7 @@ def truth_panel(r: Run) -> None:
         "How the learned weights compare with the ones that made the data: their direction (the angle; the "
         "boundary's slope) and their size ‖w‖ (how sure the model is)."
     )
-    show(truth_figure(r.history, true_w), key="truth_plot")
+    held(truth_figure(r.history, true_w), key="truth_plot")  # a new figure with every run: updated in place
     st.markdown(
         f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
         f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f})."

@@ -426,7 +426,9 @@ def test_tab_opens_without_exception(app, tab):
     app.wait(timeout=60_000)
     page.wait_for_function("() => new URLSearchParams(location.search).get('view') !== null", timeout=15_000)
     panel = page.get_by_role("tabpanel").filter(visible=True).first
-    charts = panel.locator("[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot")
+    charts = panel.locator(
+        "[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot, .lr-held.js-plotly-plot"
+    )
     charts.first.wait_for(state="visible")
     app.wait()
     assert app.exceptions() == []
@@ -480,6 +482,28 @@ def test_chart_text_and_panels_do_not_overlap(app, size):
         page.wait_for_timeout(300)
         element = [e for e in page.query_selector_all(chart) if e.evaluate("g => !!g._fullLayout")][0]
         assert element.evaluate(OVERLAPS) == [], (query, chart)
+
+
+def test_the_truth_chart_is_updated_in_place(app):
+    """The Ground truth chart changes with every run: the browser keeps its div and redraws it in place."""
+    page = open_at(app, "laptop", "?autoplay=off&view=Ground+truth", charts=1)
+    held = ".st-key-truth_plot .lr-held.js-plotly-plot"
+    page.wait_for_function(f"() => document.querySelector('{held}')?._fullLayout")
+    width = page.evaluate(f"() => document.querySelector('{held}').getBoundingClientRect().width")
+    main = page.evaluate(f"() => document.querySelector('{PLAYER_CHART}').getBoundingClientRect().width")
+    assert width > 0.95 * main  # across the page's width, as the other charts
+    page.evaluate(f"() => {{ const gd = document.querySelector('{held}'); gd.__kept = gd.data; }}")
+    epochs = slider(page, "epochs")
+    epochs.focus()
+    epochs.press("ArrowRight")
+    app.wait()
+    page.wait_for_function(
+        f"() => {{ const gd = document.querySelector('{held}'); return gd.__kept && gd.data !== gd.__kept; }}",
+        timeout=15_000,
+    )
+    x = page.evaluate(f"() => Array.from(document.querySelector('{held}')._fullData[0].x).length")
+    assert x == 102  # epochs 0..101: the new run's
+    assert app.exceptions() == []
 
 
 def test_the_race_plays_in_the_run_place_and_takes_the_keys(app):
