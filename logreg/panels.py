@@ -29,8 +29,8 @@ from .plot_parts import (
 )
 from .train import Snapshot
 
-# The race is the page's second animated figure, drawn after the main one on every change: each frame,
-# and point adds to that redraw (bench_redraw), and a short race shows no more on a projector.
+# The race is redrawn on every change while its tab is open: each frame and point adds to that redraw
+# (bench_redraw), and a short race shows no more on a projector.
 RACE_FRAMES = 50
 RACE_POINTS = 300  # the data behind the boundaries: a sample shows the same cloud
 RUN_COLORS = ("#56B4E9", "#000000", "#D55E00", "#CC79A7")  # Okabe–Ito: one per learning rate
