@@ -90,12 +90,18 @@ class Player {
   }
 
   layout(width) {
-    const base = this.data.figure.layout;
+    // a copy: Plotly keeps the layout it is given and relayout() changes it in place, which must not
+    // reach the figure's own (a phone's domains would stay when the window widens again)
+    const base = structuredClone(this.data.figure.layout);
     if (width >= NARROW) {
       return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
     }
-    // a phone: every panel full width, stacked, the data and landscape panels square
-    const m = { ...base.margin, l: 54, r: 8 }; // narrow margins: the data panel keeps 300 px on a phone
+    // a phone: every panel full width, stacked, the data and landscape panels square. Narrow margins, so
+    // that the data panel keeps 300 px, and ticks at 14 px, so that the axis titles stay clear of them;
+    // ticks written as powers of ten (10⁻¹) need a wider margin still.
+    const powers = Object.keys(base).some((k) => /^yaxis\d*$/.test(k) && base[k].exponentformat === 'power');
+    const m = { ...base.margin, l: powers ? 70 : 54, r: 8 };
+    const small = (axis) => ({ ...axis, tickfont: { ...axis.tickfont, size: Math.min(axis.tickfont?.size ?? 14, 14) } });
     const plotWidth = width - m.l - m.r;
     const gap = 90;
     const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
@@ -105,8 +111,8 @@ class Player {
     let top = 1;
     panels.forEach(([k], i) => {
       const bottom = top - heights[i] / total;
-      layout[`xaxis${k}`] = { ...base[`xaxis${k}`], domain: [0, 1] };
-      layout[`yaxis${k}`] = { ...base[`yaxis${k}`], domain: [Math.max(bottom, 0), top] };
+      layout[`xaxis${k}`] = small({ ...base[`xaxis${k}`], domain: [0, 1] });
+      layout[`yaxis${k}`] = small({ ...base[`yaxis${k}`], domain: [Math.max(bottom, 0), top] });
       top = bottom - gap / total;
     });
     return layout;
@@ -120,7 +126,11 @@ class Player {
     const layout = this.layout(width);
     const changes = { height: layout.height };
     if (wasNarrow !== width < NARROW || width < NARROW) {
-      for (const key of Object.keys(layout)) if (/^[xy]axis\d*$/.test(key)) changes[`${key}.domain`] = layout[key].domain;
+      for (const key of Object.keys(layout)) {
+        if (!/^[xy]axis\d*$/.test(key)) continue;
+        changes[`${key}.domain`] = layout[key].domain;
+        if (layout[key].tickfont) changes[`${key}.tickfont.size`] = layout[key].tickfont.size;
+      }
       changes['legend.y'] = layout.legend.y;
       changes.margin = layout.margin;
     }

@@ -464,6 +464,11 @@ OVERLAPS = """(gd) => {
     labels.forEach(([a, ra]) => parts.filter(([b]) => !b.startsWith('panel')).forEach(([b, rb]) => {
         if (meet(ra, rb)) out.push(a + ' / ' + b);
     }));
+    // the y axes' tick labels against the axis titles (on a phone a title once lay on a log axis's 10⁻¹)
+    const ticks = [...gd.querySelectorAll('g[class^="y"][class$="tick"] text')]
+        .map(t => ['tick ' + t.textContent, box(t)]);
+    const titles = [...gd.querySelectorAll('g[class^="g-"][class$="title"] text')].map(t => [t.textContent, box(t)]);
+    ticks.forEach(([a, ra]) => titles.forEach(([b, rb]) => { if (meet(ra, rb)) out.push(a + ' / ' + b); }));
     return out;
 }"""
 RACE_CHART = ".st-key-race_plot .js-plotly-plot"
@@ -587,6 +592,7 @@ def test_phone_stacks_the_panels(app):
     }}""")
     data = next(p for p in panels if p["name"] == "xaxis")
     assert data["width"] >= 300 and 0.9 <= data["height"] / data["width"] <= 1.1, data
+    assert page.evaluate(TYPE)["tick"] == 14  # a phone's ticks: smaller than a projector's 16, still legible
     spans = sorted((p["top"], p["top"] + p["height"]) for p in panels)
     for (_, end), (start, _) in zip(spans, spans[1:]):
         assert start >= end + 20, f"panels overlap: {spans}"  # room for the axis title between them
@@ -601,6 +607,20 @@ def test_phone_stacks_the_panels(app):
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     play.click()
     page.wait_for_function(f"() => {SHOWN_JS} >= 2", timeout=10_000)
+
+
+def test_the_chart_follows_a_change_of_width(app):
+    """A window narrowed to a phone's width (or a phone turned) stacks the panels with a phone's type, and
+    widened again gets the wide layout back."""
+    page = open_at(app, "laptop", "?autoplay=off", charts=1)
+    panel = f"() => {MAIN}._fullLayout.xaxis2.domain[0]"
+    assert page.evaluate(TYPE)["tick"] == 16 and page.evaluate(panel) > 0.3
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(f"() => ({panel})() === 0 && {MAIN}._fullLayout.xaxis.tickfont.size === 14")
+    assert page.evaluate(TYPE)["tick"] == 14
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function(f"() => ({panel})() > 0.3 && {MAIN}._fullLayout.xaxis.tickfont.size === 16")
+    assert app.exceptions() == []
 
 
 def test_laptop_shows_every_label_whole(app):
