@@ -779,6 +779,17 @@ def test_race_tab_starts_with_the_lesson_and_lists_one_verdict_per_rate():
     assert any("at least one" in i.value for i in at.info)
 
 
+def test_race_with_no_rate_chosen_shows_the_run_instead():
+    at = app(view="Learning rates side by side", epochs="40")
+    at.multiselect[0].set_value([]).run()
+    no_exception(at)
+    assert [i.value for i in at.info] == [
+        "Choose at least one learning rate. Meanwhile the chart shows the single run."
+    ]
+    assert len(at.get("bidi_component")) == 1 and len(chart(at)["frames"]) == 41  # the run's chart, its player
+    assert player_data(at)["link"]["epochs"] == "40"  # and the share link still written
+
+
 def test_race_defaults_straddle_the_rate_where_runs_stop_settling():
     from logreg.curvature import sharpness_at_minimum
 

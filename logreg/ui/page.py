@@ -264,7 +264,10 @@ def page() -> None:
             views.math_panel(r)
     with tabs[2]:
         if tabs[2].open:  # one animation on the page: the race plays where the run's chart was
-            views.race_panel(r, data, cached.run_landscape(data, r), autoplay, link=link, present=present)
+            land = cached.run_landscape(data, r)
+            if not views.race_panel(r, data, land, autoplay, link=link, present=present):
+                with stage:
+                    run_chart(data, settings, r, present, autoplay, link)
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(r)

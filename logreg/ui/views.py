@@ -105,10 +105,11 @@ def math_panel(r: Run) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None = None, present: bool = False) -> None:
+def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None = None, present: bool = False) -> bool:
     """The race, in the place of the run's chart while this tab is open: the page plays one animation, so
     a change is redrawn as fast as on the other tabs, and the race sits right under η and the epochs.
-    link: the share link its player writes (the run's player is not on the page)."""
+    link: the share link its player writes (the run's player is not on the page). Returns whether the race
+    was drawn (no learning rate chosen: it was not, and the page shows the run's chart instead)."""
     st.caption(
         "The same data and starting point trained at several learning rates, in lockstep; while this tab is "
         "open the race takes the single run's place. With a minimum L*, the right axis shows L − L* on a log "
@@ -123,8 +124,8 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None
     )  # new data or settings: a new race
     log_scale = st.toggle("log scale", value=True, key="race_log")
     if not picked:
-        st.info("Choose at least one learning rate.")
-        return
+        st.info("Choose at least one learning rate. Meanwhile the chart shows the single run.")
+        return False
     rates = sorted(float(v) for v in picked)
     runs = [cached.race_run(data, r, v) for v in rates]
     labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
@@ -170,6 +171,7 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None
     for v, x in zip(rates, runs):
         role = f" *{roles[v]}*: {ROLES[roles[v]]}." if v in roles else ""
         st.markdown(f"- **η = {number(v)}**{role} {x.verdict.message}")
+    return True
 
 
 def truth_panel(r: Run) -> None:
