@@ -39,8 +39,10 @@ def share_link(settings: Settings) -> dict[str, str | None]:
     """The URL's value for every control: its text when it differs from the default, None to remove it.
 
     The player writes these into the address bar (history.replaceState), keeping every other parameter
-    (present, autoplay, view). Writing them with st.query_params would cost every change one more render of
-    the whole page in the browser, 0.91 of the redraw time without it (benchmarks/bench_redraw.py)."""
+    (present, autoplay, view). Writing them with st.query_params cost every change one more render of the
+    whole page in the browser: the default page redraws in 0.79 of the time without it (bench_redraw.py's
+    pages pressed in turn on two servers). st.query_params keeps the link the session opened with: the
+    page reads it on the first run only (read_share_link), and `present` and `autoplay`, never written."""
     link: dict[str, str | None] = {}
     for c in CONTROLS:
         value = getattr(settings, c.key)
