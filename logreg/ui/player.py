@@ -60,12 +60,8 @@ def plotly_loader() -> None:
 
 
 def frame_labels(figure: dict) -> list[str]:
-    """The line of numbers for each frame: the readouts a figure built for the player carries in its
-    layout's meta, or else the labels of its Plotly scrubber's steps."""
-    meta = figure["layout"].get("meta")
-    if meta and "readouts" in meta:
-        return list(meta["readouts"])
-    return [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
+    """The line of numbers for each frame, as a figure built for the player (player=True) carries them."""
+    return list(figure["layout"]["meta"]["readouts"])
 
 
 def player(
@@ -87,7 +83,7 @@ def player(
     readouts: the line of numbers shown under the bar, one per frame (default: frame_labels(figure)).
     link: the share link's parameters (link.share_link), written into the address bar; None leaves it.
     """
-    layout = {k: v for k, v in figure["layout"].items() if k not in ("meta", "sliders")}  # the bar scrubs
+    layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
     data = {
         "figure": to_browser({**figure, "layout": layout}),
         "readouts": frame_labels(figure) if readouts is None else readouts,
