@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -58,8 +60,25 @@ def show(figure: dict, key: str) -> None:
     st.plotly_chart(_Prepared(figure), width="stretch", theme=None, config=CONFIG, key=key)
 
 
+# plotly.io.to_html names the chart's div with a random uuid4 unless given a name: the same figure would make a
+# different file on every click, and Streamlit's media storage, which keys a file by its bytes, would keep each.
+HTML_DIV_ID = "logreg-animation"
+
+
 def html_page(figure: dict) -> bytes:
-    """The figure as a page that plays offline: plotly.js included, Play not pressed."""
-    return pio.to_html(
-        to_browser(figure), include_plotlyjs=True, full_html=True, auto_play=False, validate=False
+    """The figure as a page that plays offline: plotly.js included, Play not pressed.
+
+    The same figure gives the same bytes (the div has a fixed name). The page ends with a comment holding a
+    digest of the rest: Streamlit 1.67 tells a file over 1 MiB from another by its length and three 64 KiB
+    samples (head, middle, tail), and plotly.js fills the first two, so every change to the figure must show
+    in the tail.
+    """
+    page = pio.to_html(
+        to_browser(figure),
+        include_plotlyjs=True,
+        full_html=True,
+        auto_play=False,
+        validate=False,
+        div_id=HTML_DIV_ID,
     ).encode()
+    return page + b"\n<!-- content " + hashlib.blake2b(page, digest_size=16).hexdigest().encode() + b" -->\n"
