@@ -54,6 +54,7 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
     (an open symbol takes its outline from marker.color), so they stand out from the filled training points."""
     X, y = (data.X, data.y) if idx is None else (data.X[idx], data.y[idx])
     features, classes = shown_names(data)
+    full_features, full_classes = shown_names(data, limit=None)  # hover text names a column in full
     traces = []
     for k in (0, 1):
         sel = y == k
@@ -72,8 +73,8 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
                 },
                 "xaxis": "x",
                 "yaxis": "y",
-                "hovertemplate": f"{features[0]} %{{x:.3g}}<br>{features[1]} %{{y:.3g}}"
-                f"<extra>class {classes[k]} ({split_name})</extra>",
+                "hovertemplate": f"{full_features[0]} %{{x:.3g}}<br>{full_features[1]} %{{y:.3g}}"
+                f"<extra>class {full_classes[k]} ({split_name})</extra>",
             }
         )
     return traces

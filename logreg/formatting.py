@@ -23,3 +23,18 @@ def tex_number(x: float) -> str:
         mantissa, exponent = text.split("e")
         text = rf"{mantissa}\times 10^{{{int(exponent)}}}"
     return text
+
+
+def shorten(text: str, limit: int, tail: int = 0) -> str:
+    """text cut to at most `limit` characters, the cut marked by "…"; its last `tail` characters are
+    kept (names that differ only at their end stay different).
+
+    Whatever a visitor sends (a column name, a label value, a message quoting them) passes through
+    here before anything else looks at it, so every later step works on a bounded length.
+    shorten("abcdef", 4) == "abc…", shorten("abcdef", 4, tail=1) == "ab…f".
+    """
+    if limit < 1 or not 0 <= tail < limit:
+        raise ValueError(f"limit must be at least 1 and tail from 0 to limit - 1; got {limit!r} and {tail!r}")
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1 - tail] + "…" + (text[len(text) - tail :] if tail else "")

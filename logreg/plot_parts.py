@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import Dataset
-from .formatting import number
+from .formatting import number, shorten
 from .geometry import clip_lines
 
 # Okabe–Ito colours (distinguishable with colour-blindness); classes also differ by marker shape.
@@ -132,12 +132,17 @@ def xy(x: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def shown_names(data: Dataset) -> tuple[list[str], list[str]]:
-    """Feature and class names as Plotly should print them: escaped, since Plotly reads a subset of
-    HTML in text (a column named <a href=…> from an uploaded file must stay text, not become a link)."""
+CHART_NAME = 28  # characters of a feature or class name on an axis, legend or readout (in full when hovered)
+
+
+def shown_names(data: Dataset, limit: int | None = CHART_NAME) -> tuple[list[str], list[str]]:
+    """Feature and class names as Plotly should print them: cut to `limit` characters with an ellipsis
+    (None: in full, for hover text), and escaped, since Plotly reads a subset of HTML in text (a column
+    named <a href=…> from an uploaded file must stay text, not become a link)."""
 
     def shown(text) -> str:
-        return html.escape(str(text), quote=False)  # with < and > escaped no tag can form; quotes may stay
+        text = str(text) if limit is None else shorten(str(text), limit)
+        return html.escape(text, quote=False)  # with < and > escaped no tag can form; quotes may stay
 
     return [shown(n) for n in data.feature_names], [shown(c) for c in data.class_names]
 

@@ -3,12 +3,13 @@ beside the chart, where a teacher reaches them; the data and the rest in the sid
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import streamlit as st
 
-from ..formatting import number
-from ..tabular import SCALINGS
+from ..formatting import number, shorten
+from ..tabular import MAX_NAME, MAX_VALUE, SCALINGS
 from . import cached
 from .budget import Plan
 from .cached import DataChoice
@@ -101,6 +102,17 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     return Settings.from_values({**DEFAULTS, **values}), data, plan
 
 
+def starting_features(columns: list[str], usable: list[str]) -> tuple[int, int]:
+    """The positions of the first two usable feature columns (usable: in the file's order), then of the
+    first unusable ones: a dict and a set, one pass over the columns whatever their number."""
+    position = {name: i for i, name in enumerate(columns)}
+    kept = set(usable)
+    order = [position[name] for name in usable[:2]]
+    order += [i for i, name in itertools.islice(enumerate(columns), 3) if name not in kept]
+    order += [0, 0]
+    return order[0], order[1]
+
+
 def csv_data(seed: int) -> DataChoice | None:
     """The upload and its column choices; None (with a message in the sidebar) until they make usable data.
     seed: the split's."""
@@ -120,8 +132,10 @@ def csv_data(seed: int) -> DataChoice | None:
     # every column is offered (a column with a cell that is not a number is named, with its line, when
     # chosen); the first two usable ones are chosen to start with, and the last column as the label
     usable, problems = cached.feature_columns(frame, sha)
-    order = [columns.index(c) for c in usable] + [i for i, c in enumerate(columns) if c not in usable]
-    first, second = (order + [0, 0])[:2]
+    first, second = starting_features(columns, usable)
+    shortened = frame.attrs.get("shortened_names", 0)
+    if shortened:
+        sb.caption(f"{shortened} column name(s) shortened to {MAX_NAME} characters (ending in …).")
     f1 = sb.selectbox("feature x1", columns, index=first, key="csv_f1")
     f2 = sb.selectbox("feature x2", columns, index=second, key="csv_f2")
     for name in {f1, f2} & set(problems):
@@ -148,7 +162,7 @@ def csv_data(seed: int) -> DataChoice | None:
     except ValueError as exc:
         sb.error(f"These columns can't be used: {plain(exc)}.")
         return None
-    mapping = ", ".join(f"{plain(k)} → {v}" for k, v in tab.label_mapping.items())
+    mapping = ", ".join(f"{plain(shorten(k, MAX_VALUE))} → {v}" for k, v in tab.label_mapping.items())
     sb.caption(
         f"{tab.n_rows} rows; label mapping: {mapping}; {tab.train.n} train / "
         f"{0 if tab.test is None else tab.test.n} test rows."

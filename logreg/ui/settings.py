@@ -4,12 +4,12 @@ presets. Pure Python (no Streamlit), so every rule here is tested directly.
 
 from __future__ import annotations
 
+import itertools
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from ..formatting import number
+from ..formatting import number, shorten
 
 LR_OPTIONS = (
     0.0001,
@@ -88,10 +88,17 @@ def _distance(option: float, number: float) -> float:
     return abs(math.log10(option) - math.log10(number))
 
 
+_NUMBER_CHARS = frozenset("0123456789+-.eE")
+
+
 def _number(text: str) -> float:
+    """A number written in ASCII: digits, a sign, a point and an exponent (float() alone would also read
+    other scripts' digits, such as "١٠٠" or "𝟓", and underscores)."""
     if len(text) > 32:
         raise ValueError("too long")
-    value = float(text)  # raises ValueError on text
+    if not text or not set(text) <= _NUMBER_CHARS:
+        raise ValueError("not a number in ASCII digits")
+    value = float(text)  # raises ValueError on text such as "1e" or "--1"
     if not math.isfinite(value):
         raise ValueError("not finite")
     return value
@@ -177,33 +184,51 @@ DEFAULTS = {c.key: c.default for c in CONTROLS}
 assert [f.name for f in fields(Settings)] == [c.key for c in CONTROLS], "every setting has exactly one control"
 
 
+MAX_SHOWN = 1000  # characters of any visitor's text (a name, a value, a message quoting them) shown on the page
+
+
 def quote_value(raw: str) -> str:
     """A URL value quoted for a message: short, printable, and shown as typed, never as markup."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in raw)
-    return "'" + plain(text[:24] + ("…" if len(text) > 24 else "")) + "'"
+    text = "".join(ch if ch.isprintable() else "?" for ch in raw[:24])
+    return "'" + plain(text + ("…" if len(raw) > 24 else "")) + "'"
 
 
-def plain(text: str) -> str:
+def plain(text: object) -> str:
     """Text that Streamlit's Markdown shows as typed, with no link, emphasis, colour or formula.
 
-    Every ASCII punctuation mark is backslash-escaped (CommonMark shows an escaped mark as itself).
-    Escapes do not stop a web or mail address from becoming a link, since that is found in the text
-    after escapes are read: a word that could become one is shown as code, which is never linked.
+    The text is first cut to MAX_SHOWN characters (a visitor's file can hold names and values of any
+    length), then read once from left to right, with no regular expression: every ASCII punctuation
+    mark is backslash-escaped (CommonMark shows an escaped mark as itself). Escapes do not stop a web or
+    mail address from becoming a link, since that is found in the text after escapes are read: a word
+    that could become one is shown as code, which is never linked.
     """
-    words = re.split(r"(\s+)", str(text))
-    return "".join(
-        _code(w) if _LINKABLE.search(w) else "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in w) for w in words
-    )
+    out = []
+    for space, run in itertools.groupby(shorten(str(text), MAX_SHOWN), str.isspace):
+        word = "".join(run)
+        if space:
+            out.append(word)
+        elif _linkable(word):
+            out.append(_code(word))
+        else:
+            out.append("".join("\\" + ch if ch in _PUNCTUATION else ch for ch in word))
+    return "".join(out)
+
+
+def _linkable(word: str) -> bool:
+    """Whether Markdown could make a link of word: a web or mail address, or anything with a scheme's ":/"
+    (more words than a real address: those are only shown as code)."""
+    lower = word.lower()
+    return any(mark in lower for mark in _LINK_MARKS)
 
 
 def _code(word: str) -> str:
     """word as a Markdown code span: a fence longer than any run of backticks in it."""
-    fence = "`" * (max((len(run) for run in re.findall("`+", word)), default=0) + 1)
+    longest = max((len(list(run)) for tick, run in itertools.groupby(word, "`".__eq__) if tick), default=0)
     pad = " " if word.startswith("`") or word.endswith("`") else ""
-    return f"{fence}{pad}{word}{pad}{fence}"
+    return f"{'`' * (longest + 1)}{pad}{word}{pad}{'`' * (longest + 1)}"
 
 
-_LINKABLE = re.compile(r"(?i)www\.|[a-z][a-z0-9+.-]*:/|mailto:|xmpp:|@")
+_LINK_MARKS = ("www.", ":/", "mailto:", "xmpp:", "@")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
