@@ -22,6 +22,7 @@ from .analysis import (
 )
 from .curvature import hessian, sharpness, sharpness_along, sharpness_at_minimum
 from .data import Dataset, make_synthetic, split
+from .family import Family, FamilyPass, train_family
 from .lesson import Lane, learning_rate_note, race_rates
 from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
 from .train import Snapshot, initial_parameters, step, train
@@ -29,6 +30,8 @@ from .verdict import Verdict, verdict
 
 __all__ = [
     "Dataset",
+    "Family",
+    "FamilyPass",
     "Landscape",
     "Lane",
     "Optimum",
@@ -60,5 +63,6 @@ __all__ = [
     "split",
     "step",
     "train",
+    "train_family",
     "verdict",
 ]
