@@ -149,3 +149,37 @@ def test_the_kernel_imports_numpy_and_the_standard_library_only():
     outside = imported_modules(kernel.read_text(encoding="utf-8")) - set(sys.stdlib_module_names) - {"__future__"}
     assert outside == {"numpy"}
     assert relative_imports(kernel) == set()
+
+
+def test_importing_the_page_changes_no_process_setting():
+    """malloc's settings and BLAS's threads are set by the page's main(), not as a side effect of an import."""
+    code = (
+        "from unittest import mock\n"
+        "import ctypes\n"
+        "calls = []\n"
+        "real = ctypes.CDLL\n"
+        "class Spy:\n"
+        "    def __init__(self, *a, **k): self.lib = real(*a, **k)\n"
+        "    def __getattr__(self, name):\n"
+        "        f = getattr(self.lib, name)\n"
+        "        return (lambda *a: calls.append(name) or f(*a)) if 'mallopt' in name or 'threads' in name else f\n"
+        "with mock.patch('ctypes.CDLL', Spy):\n"
+        "    import logreg.ui.page\n"
+        "print(calls)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_main_tunes_the_process_once(monkeypatch):
+    from logreg.ui import page
+
+    calls = []
+    monkeypatch.setattr(page, "_TUNED", [])
+    monkeypatch.setattr(page, "one_blas_thread", lambda: calls.append("blas") or True)
+    monkeypatch.setattr(page, "configure_malloc", lambda: calls.append("malloc") or True)
+    monkeypatch.setattr(page, "page", lambda: None)
+    page.main()
+    page.main()
+    assert calls == ["blas", "malloc"]

@@ -38,16 +38,24 @@ def _glibc():
 _LIBC = _glibc()
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX = -1, -3, -8  # mallopt's parameters (malloc.h)
 MMAP_BYTES = 4 * 2**20  # blocks this large get pages of their own, given back when freed
-if _LIBC is not None:
-    # Every Streamlit session runs its script in a thread of its own, and glibc gives threads malloc arenas
-    # of their own (up to 8 per core), each keeping what it freed; and after the first large block is freed
-    # it raises its mmap threshold to that block's size (up to 32 MiB), so that later arrays of a few MB
-    # are carved from those arenas too, which only give memory back from their top. Seventy distinct pages
-    # left 431 MiB free (87 MiB in use) in the heap, resident and kept while idle; with one arena and
-    # fixed thresholds, 30 pages left 15 MiB free where they had left 207 MiB.
+
+
+def configure_malloc() -> bool:
+    """Set glibc's malloc for a server of many sessions, once for the whole process (called from the
+    page's main(), never on import); True when set, False where the C library is not glibc.
+
+    Every Streamlit session runs its script in a thread of its own, and glibc gives threads malloc arenas
+    of their own (up to 8 per core), each keeping what it freed; and after the first large block is freed
+    it raises its mmap threshold to that block's size (up to 32 MiB), so that later arrays of a few MB
+    are carved from those arenas too, which only give memory back from their top. Seventy distinct pages
+    left 431 MiB free (87 MiB in use) in the heap, resident and kept while idle; with one arena and
+    fixed thresholds, 30 pages left 15 MiB free where they had left 207 MiB."""
+    if _LIBC is None:
+        return False
     _LIBC.mallopt(M_ARENA_MAX, 1)  # the GIL serialises the threads' allocations anyway
     _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_BYTES)  # a fixed value: no raising it
     _LIBC.mallopt(M_TRIM_THRESHOLD, MMAP_BYTES)  # the heap's free top goes back beyond this
+    return True
 
 
 def release_freed_memory() -> None:

@@ -13,7 +13,7 @@ from ..formatting import number
 from ..plot_parts import MAX_FRAMES, Thinning, thinning
 from . import cached, views
 from .budget import Plan, one_blas_thread
-from .cache import release_freed_memory
+from .cache import configure_malloc, release_freed_memory
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
@@ -21,8 +21,6 @@ from .link import TABS, open_tab, read_share_link, share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
-
-one_blas_thread()  # the budget's costs are those of one thread: OpenBLAS's waiting threads burn CPU
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
@@ -215,10 +213,23 @@ def main() -> None:
     A run allocates far more than it keeps (training, the landscape, the figure and its JSON), and glibc's
     malloc keeps what is freed for later: without the trim, a server that had shown seventy distinct
     pages held 431 MiB of free heap (87 MiB in use) in its resident memory, and kept it while idle."""
+    tune_process()
     try:
         page()
     finally:
         release_freed_memory()
+
+
+_TUNED: list[bool] = []  # set once for the whole process
+
+
+def tune_process() -> None:
+    """The process-wide settings, applied by the first page run and never on import: BLAS on one thread
+    (the budget's costs are those of one thread; OpenBLAS's waiting threads burn CPU) and malloc set for
+    many sessions."""
+    if not _TUNED:
+        _TUNED.append(one_blas_thread())
+        configure_malloc()
 
 
 def page() -> None:
