@@ -10,8 +10,8 @@ from functools import cached_property
 import numpy as np
 
 from .geometry import contour_lines
-from .model import gradients, loss, loss_from_logits, sigmoid
-from .separation import certify_separation, margin_rows
+from .model import logits, loss, loss_from_logits, sigmoid
+from .separation import Allowance, certify_separation, distinct_rows, margin_rows
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -48,6 +48,10 @@ class Optimum:
     ties: int | None = None
 
 
+EXACT_ROWS_PER_ROW = 3  # the exact checks of one optimum sum at most this many rows exactly per data row
+EXACT_TRIES = 48  # and project and check at most this many candidate directions
+
+
 def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) -> Optimum:
     """Newton's method (IRLS) on mean cross-entropy + (λ/2)‖w‖², with a halving line search.
 
@@ -63,7 +67,9 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     if np.all(y == y[0]):
         return Optimum(False, None, None, None, "all labels are one class: the bias grows without bound", 0)
     Xt = _with_ones(X)
-    A = margin_rows(X, y)  # (n, d + 1): a_i·θ is sample i's margin
+    rows = distinct_rows(margin_rows(X, y)) if l2 == 0 else None  # (u, d + 1): each distinct margin row once
+    # the exact checks' work, bounded in rows summed exactly and directions tried (see separation.Allowance)
+    allowance = Allowance(rows=EXACT_ROWS_PER_ROW * n + 4096, tries=EXACT_TRIES)
     penalty = l2 * np.diag([1.0] * d + [0.0])
     theta = np.zeros(d + 1)
     path = [theta]
@@ -73,11 +79,11 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
 
     def no_minimum(it: int) -> Optimum | None:
         """A separating direction from the path, proven exactly, or None (only without a penalty)."""
-        if l2 != 0:
+        if rows is None or allowance.cut:
             return None
         last = path[-1]
         candidates = [last] + [last - path[-1 - m] for m in (1, 2, 5, 10, 20, 40) if m < len(path)]
-        found = certify_separation(A, candidates)
+        found = certify_separation(rows, candidates, allowance)
         if found is None:
             return None
         return Optimum(False, None, None, None, _no_minimum_reason(found.ties), it, found.ties)
@@ -86,9 +92,8 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     it = 0
     with np.errstate(all="ignore"):
         for it in range(1, max_iter + 1):
-            gw, gb = gradients(X, y, theta[:d], theta[d], l2)
-            g = np.append(gw, gb)
-            p = sigmoid(Xt @ theta)
+            p = sigmoid(logits(X, theta[:d], theta[d]))  # one σ for the gradient and the Hessian
+            g = Xt.T @ (p - y) / n + penalty @ theta  # (∂L/∂w, ∂L/∂b): model.gradients, from the same σ
             H = (Xt * (p * (1 - p))[:, None]).T @ Xt / n + penalty
             try:
                 step = np.linalg.solve(H + 1e-12 * np.eye(d + 1), g)
@@ -105,7 +110,7 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
                 break
             theta, f = candidate, fc
             path.append(theta)
-            if l2 == 0 and (np.all(A @ theta > 0) or it in (5, 10, 20, 40, 80)):
+            if rows is not None and (np.all(rows.rows @ theta > 0) or it in (5, 10, 20, 40, 80)):
                 found = no_minimum(it)  # every margin positive: θ itself is the certificate
                 if found is not None:
                     return found
@@ -119,8 +124,19 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     found = no_minimum(it)
     if found is not None:
         return found
+    unsure = (
+        ", and whether a line separates the classes was left undecided: too many points lie on or near the "
+        "lines its path pointed to for the page's time to check them all exactly"
+        if allowance.cut
+        else ""
+    )
     return Optimum(
-        False, None, None, None, f"Newton's method did not reach the minimum in {it} steps, so none is shown", it
+        False,
+        None,
+        None,
+        None,
+        f"Newton's method did not reach the minimum in {it} steps{unsure}, so none is shown",
+        it,
     )
 
 

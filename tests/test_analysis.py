@@ -203,6 +203,31 @@ def test_near_ties_that_are_not_exact_leave_a_minimum():
     assert "no finite minimum" not in best.reason
 
 
+def test_many_distinct_points_on_the_line_are_proven_with_bounded_exact_work():
+    # 20,000 points, half of them on x1 + x2 = 0 at distinct places with random labels: each tie is summed
+    # exactly once (as integers), within the allowance optimum gives its checks
+    rng = np.random.RandomState(3)
+    x1 = np.round(rng.randn(20000), 4) + np.arange(20000) * 1e-4
+    x2 = np.where(rng.random_sample(20000) < 0.5, -x1, -x1 + np.round(rng.randn(20000), 4))
+    z = x1 + x2
+    y = np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.random_sample(20000) < 0.5) * 1.0))
+    X = np.column_stack([x1, x2])
+    assert separable_by_lp(X, y) == (True, False)
+    best = optimum(X, y)
+    assert not best.exists and best.ties == int(np.sum(z == 0)) > 9000
+    assert f"{best.ties} point(s) lying exactly on it" in best.reason
+
+
+def test_a_check_cut_short_says_that_nothing_was_decided(monkeypatch):
+    import logreg.analysis as analysis
+
+    monkeypatch.setattr(analysis, "EXACT_TRIES", 0)  # no direction may be checked at all
+    best = optimum(BOTH_X, BOTH_Y)
+    assert not best.exists and best.ties is None
+    assert "did not reach" in best.reason and "left undecided" in best.reason
+    assert "no finite minimum" not in best.reason
+
+
 @pytest.mark.parametrize("label", [0.0, 1.0])
 @pytest.mark.parametrize("l2", [0.0, 0.5])
 def test_single_class_has_no_optimum(label, l2):
