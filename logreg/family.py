@@ -5,20 +5,21 @@ penalty, batch size and seed, stop value, test data) and returns a `Family`: for
 run `list(train(X, y, learning_rate=η_k, …))` would give, as arrays. `family.snapshots(k)` hands
 run k back as `train`'s snapshots.
 
-Full batch, the K runs share every epoch's work. With Θ the K × (d + 1) matrix whose row k is
-θ_k = (w_k, b_k), one product R·Θᵀ gives the logit of every sample under every run (R = −s·x̃ as
-in `kernel.py`: r = −u, the negated margin), one exp and one log1p the losses of all K·n pairs,
-and one more product [σ(−u) | ℓ]ᵀ·[R | 1] every run's gradient and summed loss. Then each run
-takes its own step, θ_k ← θ_k − η_k·∇_k, exactly `train`'s; a run that stopped or diverged drops
-out of Θ. `FamilyPass.evaluate(Θ)` is that kernel: row k of its answer is `Pass.evaluate(θ_k)`.
+Full batch, the K runs share each epoch's work. With Θ the K × (d + 1) matrix whose row k is
+θ_k = (w_k, b_k) and R = −s·x̃ the rows as `kernel.py` stores them (r = R·θ = −u, the negated
+margin), `FamilyPass.evaluate(Θ)` gives every run's loss, accuracy and gradient: the products
+R·θ_k and [σ(−u) | ℓ]ᵀ·[R | 1] of each run, then one exp, one log1p, one division and one count
+over the K·n pairs together. Each run then takes its own step, θ_k ← θ_k − η_k·∇_k, as `train`
+does; a run that stopped or diverged drops out of Θ.
 
-Exact or close: every step, penalty and test of `train` is repeated element by element, in the
-same floating-point operations; what differs is the product R·Θᵀ. BLAS evaluates the three terms
-of a row's logit in a different order (and with different fused multiply-adds) for a matrix
-than for the one vector `Pass` gives it, so a logit can differ in its last bit. The batched
-family therefore equals `train` to about 1e-12 relative (tests/test_family.py holds it to
-that), with the same lengths, stops and divergence. Mini-batch runs, and any family with
-`batched=False`, run each rate through `train` itself: equal bit for bit.
+Exact, not close. One product R·Θᵀ for all runs (`FamilyPass(exact=False)`) is faster at
+n = 1,000, but BLAS rounds a row's logit differently for a matrix than for the one vector `Pass`
+gives it (fused multiply-adds in another order), and on data that is not separable the large
+rates oscillate and grow a last-bit difference to 1e-9 relative within 100 epochs. So the
+family keeps `Pass`'s two products per run, on arrays of the same layout, and repeats every step,
+penalty and test of `train` in the same floating-point operations: each run equals `train`'s bit
+for bit (tests/test_family.py). Mini-batch runs, data beyond one block of `Pass`
+(n > kernel.BLOCK) and batched=False run each rate through `train` itself.
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ class FamilyPass:
     def _sums(self, pairs: np.ndarray, runs: range | np.ndarray) -> np.ndarray:
         """[σ(−u), ℓ]ᵀ·[R | 1] of the given runs, (len(runs), 2, d + 2)."""
         if self.exact:
-            return np.array([pairs[k].dot(self._rows_and_ones) for k in runs])
+            sums = np.empty((len(runs), 2, self.d + 2))
+            for i, k in enumerate(runs):
+                pairs[k].dot(self._rows_and_ones, sums[i])
+            return sums
         return pairs[runs].reshape(-1, self.n).dot(self._rows_and_ones).reshape(len(runs), 2, -1)
 
     def evaluate(self, thetas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -282,9 +286,9 @@ def train_family(
 ) -> Family:
     """One run of `train` per learning rate, with every other setting shared; see the module docstring.
 
-    Run k equals `list(train(X, y, learning_rate=learning_rates[k], epochs=epochs, …))`: to about
-    1e-12 relative when full-batch runs are trained together (batched=True, the default), bit for
-    bit when each rate runs through `train` (mini-batches, or batched=False).
+    Run k equals `list(train(X, y, learning_rate=learning_rates[k], epochs=epochs, …))` bit for bit,
+    whether the full-batch runs are trained together (batched=True, the default) or each rate runs
+    through `train` (mini-batches, n > kernel.BLOCK, or batched=False).
     between_epochs: called after every epoch (of all the runs together, or of each run in turn);
     it may raise to stop the work, as the app's `still_wanted()` does when the viewer has gone.
     """
