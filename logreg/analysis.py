@@ -92,23 +92,13 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     it = 0
     with np.errstate(all="ignore"):
         for it in range(1, max_iter + 1):
-            p = sigmoid(logits(X, theta[:d], theta[d]))  # one σ for the gradient and the Hessian
-            g = Xt.T @ (p - y) / n + penalty @ theta  # (∂L/∂w, ∂L/∂b): model.gradients, from the same σ
-            H = (Xt * (p * (1 - p))[:, None]).T @ Xt / n + penalty
-            try:
-                step = np.linalg.solve(H + 1e-12 * np.eye(d + 1), g)
-            except np.linalg.LinAlgError:
+            g, step = _newton_direction(X, Xt, y, theta, penalty)
+            if step is None:
                 break
-            t = 1.0
-            while t > 1e-10:
-                candidate = theta - t * step
-                fc = objective(candidate)
-                if np.isfinite(fc) and fc <= f + 1e-4 * t * float(g @ -step):
-                    break
-                t *= 0.5
-            else:
+            accepted = _line_search(objective, theta, f, g, step)
+            if accepted is None:
                 break
-            theta, f = candidate, fc
+            t, theta, f = accepted
             path.append(theta)
             if rows is not None and (np.all(rows.rows @ theta > 0) or it in (5, 10, 20, 40, 80)):
                 found = no_minimum(it)  # every margin positive: θ itself is the certificate
@@ -121,23 +111,46 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
                 return Optimum(True, theta[:d].copy(), float(theta[d]), float(f), "Newton's method converged", it)
             if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e8:
                 break
-    found = no_minimum(it)
-    if found is not None:
-        return found
+    return no_minimum(it) or _not_reached(it, allowance.cut)
+
+
+def _newton_direction(
+    X: np.ndarray, Xt: np.ndarray, y: np.ndarray, theta: np.ndarray, penalty: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(g, H⁻¹g) at θ: the gradient (∂L/∂w, ∂L/∂b) and the Newton step, H = X̃ᵀ diag(σ(1 − σ)) X̃ / n + λ·I_w
+    (None when H is singular). One σ serves both; g is model.gradients from it."""
+    n, k = Xt.shape
+    p = sigmoid(logits(X, theta[:-1], theta[-1]))
+    g = Xt.T @ (p - y) / n + penalty @ theta
+    H = (Xt * (p * (1 - p))[:, None]).T @ Xt / n + penalty
+    try:
+        return g, np.linalg.solve(H + 1e-12 * np.eye(k), g)
+    except np.linalg.LinAlgError:
+        return g, None
+
+
+def _line_search(objective, theta: np.ndarray, f: float, g: np.ndarray, step: np.ndarray):
+    """(t, θ − t·step, its objective) for the first t = 1, ½, ¼, … that lowers the objective enough
+    (Armijo, 1e-4), or None once t ≤ 1e-10."""
+    t = 1.0
+    while t > 1e-10:
+        candidate = theta - t * step
+        fc = objective(candidate)
+        if np.isfinite(fc) and fc <= f + 1e-4 * t * float(g @ -step):
+            return t, candidate, fc
+        t *= 0.5
+    return None
+
+
+def _not_reached(it: int, cut: bool) -> Optimum:
     unsure = (
         ", and whether a line separates the classes was left undecided: too many points lie on or near the "
         "lines its path pointed to for the page's time to check them all exactly"
-        if allowance.cut
+        if cut
         else ""
     )
-    return Optimum(
-        False,
-        None,
-        None,
-        None,
-        f"Newton's method did not reach the minimum in {it} steps{unsure}, so none is shown",
-        it,
-    )
+    reason = f"Newton's method did not reach the minimum in {it} steps{unsure}, so none is shown"
+    return Optimum(False, None, None, None, reason, it)
 
 
 def _no_minimum_reason(ties: int) -> str:
