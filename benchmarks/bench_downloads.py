@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_load import cpu_by_pid, descendants, rss_bytes  # noqa: E402
+
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, free_port, health, stop_server  # noqa: E402
 
 MIB = 2**20
@@ -120,8 +121,8 @@ def measure(args) -> tuple[dict[int, list[dict]], dict]:
 
 
 def summary_line(t: dict) -> str:
-    grown = (t["rss_after"] - t["rss_before"]) / MIB
-    return f"RSS {t['rss_before'] / MIB:.0f} → {t['rss_after'] / MIB:.0f} MiB (+{grown:.1f}), server CPU {t['cpu']:.2f} s"
+    before, after = t["rss_before"] / MIB, t["rss_after"] / MIB
+    return f"RSS {before:.0f} → {after:.0f} MiB ({after - before:+.1f}), server CPU {t['cpu']:.2f} s"
 
 
 def report(args, results: dict[int, list[dict]], server: dict) -> None:
