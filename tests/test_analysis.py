@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from logreg import model
 from logreg.analysis import (
     angle_degrees,
+    best_bias,
     lipschitz,
     loss_grid,
     max_stable_learning_rate,
@@ -327,6 +328,92 @@ def test_loss_grid_block_by_block_equals_the_whole_grid_at_once(logistic, b, mon
     values, bias = loss_grid(logistic.X, logistic.y, w1, w2, b, 0.1)
     np.testing.assert_allclose(values, whole, rtol=1e-12)
     np.testing.assert_allclose(bias, whole_bias, rtol=0, atol=1e-7)  # Newton stops within 1e-7, block by block
+
+
+def old_bias_search(Z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The search loss_grid used before: 25 Newton steps from b = 0 on every column, each clipped to ±5."""
+    B = np.zeros(Z.shape[1])
+    for _ in range(25):
+        P = model.sigmoid(Z + B)
+        step = np.mean(P - y[:, None], axis=0) / (np.mean(P * (1 - P), axis=0) + 1e-12)
+        B = B - np.clip(step, -5, 5)
+        if np.max(np.abs(step)) < 1e-7:
+            break
+    return B
+
+
+def brent_bias(z: np.ndarray, y: np.ndarray) -> float:
+    """The root of g(b) = mean σ(z + b) − ȳ by scipy's brentq, on the bracket logit ȳ − (max z, min z)."""
+    brentq = pytest.importorskip("scipy.optimize").brentq
+    t = math.log(y.mean() / (1 - y.mean()))
+    return brentq(lambda b: float(np.mean(model.sigmoid(z + b)) - y.mean()), t - z.max(), t - z.min(), xtol=1e-12)
+
+
+def shifted_data() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The issue's link: x1 × 0.1 + 100, true weights (−5, 5), and a grid over its landscape box, as (X, y, W)."""
+    data = make_synthetic(n=2000, true_w=(-5.0, 5.0), bias=0.0, seed=6081, scale=(0.1, 1.0), shift=(100.0, 0.0))
+    W1, W2 = np.meshgrid(np.linspace(-60, 10, 15), np.linspace(-1, 6, 9))
+    return data.X, data.y, np.stack([W1.ravel(), W2.ravel()])
+
+
+def test_best_bias_by_hand():
+    # all logits equal (z_i = 3): the minimiser is logit ȳ − 3 exactly, the warm start itself
+    y = np.array([1.0, 0.0, 0.0, 0.0])
+    B = best_bias(np.full((4, 2), 3.0), y)
+    np.testing.assert_allclose(B, math.log(1 / 3) - 3.0, rtol=0, atol=1e-12)
+    # two points with z = ±1 and labels 1, 0: symmetric, so b = 0
+    assert abs(best_bias(np.array([[1.0], [-1.0]]), np.array([1.0, 0.0]))[0]) < 1e-12
+
+
+@pytest.mark.parametrize("data", ["logistic", "shifted"])
+def test_best_bias_equals_brent_and_the_old_search_where_that_converged(logistic, data):
+    if data == "logistic":
+        X, y = logistic.X, logistic.y
+        W = np.stack([g.ravel() for g in np.meshgrid(np.linspace(-5, 5, 7), np.linspace(-8, 3, 6))])
+    else:
+        X, y, W = shifted_data()
+    Z = X @ W
+    B = best_bias(Z, y)
+    reference = np.array([brent_bias(Z[:, j], y) for j in range(Z.shape[1])])
+    np.testing.assert_allclose(B, reference, rtol=0, atol=1e-6)  # stated tolerance: 1e-6 in b (steps stop at 1e-7)
+    values = np.mean(model.loss_from_logits(Z + B, y[:, None]), axis=0)
+    best_values = np.mean(model.loss_from_logits(Z + reference, y[:, None]), axis=0)
+    np.testing.assert_allclose(values, best_values, rtol=1e-12)  # the loss is flat at its minimum
+    old = old_bias_search(Z, y)
+    old_values = np.mean(model.loss_from_logits(Z + old, y[:, None]), axis=0)
+    if data == "logistic":  # the old search converged here: the same landscape to 1e-12
+        np.testing.assert_allclose(values, old_values, rtol=1e-12)
+    else:  # 25 steps of at most 5 could not reach biases near −100·w1: its values were too high
+        assert np.all(values <= old_values * (1 + 1e-12)) and np.max(old_values - values) > 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([1e-3, 1.0, 50.0]), st.sampled_from([0.0, 100.0, -1e4]))
+def test_best_bias_is_within_its_step_budget_and_near_brent(seed, spread, shift):
+    # random columns of logits, some shifted far from 0: the work is bounded by BIAS_STEPS_PER_POINT steps per
+    # column, and the loss at the bias found is within 1e-4 (relative) of the loss at brentq's root; where the
+    # logits are spread far (50) with random labels g is a staircase and a few columns stop before 1e-7
+    import logreg.analysis as analysis
+
+    rng = np.random.RandomState(seed)
+    n, c = rng.randint(2, 300), rng.randint(1, 40)
+    y = (rng.random_sample(n) < rng.uniform(0.05, 0.95)).astype(float)
+    y[:2] = [0.0, 1.0]
+    Z = rng.randn(n, c) * spread + shift * rng.randn(c)
+    calls = []
+    original = analysis.sigmoid
+    analysis.sigmoid = lambda z: calls.append(z.shape[1]) or original(z)
+    try:
+        B = best_bias(Z, y)
+    finally:
+        analysis.sigmoid = original
+    assert sum(calls) <= analysis.BIAS_STEPS_PER_POINT * c + c  # column-steps: the bounded work
+    for j in range(c):
+        f = float(np.mean(model.loss_from_logits(Z[:, j] + B[j], y)))
+        f_best = float(np.mean(model.loss_from_logits(Z[:, j] + brent_bias(Z[:, j], y), y)))
+        assert f_best - 1e-12 * max(1.0, f_best) <= f <= f_best + 1e-4 * max(1.0, f_best)
+        if spread < 50:
+            assert f <= f_best + 1e-12 * max(1.0, f_best)
 
 
 def test_the_landscape_works_in_bounded_memory():
