@@ -1,5 +1,6 @@
 """Two server processes behind nginx with session affinity (deploy/proxy.conf, the file compose.yaml uses):
-20 browser sessions through the proxy each render the app and stay on one process.
+20 browser sessions through the proxy each render the app and stay on one process. And the proxy's bound on
+uploads: a burst of uploads into one session is cut off, while another session still uploads.
 
 The proxy's access log (one JSON object per request, see deploy/proxy.conf) names the upstream that served
 each request and the affinity key it was routed by. A websocket is logged when it closes, so the log is read
@@ -24,6 +25,10 @@ AT_ONCE = 4  # browser contexts opened together: the machine may have 2 cores
 FIRST_LOAD_MS = 60_000  # a page's first load while three others load beside it
 TEST_LIMIT_S = 240  # conftest's hard limit for this module: 20 page loads took 2–3 min on a busy 2-core machine
 CSV = b"x1,x2,label\n" + b"".join(f"{i % 7},{(i * 3) % 11},{'ab'[i % 2]}\n".encode() for i in range(40))
+
+
+UPLOAD_BURST = 20  # PUTs with made-up file ids, one after another, into one session
+UPLOADS_PASSED = 5  # deploy/proxy.conf: a session may upload 5 files at once (1 + burst), the first of them its own
 
 
 class Proxy:
@@ -155,3 +160,55 @@ def test_twenty_sessions_render_and_each_stays_on_one_process(chromium, proxy):
     assert {e["upstream"] for e in uploads} == set(proxy.backends), "an upload did not go through on each process"
     counts = {b: sum(1 for r in mine.values() if r[0]["upstream"] == b) for b in proxy.backends}
     assert all(counts.values()), f"a process served no session: {counts}"
+
+
+def put_made_up_uploads(session: dict, url: str, session_id: str, count: int) -> list[int]:
+    """PUT `count` small files under made-up file ids into the session, as a script could: the statuses."""
+    context = session["context"]
+    [xsrf] = [c["value"] for c in context.cookies() if c["name"] == "_streamlit_xsrf"]
+    statuses = []
+    for i in range(count):
+        response = context.request.put(
+            f"{url}/_stcore/upload_file/{session_id}/made-up-{i}",
+            headers={"X-Xsrftoken": xsrf},
+            multipart={"file": {"name": f"f{i}.csv", "mimeType": "text/csv", "buffer": CSV}},
+        )
+        statuses.append(response.status)
+    return statuses
+
+
+@pytest.fixture
+def one_app_proxy(chromium, tmp_path: Path) -> Iterator[Proxy]:
+    """One `streamlit run app.py` process and nginx in front of it."""
+    require_nginx()
+    proc, backend = start_server(tmp_path / "server.log")
+    try:
+        nginx, url = start_proxy(tmp_path / "nginx", [backend.removeprefix("http://")])
+        try:
+            yield Proxy(url, tmp_path / "nginx" / "access.log", [backend.removeprefix("http://")])
+        finally:
+            stop_server(nginx)
+    finally:
+        stop_server(proc)
+
+
+def test_a_burst_of_uploads_into_one_session_is_cut_off(chromium, one_app_proxy):
+    proxy, sessions = one_app_proxy, []
+    try:
+        for _ in range(2):
+            sessions.append(open_session(chromium, proxy.url))
+            App(sessions[-1]["page"], proxy.url).wait(timeout=FIRST_LOAD_MS)
+        first, second = sessions
+        with first["page"].expect_request(lambda r: r.method == "PUT") as put:
+            upload_csv(first, proxy.url)
+        session_id = put.value.url.split("/_stcore/upload_file/")[1].split("/")[0]
+        statuses = put_made_up_uploads(first, proxy.url, session_id, UPLOAD_BURST)
+        assert statuses == [204] * (UPLOADS_PASSED - 1) + [429] * (UPLOAD_BURST - UPLOADS_PASSED + 1), statuses
+        App(first["page"], proxy.url).assert_ok(charts=1)  # the session itself goes on
+        upload_csv(second, proxy.url)  # another session's uploads are not held back by it
+    finally:
+        for session in sessions:
+            session["context"].close()
+    refused = [e for e in proxy.entries() if e["uri"].startswith("/_stcore/upload_file/") and e["status"] == "429"]
+    assert len(refused) == UPLOAD_BURST - UPLOADS_PASSED + 1
+    assert all(e["upstream"] == "" for e in refused), "a refused upload reached the app"
