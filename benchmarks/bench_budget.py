@@ -6,7 +6,9 @@
 
 calibrate: each constant is the median CPU time (time.process_time, all threads) of a few repeats,
 divided by the units it did, at the size where the unit costs most, with BLAS on one thread as the page
-runs it. It prints the measured value beside the one in budget.py; budget.py keeps a rounded-up value.
+runs it, on each kind of data in KINDS (the default's, and those that cost most per unit: huge logits,
+shifted features, points exactly on a line), both sides of a split counted. It prints the largest, the
+kind it came from, and the value in budget.py; budget.py keeps a rounded-up value of the largest.
 
 pages: every page runs under streamlit.testing.v1.AppTest with the shared cache emptied first, so its
 data, analysis, landscape and runs are all computed: a first visit. Pages are measured in rounds, one
@@ -20,6 +22,7 @@ import argparse
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from logreg.analysis import landscape, optimum  # noqa: E402
+from logreg.analysis import landscape, landscape_box, max_stable_learning_rate, optimum  # noqa: E402
 from logreg.curvature import sharpness_along  # noqa: E402
 from logreg.data import make_synthetic  # noqa: E402
 from logreg.figures import animation_figure  # noqa: E402
@@ -37,9 +40,6 @@ from logreg.tabular import feature_columns, from_frame, read_csv  # noqa: E402
 from logreg.train import train  # noqa: E402
 from logreg.ui import budget  # noqa: E402
 from logreg.ui.cached import digest  # noqa: E402
-from logreg.ui.run import analyse  # noqa: E402
-
-budget.one_blas_thread()  # as the page runs: every product on one thread
 
 
 def cpu(f, repeats: int = 3) -> float:
@@ -51,47 +51,116 @@ def cpu(f, repeats: int = 3) -> float:
     return statistics.median(times)
 
 
-def calibrate() -> dict[str, float]:
-    big, small = 200_000, 100
-    d_big = make_synthetic(big, (2.0, -3.0), 0.5, 0, labels="logistic")
-    d_small = make_synthetic(small, (2.0, -3.0), 0.5, 0, labels="logistic")
-    d_sep = make_synthetic(big, (2.0, -3.0), 0.5, 0)  # separable: the optimum's slowest case
+# The data each constant is measured on: the default kind, and the kinds that cost most per unit. "huge logits":
+# x1 × 100 + 100 trained at η = 100, so the logits reach far beyond ±745 and e^(−|z|) underflows (each row
+# of each pass cost 4.5 times the default's); "shifted": the link x1 × 0.1 + 100, η = 5, λ = 0.001.
+KINDS = {
+    "default": ({}, {"learning_rate": 0.1}),
+    "shifted": (
+        {"true_w": (-5.0, 5.0), "bias": 0.0, "seed": 6081, "scale": (0.1, 1.0), "shift": (100.0, 0.0)},
+        {"learning_rate": 5.0, "l2": 0.001, "init": "random", "seed": 6081},
+    ),
+    "huge logits": ({"scale": (100.0, 1.0), "shift": (100.0, 0.0)}, {"learning_rate": 100.0}),
+}
+
+
+def kind_data(kind: str, n: int):
+    data_args, _ = KINDS[kind]
+    args = {"true_w": (2.0, -3.0), "bias": 0.5, "seed": 0, "labels": "logistic", **data_args}
+    return make_synthetic(n, args.pop("true_w"), args.pop("bias"), args.pop("seed"), **args)
+
+
+def ties_data(n: int, scaled: bool, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Half the points on x2 = −x1 at distinct places with random labels, the rest labelled by their side:
+    quasi-complete separation with many distinct ties (standardized, the ties are a hair off the line, so
+    no proof exists and Newton's method runs all its steps: the optimum's slowest case)."""
+    rng = np.random.RandomState(seed)
+    x1 = np.round(rng.randn(n), 4)
+    x2 = np.where(rng.rand(n) < 0.5, -x1, -x1 + np.round(rng.randn(n), 4))
+    z = x1 + x2
+    y = np.where(z > 0, 1.0, np.where(z < 0, 0.0, (rng.rand(n) < 0.5) * 1.0))
+    X = np.column_stack([x1, x2])
+    return ((X - X.mean(0)) / X.std(0) if scaled else X), y
+
+
+def trained(*args, **kwargs) -> list:
+    return list(train(*args, **kwargs))
+
+
+def worst(measures: dict[str, float]) -> tuple[float, str]:
+    """The largest of the measures, and the kind it was measured on."""
+    kind = max(measures, key=measures.get)
+    return measures[kind], kind
+
+
+def training_constants() -> dict[str, tuple[float, str]]:
+    """EPOCH_US, ROW_PASS_US (training and test rows, as a split page passes over both), UPDATE_US, BATCH_ROW_US."""
     out = {}
-    e = 2000
-    per_small = cpu(lambda: list(train(d_small.X, d_small.y, learning_rate=0.1, epochs=e))) / (e + 1)
-    e = 20
-    per_big = cpu(lambda: list(train(d_big.X, d_big.y, learning_rate=0.1, epochs=e))) / (e + 1)
-    out["EPOCH_US"] = 1e6 * per_small  # upper bounds: each unit carries the other's share at its own size
-    out["ROW_PASS_US"] = 1e6 * per_big / big
-    # mini-batches: batch 1 on 2,000 rows (updates dominate), batch 256 on 200,000 (rows dominate)
-    d_mid = make_synthetic(2000, (2.0, -3.0), 0.5, 0, labels="logistic")
-    full_mid = out["EPOCH_US"] + out["ROW_PASS_US"] * 2000  # the epoch's full pass, taken out below
-    t1 = cpu(lambda: list(train(d_mid.X, d_mid.y, learning_rate=0.1, epochs=20, batch_size=1)), 1) / 20
-    t256 = cpu(lambda: list(train(d_big.X, d_big.y, learning_rate=0.1, epochs=2, batch_size=256)), 3) / 2
-    updates = -(-big // 256)
-    row_256 = (t256 - per_big) * 1e6
-    # two equations: t1 = 2000·UPDATE + 2000·BATCH_ROW (+ a pass), t256 = updates·UPDATE + big·BATCH_ROW (+ a pass)
-    a = np.array([[2000.0, 2000.0], [updates, big]])
-    rhs = np.array([t1 * 1e6 - full_mid, row_256])
-    out["UPDATE_US"], out["BATCH_ROW_US"] = np.linalg.solve(a, rhs)
+    epoch, row = {}, {}
+    for kind, (_, fit) in KINDS.items():
+        small = kind_data(kind, 100)
+        epoch[kind] = 1e6 * cpu(partial(trained, small.X, small.y, epochs=2000, **fit)) / 2001
+        for n_train, n_test in ((200_000, 0), (10_000, 10_000)):
+            d = kind_data(kind, n_train + n_test)
+            test = {"X_test": d.X[n_train:], "y_test": d.y[n_train:]} if n_test else {}
+            e = max(20, 2_000_000 // (n_train + n_test))
+            per = cpu(partial(trained, d.X[:n_train], d.y[:n_train], epochs=e, **test, **fit)) / (e + 1)
+            row[f"{kind}, {n_train:,} + {n_test:,}"] = (1e6 * per - epoch[kind]) / (n_train + n_test)
+    out["EPOCH_US"], out["ROW_PASS_US"] = worst(epoch), worst(row)
+    # mini-batches: batch 1 on 2,000 rows (updates dominate), batch 256 on 200,000 (rows dominate); two equations
+    # t1 = 2000·UPDATE + 2000·BATCH_ROW (+ a pass), t256 = updates·UPDATE + big·BATCH_ROW (+ a pass)
+    update, batch_row = {}, {}
+    for kind, (_, fit) in KINDS.items():
+        mid, big = kind_data(kind, 2000), kind_data(kind, 200_000)
+        full = cpu(partial(trained, big.X, big.y, epochs=4, **fit), 1) / 5
+        t1 = cpu(partial(trained, mid.X, mid.y, epochs=20, batch_size=1, **fit), 1) / 20
+        t256 = cpu(partial(trained, big.X, big.y, epochs=2, batch_size=256, **fit), 3) / 2
+        a = np.array([[2000.0, 2000.0], [-(-200_000 // 256), 200_000.0]])
+        rhs = np.array([1e6 * (t1 - full / 100), 1e6 * (t256 - full)])
+        update[kind], batch_row[kind] = np.linalg.solve(a, rhs)
+    out["UPDATE_US"], out["BATCH_ROW_US"] = worst(update), worst(batch_row)
+    return out
+
+
+def analysis_constants() -> dict[str, tuple[float, str]]:
+    """OPTIMUM_ROW_US (the minimum, 2/L and the η words per training row) and LANDSCAPE_ROW_US (per sampled row)."""
+
+    def data_analysis(X, y) -> None:  # what the page computes once per dataset: the minimum, 2/L, the η words
+        best = optimum(X, y)
+        max_stable_learning_rate(X)
+        learning_rate_summary(X, best), learning_rate_note(X, best)
+
+    n = 160_000  # the training rows of the largest file
+    optimum_us = {}
+    for kind in KINDS:
+        d = kind_data(kind, n)
+        optimum_us[kind] = 1e6 * cpu(partial(data_analysis, d.X, d.y), 1) / n
+    sep = make_synthetic(n, (2.0, -3.0), 0.5, 0)  # separable
+    optimum_us["separable"] = 1e6 * cpu(lambda: data_analysis(sep.X, sep.y), 1) / n
+    for scaled in (False, True):
+        X, y = ties_data(n, scaled)
+        optimum_us[f"ties on a line{', standardized' if scaled else ''}"] = (
+            1e6 * cpu(partial(data_analysis, X, y), 1) / n
+        )
+    land = {}
+    for kind in KINDS:  # with a minimum the grid is refined around it (47 × 47): the landscape's slowest case
+        d = kind_data(kind, 2000)
+        best = optimum(d.X, d.y, KINDS[kind][1].get("l2", 0.0))
+        box = landscape_box([np.zeros(2), d.true_w] + ([best.w] if best.exists else []))
+        land[kind] = 1e6 * cpu(partial(landscape, d.X, d.y, box, best=best, truth=d.true_w), 3) / 2000
+    return {"OPTIMUM_ROW_US": worst(optimum_us), "LANDSCAPE_ROW_US": worst(land)}
+
+
+def calibrate() -> dict[str, tuple[float, str]]:
+    """Every constant of budget.py, measured on each kind of data: (the largest, the kind it came from)."""
+    out = training_constants()
+    small, big, mid = kind_data("default", 100), kind_data("default", 200_000), kind_data("default", 2000)
     T = 300
     W, B = np.random.RandomState(0).randn(T, 2), np.random.RandomState(1).randn(T)
-    s_small = cpu(lambda: sharpness_along(d_small.X, W, B)) / T
-    s_big = cpu(lambda: sharpness_along(d_big.X, W[:20], B[:20])) / 20
-    out["SNAPSHOT_US"] = 1e6 * s_small
-    out["SHARPNESS_ROW_US"] = 1e6 * s_big / big
-
-    def data_analysis(d) -> None:  # what the page computes once per dataset: the minimum, 2/L, the η words
-        best, _ = analyse(d, 0.0)
-        learning_rate_summary(d.X, best), learning_rate_note(d.X, best)
-
-    out["OPTIMUM_ROW_US"] = 1e6 * max(cpu(lambda: data_analysis(d_big), 1), cpu(lambda: data_analysis(d_sep), 1)) / big
-    # with a minimum the grid is refined around it (47 × 47 instead of 32 × 32): the landscape's slowest case
-    best_mid = optimum(d_mid.X, d_mid.y)
-    out["LANDSCAPE_ROW_US"] = (
-        1e6 * cpu(lambda: landscape(d_mid.X, d_mid.y, (-6.0, 6.0, -6.0, 6.0), best=best_mid), 3) / 2000
-    )
-    raw = csv_bytes(big)
+    out["SNAPSHOT_US"] = (1e6 * cpu(lambda: sharpness_along(small.X, W, B)) / T, "default")
+    out["SHARPNESS_ROW_US"] = (1e6 * cpu(lambda: sharpness_along(big.X, W[:20], B[:20])) / 20 / 200_000, "default")
+    out.update(analysis_constants())
+    raw = csv_bytes(200_000)
 
     def upload() -> None:  # what the page does with a new file before training: as controls.csv_data does
         digest(raw)
@@ -99,18 +168,18 @@ def calibrate() -> dict[str, float]:
         feature_columns(frame)
         from_frame(frame, ("a", "b"), "y", scaling="standardize", test_fraction=0.2, seed=0)
 
-    out["CSV_ROW_US"] = 1e6 * cpu(upload, 3) / big
-    hist = list(train(d_mid.X, d_mid.y, learning_rate=0.1, epochs=299))
-    few = cpu(lambda: animation_figure(d_mid, hist[:30], plan=thinning(30, 2000)), 3)
-    many = cpu(lambda: animation_figure(d_mid, hist, plan=thinning(300, 2000)), 3)
-    out["FIGURE_FRAME_US"] = 1e6 * (many - few) / 270
+    out["CSV_ROW_US"] = (1e6 * cpu(upload, 3) / 200_000, "default")
+    hist = list(train(mid.X, mid.y, learning_rate=0.1, epochs=299))
+    few = cpu(lambda: animation_figure(mid, hist[:30], plan=thinning(30, 2000)), 3)
+    many = cpu(lambda: animation_figure(mid, hist, plan=thinning(300, 2000)), 3)
+    out["FIGURE_FRAME_US"] = (1e6 * (many - few) / 270, "default")
     return out
 
 
-def show_calibration(measured: dict[str, float]) -> None:
-    print(f"{'constant':<18} {'measured':>12} {'in budget.py':>14}")
-    for name, value in measured.items():
-        print(f"{name:<18} {value:>12.4g} {getattr(budget, name):>14.4g}")
+def show_calibration(measured: dict[str, tuple[float, str]]) -> None:
+    print(f"{'constant':<18} {'measured':>12} {'in budget.py':>14}  {'on (the worst kind of data)'}")
+    for name, (value, kind) in measured.items():
+        print(f"{name:<18} {value:>12.4g} {getattr(budget, name):>14.4g}  {kind}")
 
 
 # ---------------------------------------------------------------- whole pages under AppTest
@@ -166,7 +235,11 @@ PAGES = {
 }
 
 
-def page_run(query: dict, raw: bytes | None):
+def page_run(query: dict, raw: bytes | None, widgets: dict | None = None):
+    """(CPU seconds of the whole process for one first visit of the page, the AppTest after it).
+
+    query: the link's parameters ("csv" is not one: it marks an upload); raw: the uploaded file, if any;
+    widgets: sidebar widgets set by key after the upload, before the measured run (e.g. csv_scaling)."""
     from streamlit.testing.v1 import AppTest
 
     from logreg.ui import cached
@@ -182,6 +255,10 @@ def page_run(query: dict, raw: bytes | None):
     else:
         at.run()  # the empty upload form
         at.file_uploader[0].set_value(("data.csv", raw, "text/csv"))
+        if widgets:
+            at.run()  # the upload's own widgets appear once the file is read
+            for key, value in widgets.items():
+                _set(at, key, value)
         cached.CACHE.clear()
         start = time.process_time()
         at.run()
@@ -191,13 +268,20 @@ def page_run(query: dict, raw: bytes | None):
     return seconds, at
 
 
-def predicted(query: dict) -> float:
+def _set(at, key: str, value) -> None:
+    """Set the sidebar widget with this key: csv_scaling (a segmented control), csv_test (a slider), csv_f1 …"""
+    kind = {"csv_scaling": at.button_group, "csv_test": at.slider}.get(key, at.selectbox)
+    kind(key=key).set_value(value)
+
+
+def predicted(query: dict, test: float | None = None) -> float:
+    """The plan's predicted CPU seconds for this page (test: an upload's test fraction, default 0.2)."""
     from logreg.ui.settings import Settings, parse_query
 
     values, _ = parse_query({k: v for k, v in query.items() if k not in ("view", "csv")})
     s = Settings.from_values(values)
     rows = query.get("csv", s.n)
-    test = 0.2 if "csv" in query else s.test
+    test = (0.2 if test is None else test) if "csv" in query else s.test
     n_test = int(np.ceil(test * rows))
     race = query.get("view") == "Learning rates side by side"
     file_rows = rows if "csv" in query else 0
@@ -223,6 +307,7 @@ def pages(rounds: int) -> None:
 
 
 def main() -> None:
+    budget.one_blas_thread()  # as the page runs: every product on one thread
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", nargs="?", choices=("calibrate", "pages", "all"), default="all")
     parser.add_argument("--rounds", type=int, default=3)

@@ -35,3 +35,22 @@ def test_bare_redraw_runs(query):
     assert not at.exception
     charts = at.get("plotly_chart") if query["mode"] != "player" else at.get("bidi_component")
     assert charts
+
+
+def test_bench_hostile_runs_and_reports_the_worst_page():
+    # one random link and one random file of 300 rows at most, beside the default page and the known links
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_hostile.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--cases", "1", "--seed", "3", "--max-rows", "300", "--no-known"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("default page")
+    assert any(line.startswith("link 0:") for line in lines) and any(line.startswith("file 0:") for line in lines)
+    assert lines[-1].startswith("worst page:") and "× the default page" in lines[-1]

@@ -113,16 +113,21 @@ def test_the_note_is_one_plain_sentence_true_of_the_plan():
     assert f"{p.n_test:,} of the 40,000 test points" in p.note()
 
 
-def test_blas_runs_on_one_thread_once_the_page_is_imported():
+def test_blas_runs_on_one_thread_once_the_page_has_tuned_the_process():
     # OpenBLAS's helper threads spin while they wait: on a shared machine they multiplied the CPU time
     # of a product over 100,000 rows several times, outside any prediction. threadpoolctl, a test-only
-    # package, reads the counts independently of the page's own setter.
+    # package, reads the counts independently of the page's own setter. The page's first run sets it
+    # (page.tune_process), never an import.
     read = (
         "from threadpoolctl import threadpool_info as i; "
         "print([b['num_threads'] for b in i() if b['user_api'] == 'blas'])"
     )
     fresh = subprocess.run(
-        [sys.executable, "-c", "import logreg.ui.page; " + read], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", "import logreg.ui.page as p; p.tune_process(); " + read],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     assert fresh.stdout.strip() == "[1]", fresh.stdout + fresh.stderr
     # and in a process with more than one OpenBLAS (NumPy's and SciPy's), each is set

@@ -28,21 +28,27 @@ RACE_RUNS = 10  # the race's own runs (its picker allows four) and the up to six
 MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
 MIN_ROWS = 200  # never fewer points than this, whatever the settings
 
-# Measured with `python3 benchmarks/bench_budget.py` on two shared cores (AMD EPYC, NumPy 2.4, BLAS on one
-# thread as the page runs it): the median CPU time per unit at the size where each unit costs most (full-batch
-# rows at n = 200,000, whose arrays leave the CPU cache; updates at batch 1; the optimum on separable data, its
-# slowest case; the landscape around a minimum), rounded up to about twice that or more, for a machine busy
-# with other work.
-EPOCH_US = 40.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays
-ROW_PASS_US = 0.02  # one row of one full pass: logit, exp, log1p, σ, accuracy and gradient
-UPDATE_US = 28.0  # one mini-batch update's fixed cost: gather, gradient, step (Python-bound: the script
-# thread measured 14 µs alone, 16–19 µs beside a thread that polls it, as AppTest's and the server's do)
+# Measured with `python3 benchmarks/bench_budget.py calibrate` on two shared cores (AMD EPYC, NumPy 2.4, BLAS on
+# one thread as the page runs it): the median CPU time per unit at the size where each unit costs most (full-batch
+# rows at n = 200,000, whose arrays leave the CPU cache, and at 10,000 + 10,000 split rows; updates at batch 1),
+# on the kind of data where it costs most (logits far beyond ±745 after η = 100 on x1 × 100 + 100, each row
+# of a pass 4.5 times the default data's; points exactly on a line; features shifted by 100), rounded up to
+# about twice that (1.5 times for the optimum and the landscape, already measured at their worst), for a
+# machine busy with other work.
+EPOCH_US = 40.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays (13 µs)
+ROW_PASS_US = 0.05  # one row, training or test, of one full pass: logit, exp, log1p, σ, accuracy, gradient
+# (0.025 µs with huge logits, 0.006 µs on the default data)
+UPDATE_US = 40.0  # one mini-batch update's fixed cost: gather, gradient, step (Python-bound: the script
+# thread measured 14 µs alone, 16–24 µs beside a thread that polls it, as AppTest's and the server's do)
 BATCH_ROW_US = 0.30  # one row of the mini-batch updates of an epoch (gathered by index, then the gradient)
 SNAPSHOT_US = 3.0  # one snapshot's fixed cost in the sharpness (a 3 × 3 eigenvalue problem)
 SHARPNESS_ROW_US = 0.02  # one row of one snapshot's sharpness
-OPTIMUM_ROW_US = 4.5  # Newton's method, the exact separation check, 2/L and s(θ*) for the η control's words
-LANDSCAPE_ROW_US = 120.0  # one row of the landscape's grid, refined around a minimum (47 × 47), the bias
-# minimised out at every point (at most 2,000 rows)
+OPTIMUM_ROW_US = 16.0  # Newton's method, the exact separation check, 2/L and s(θ*) for the η control's words; its
+# worst, 10.5 µs: 160,000 standardized points a hair off a line (100 Newton steps, no proof, the exact check's
+# allowance spent), where the default data take 2.3 µs
+LANDSCAPE_ROW_US = 200.0  # one row of the landscape's grid, refined around a minimum (47 × 47), the bias minimised
+# out at every point (at most 2,000 rows): 165 µs on the link x1 × 0.1 + 100 (the bias far from 0), 60–90 µs
+# on the default data; analysis.best_bias takes at most 8 steps per grid point on average
 LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
 FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
 CSV_ROW_US = 1.0  # one row of an uploaded file: its digest, parsing, the columns checked, split and scaled
