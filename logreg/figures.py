@@ -24,6 +24,7 @@ from .plot_parts import (
     TEST_COLOR,
     TRAIN_COLOR,
     TRUE_COLOR,
+    Role,
     Thinning,
     Traces,
     boundary_status,
@@ -128,13 +129,13 @@ class _Course:
         s = self.shown[k]
         has_test = self.test_loss is not None
         out = {
-            "probability": xy(self.prob_x[k], self.prob_y[k]),
-            "boundary": xy(self.line_x[k], self.line_y[k]),
-            "loss marker": {
+            Role.PROBABILITY: xy(self.prob_x[k], self.prob_y[k]),
+            Role.BOUNDARY: xy(self.line_x[k], self.line_y[k]),
+            Role.LOSS_MARKER: {
                 "x": [s.epoch] * (1 + has_test),
                 "y": [float(s.loss)] + ([float(s.test_loss)] if has_test else []),
             },
-            "accuracy marker": {
+            Role.ACCURACY_MARKER: {
                 "x": [s.epoch] * (1 + has_test),
                 "y": [float(s.accuracy)] + ([float(s.test_accuracy)] if has_test else []),
             },
@@ -142,14 +143,14 @@ class _Course:
         if landscape is not None:
             inside, pinned = _pin(s.w, landscape)
             x, y = inside or pinned
-            out["landscape point"] = {
+            out[Role.LANDSCAPE_POINT] = {
                 "x": [x],
                 "y": [y],
                 "text": ["" if inside else "off the panel"],
                 "marker": {"symbol": ["circle" if inside else "x-thin-open"]},
             }
         if sharpness is not None:
-            out["sharpness marker"] = {"x": [s.epoch], "y": [float(sharpness.values[k])]}
+            out[Role.SHARPNESS_MARKER] = {"x": [s.epoch], "y": [float(sharpness.values[k])]}
         return out
 
 
@@ -191,6 +192,7 @@ def animation_figure(
     height: int = 720,
     player: bool = False,
     font_scale: float = 1.0,
+    frames: bool = True,
 ) -> dict:
     """The main view: data, learned boundary and probability lines; loss; accuracy; optionally the
     loss landscape over (w1, w2) and the sharpness along the run.
@@ -202,6 +204,8 @@ def animation_figure(
     player: the page's player bar drives the frames with its own scrubber and shows each frame's readout
     (layout.meta["readouts"]), so Plotly's Play/Pause and scrubber are left out: Plotly's scrubber took a
     sixth of the chart's redraw (the figure alone, as exported, keeps them).
+    frames: False leaves the frames out (the page's player draws every frame itself from the run's numbers);
+    the moving traces then hold frame 0's values.
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
@@ -210,9 +214,10 @@ def animation_figure(
         raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
     course = _Course.of(train, test, history, plan)
     traces = _traces(train, test, course, plan, true_line, landscape, sharpness)
-    frames = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in enumerate(course.shown)]
+    steps = enumerate(course.shown) if frames else ()
+    animation = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in steps]
     layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale)
-    return {"data": traces.data, "layout": layout, "frames": frames}
+    return {"data": traces.data, "layout": layout, "frames": animation}
 
 
 def _traces(
@@ -247,23 +252,23 @@ def _traces(
         traces.add({**hidden, "mode": "lines"})
     first = course.updates(0, landscape, sharpness)
     traces.add_moving(
-        "probability",
+        Role.PROBABILITY,
         {
             "type": "scatter",
             "mode": "lines",
             "name": "p = 0.1, 0.25, 0.75, 0.9",
-            **first["probability"],
+            **first[Role.PROBABILITY],
             "line": {"color": "#555555", "dash": "dot", "width": 1.5},
             "hoverinfo": "skip",
         },
     )
     traces.add_moving(
-        "boundary",
+        Role.BOUNDARY,
         {
             "type": "scatter",
             "mode": "lines",
             "name": "learned boundary (p = 0.5)",
-            **first["boundary"],
+            **first[Role.BOUNDARY],
             "line": {"color": "#000000", "width": 3.5},
             "hoverinfo": "skip",
         },
@@ -275,11 +280,11 @@ def _traces(
     ):
         traces.add(*_curves(what, axis, fmt, course.epochs, train_curve, test_curve))
         traces.add_moving(
-            f"{what} marker",
+            Role(f"{what} marker"),
             {
                 "type": "scatter",
                 "mode": "markers",
-                **first[f"{what} marker"],
+                **first[Role(f"{what} marker")],
                 "marker": {"color": colors, "size": 12},
                 "xaxis": f"x{axis}",
                 "yaxis": f"y{axis}",
@@ -292,11 +297,11 @@ def _traces(
         traces.add(*_landscape_traces(landscape, course.history))
         # one marker, always there: the point itself, or a cross on the panel's edge towards it, "off the panel"
         traces.add_moving(
-            "landscape point",
+            Role.LANDSCAPE_POINT,
             {
                 "type": "scatter",
                 "mode": "markers+text",
-                **first["landscape point"],
+                **first[Role.LANDSCAPE_POINT],
                 "xaxis": "x4",
                 "yaxis": "y4",
                 "showlegend": False,
@@ -305,7 +310,7 @@ def _traces(
                 "cliponaxis": False,
                 "hoverinfo": "skip",
                 "marker": {
-                    **first["landscape point"]["marker"],
+                    **first[Role.LANDSCAPE_POINT]["marker"],
                     "size": 14,
                     "color": "#D55E00",
                     "line": {"color": "#D55E00", "width": 2},
@@ -315,11 +320,11 @@ def _traces(
     if sharpness is not None:
         traces.add(*_sharpness_traces(sharpness, course))
         traces.add_moving(
-            "sharpness marker",
+            Role.SHARPNESS_MARKER,
             {
                 "type": "scatter",
                 "mode": "markers",
-                **first["sharpness marker"],
+                **first[Role.SHARPNESS_MARKER],
                 "xaxis": "x5",
                 "yaxis": "y5",
                 "showlegend": False,
@@ -339,8 +344,8 @@ def _curves(
     on_axes = {"xaxis": f"x{axis}", "yaxis": f"y{axis}", "showlegend": False}
     curves = []
     for part, y, style, uid in (
-        ("training", train, {"color": TRAIN_COLOR, "width": 3}, f"{what} curve"),
-        ("test", test, {"color": TEST_COLOR, "dash": "dash", "width": 3}, f"test {what} curve"),
+        ("training", train, {"color": TRAIN_COLOR, "width": 3}, Role(f"{what} curve")),
+        ("test", test, {"color": TEST_COLOR, "dash": "dash", "width": 3}, Role(f"test {what} curve")),
     ):
         x = epochs if y is not None else np.array([], np.float32)
         curves.append(
@@ -388,7 +393,7 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
             "name": "path of (w1, w2)",
             "showlegend": False,
             "hoverinfo": "skip",
-            "uid": "path",
+            "uid": Role.PATH,
         },
         {
             **none,
@@ -430,6 +435,7 @@ def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
             "yaxis": "y5",
             "line": {"color": "#7B3294", "dash": "dash", "width": 2},
             "name": "2/η",
+            "uid": Role.RATE_EDGE,
             "showlegend": False,
             "hoverinfo": "skip",
         },
@@ -441,7 +447,7 @@ def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
             "xaxis": "x5",
             "yaxis": "y5",
             "line": {"color": "#7B3294", "width": 3, "simplify": False},
-            "uid": "sharpness curve",
+            "uid": Role.SHARPNESS_CURVE,
             "name": "sharpness",
             "showlegend": False,
             "hovertemplate": "epoch %{x}<br>sharpness s(θ) %{y:.4g}<extra></extra>",
@@ -575,6 +581,7 @@ def _layout(
         layout["annotations"].append(
             {
                 **title,
+                "name": Role.RATE_EDGE,  # the player finds the label it moves with η by this name
                 "text": f"2/η = {number(edge, '.3g')}",
                 "xref": "x5 domain",
                 "x": 1,

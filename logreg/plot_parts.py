@@ -12,6 +12,7 @@ import base64
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -37,6 +38,31 @@ AXIS = {
     "color": INK,
     "tickfont": {"size": 16},
 }
+
+
+class Role(StrEnum):
+    """What a trace of the animated figure shows; also its Plotly uid. The page's player finds the traces it
+    moves by these values, which travel to the browser with the figure (`roles()`), never written twice."""
+
+    PROBABILITY = "probability"
+    BOUNDARY = "boundary"
+    LOSS_MARKER = "loss marker"
+    ACCURACY_MARKER = "accuracy marker"
+    LANDSCAPE_POINT = "landscape point"
+    SHARPNESS_MARKER = "sharpness marker"
+    LOSS_CURVE = "loss curve"
+    TEST_LOSS_CURVE = "test loss curve"
+    ACCURACY_CURVE = "accuracy curve"
+    TEST_ACCURACY_CURVE = "test accuracy curve"
+    PATH = "path"
+    SHARPNESS_CURVE = "sharpness curve"
+    RATE_EDGE = "rate edge"  # the dashed level 2/η on the sharpness panel
+    RATE_SELECTED = "rate selected"  # the chart of every rate: the ring around the rate on screen
+
+
+def roles() -> dict[str, str]:
+    """Every role's name and uid, as the browser reads them."""
+    return {role.name: role.value for role in Role}
 
 
 @dataclass

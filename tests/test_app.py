@@ -73,12 +73,54 @@ def chart_size(at: AppTest, key: str = "animation") -> int:
     return len(_spec(at, key).encode())
 
 
+def decoded(value):
+    """An array as the page sends it: plotly's base64 {"dtype", "bdata"} or a list."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), {"f8": "<f8", "f4": "<f4", "i4": "<i4"}[value["dtype"]])
+    return None if value is None else np.asarray(value)
+
+
+def on_screen(at: AppTest) -> dict:
+    """The run the player opens with (the η the page knows): its frames' numbers, decoded, and its words."""
+    data = player_data(at)
+    numbers = data["family"]["runs"][data["request"]["index"]]
+    return {k: decoded(v) if isinstance(v, (dict, list)) else v for k, v in numbers.items()}
+
+
+def frames(at: AppTest) -> list[int]:
+    """The epochs of the frames of the run on screen."""
+    return [int(e) for e in on_screen(at)["epoch"]]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The run on screen's numbers at its last epoch, as the player writes them."""
+    run = on_screen(at)
+    out = {"final loss": fmt(float(run["loss"][-1]), ".4f"), "accuracy": f"{float(run['accuracy'][-1]):.1%}"}
+    if "test_loss" in run:
+        out["test loss"] = fmt(float(run["test_loss"][-1]), ".4f")
+        out["test accuracy"] = f"{float(run['test_accuracy'][-1]):.1%}"
+    return out
+
+
+class RateControl:
+    """η as the tests set it: the player's control reports the η on screen to the session ("lr")."""
+
+    def __init__(self, at: AppTest):
+        self.at = at
+
+    @property
+    def value(self) -> float:
+        return self.at.session_state["lr"]
+
+    def set_value(self, value: float) -> RateControl:
+        self.at.session_state["lr"] = value
+        return self
 
 
 def widget(at: AppTest, key: str):
-    """The sidebar widget of a control, by the kind of widget the page draws for it."""
+    """The sidebar widget of a control, by the kind of widget the page draws for it (η: the player's)."""
+    if key == "lr":
+        return RateControl(at)
     c = BY_KEY[key]
     if c.kind == "choice" and isinstance(c.default, float):
         return at.select_slider(key=key)
@@ -102,8 +144,12 @@ def texts(at: AppTest) -> list[str]:
         out += [step["label"] for s in spec["layout"].get("sliders", []) for step in s["steps"]]
     for c in at.get("bidi_component"):
         data = json.loads(c.proto.json)
+        if "figure" not in data:
+            continue
         out += data.get("readouts", [])
         out += [a["text"] for a in data["figure"]["layout"].get("annotations", [])]
+        if data.get("family"):
+            out += [run["verdict"] for run in data["family"]["runs"]]
     return out
 
 

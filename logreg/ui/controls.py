@@ -55,7 +55,8 @@ def widget(c: Control, container=st.sidebar, help: str | None = None):
 
 
 def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Plan | None]:
-    """Every control: η and epochs in `main` (a container beside the chart), the rest in the sidebar.
+    """Every control: the epochs in `main` (a container beside the chart), the rest in the sidebar; η is the
+    player's (`rate_on_screen`).
     Returns the settings they hold, the data the page trains on and its plan (None, None: no usable CSV
     yet). That data is what the sidebar chose, or a random part of it when the page's time budget needs
     one (race: the race tab is open); the words under η are fitted to it. Hidden controls (the synthetic
@@ -86,8 +87,9 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     values["land"] = widget(BY_KEY["land"])
     if values["source"] == "synthetic":
         data = cached.synthetic(Synthetic.of(values))
-    # η and the epochs beside the chart; the words under η are fitted to the data (the sidebar, drawn
-    # above, chose it: the order of drawing does not move anything on the page)
+    # the epochs beside the chart, and the words on learning rates fitted to the data (the sidebar, drawn
+    # above, chose it: the order of drawing does not move anything on the page). η itself is a control of
+    # the player's bar: every rate's run is sent, so moving it needs no rerun
     l2 = values["l2"]
     left, right = main.columns([3, 2])
     values["epochs"] = widget(BY_KEY["epochs"], right)
@@ -96,10 +98,17 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
         plan = cached.page_plan(data, Settings.from_values({**DEFAULTS, **values}), race)
         data = cached.sample(data, plan, values["seed"])
     summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
-    values["lr"] = widget(BY_KEY["lr"], left, help=note)
+    values["lr"] = rate_on_screen()
     if summary:
-        main.caption(summary)
+        left.caption(summary, help=note)
     return Settings.from_values({**DEFAULTS, **values}), data, plan
+
+
+def rate_on_screen() -> float:
+    """The η the page knows to be on screen: from the link or a preset, or as the player last reported it."""
+    if "lr" not in st.session_state:
+        st.session_state["lr"] = BY_KEY["lr"].default
+    return float(st.session_state["lr"])
 
 
 def starting_features(columns: list[str], usable: list[str]) -> tuple[int, int]:

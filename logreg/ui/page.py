@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from ..analysis import Landscape
+from ..curvature import sharpness_at_minimum
 from ..figures import Sharpness, animation_figure
 from ..formatting import number
-from ..plot_parts import MAX_FRAMES, Thinning, thinning
-from . import cached, views
+from ..plot_parts import MAX_FRAMES, Thinning, thinning, to_browser
+from . import cached, families, views
 from .budget import Plan, one_blas_thread
 from .cache import configure_malloc, release_freed_memory
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
+from .family_view import family_payload, fitted, rates_chart
 from .link import TABS, open_tab, read_share_link, share_link
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
@@ -51,6 +54,13 @@ VERDICT_BOXES = {
 def apply_preset(values: dict) -> None:
     for key, default in DEFAULTS.items():
         st.session_state[key] = values.get(key, default)
+    request_rate()
+
+
+def request_rate() -> None:
+    """Ask the player to show the η in the session's settings (a preset or a link chose it): the player
+    applies a request once, and otherwise keeps the η on screen when a new run arrives."""
+    st.session_state["_lr_request"] = st.session_state.get("_lr_request", 0) + 1
 
 
 def presets_row(container, settings: Settings, describe: bool) -> None:
@@ -72,8 +82,10 @@ def presets_row(container, settings: Settings, describe: bool) -> None:
 
 
 def run_id(data: cached.DataChoice, settings: Settings, present: bool) -> str:
-    """A name for the figure on screen: the player redraws and auto-plays only when it changes."""
-    return hashlib.sha256(repr((data.source, settings, present)).encode()).hexdigest()[:16]
+    """A name for the runs on screen: the player redraws and auto-plays only when it changes. η is not part
+    of it: the player holds every rate's run, and switches between them itself."""
+    shared = replace(settings, lr=DEFAULTS["lr"])
+    return hashlib.sha256(repr((data.source, shared, present)).encode()).hexdigest()[:16]
 
 
 def follow(epoch: int | None) -> None:
@@ -84,42 +96,28 @@ def follow(epoch: int | None) -> None:
 
 
 def summary(r: Run) -> None:
-    last = r.history[-1]
-    cols = st.columns(5)
-    cols[0].metric(
-        "final loss",
-        number(last.loss, ".4f"),
-        f"{number(last.loss - r.history[0].loss, '+.4f')} since epoch 0",
-        delta_color="inverse",
-    )
-    cols[1].metric("accuracy", f"{last.accuracy:.1%}")
-    if last.test_loss is not None:
-        cols[2].metric("test loss", number(last.test_loss, ".4f"))
-        cols[3].metric("test accuracy", f"{last.test_accuracy:.1%}")
-    if r.settings.l2 > 0:
-        cols[4].metric(
-            "objective",
-            number(last.objective, ".4f"),
-            help="What gradient descent minimises: the loss plus the penalty (λ/2)·‖w‖².",
-        )
-    VERDICT_BOXES[r.verdict.kind](r.verdict.message)
-    rows = {"learned": [last.w[0], last.w[1], last.b]}
-    if r.scaler is not None:
-        w, b = r.scaler.to_original(last.w, last.b)
-        rows["learned, in the file's units"] = [w[0], w[1], b]
+    """What does not change with η or the epoch: the true weights and the minimum. The numbers of the run
+    on screen, at the epoch on screen, and its verdict are the player's (every rate's travel with the page)."""
+    rows = {}
     if r.true_line is not None:
         rows["true"] = [r.true_line[0][0], r.true_line[0][1], r.true_line[1]]
     if r.best.exists:
         rows["minimum of the " + ("loss" if r.settings.l2 == 0 else "objective")] = [r.best.w[0], r.best.w[1], r.best.b]
-    table = pd.DataFrame({k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()}, index=["w1", "w2", "b"]).T
-    st.table(table)  # static: redrawn at once, where a data grid took 190 ms after the chart
+    if rows:
+        table = pd.DataFrame(
+            {k: [number(v, "+.4f") for v in vals] for k, vals in rows.items()}, index=["w1", "w2", "b"]
+        ).T
+        st.table(table)  # static: redrawn at once, where a data grid took 190 ms after the chart
+    else:
+        st.caption(f"No minimum to show: {r.best.reason}.")
+    last = r.history[-1]
     if r.train.feature_names != ("x1", "x2"):
         names = ", ".join(f"x{i + 1} = {name}" for i, name in enumerate(r.train.feature_names))
         st.caption(
             f"Features: {plain(names)}."
             + (
-                " The weights were trained on the divided and scaled columns; the row in the file's units "
-                "maps them back, so that w·x + b is the same for every row of the file."
+                " The weights were trained on the divided and scaled columns; the line in the file's units "
+                "under the player maps them back, so that w·x + b is the same for every row of the file."
                 if r.scaler
                 else ""
             )
@@ -133,13 +131,25 @@ def summary(r: Run) -> None:
         )
 
 
+@st.fragment
 def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None:
-    """The files are made when clicked. The buttons hold the settings and the data, never the run or its
-    figure: those come from the shared cache (or are made again), so a session keeps nothing of its own."""
+    """The files of the run on screen, made when clicked, under a fold: while it is open it hears the η the
+    player shows (and reruns alone when η moves); while it is closed nothing runs. The buttons hold the
+    settings and the data, never the run or its figure: those come from the shared cache (or are made
+    again), so a session keeps nothing of its own."""
+    fold = st.expander("Downloads: the run on screen", key="downloads", on_change="rerun")
+    if not fold.open:
+        return
+    with fold:
+        r = views.run_on_screen(data, settings, budget, "eta_downloads")
 
-    def run() -> Run:
-        return cached.training(data, settings, budget)
+        def run() -> Run:
+            return r
 
+        files(data, run)
+
+
+def files(data: cached.DataChoice, run) -> None:
     cols = st.columns(3)
     cols[0].download_button("History (CSV)", lambda: history_csv(run()), "history.csv", "text/csv", on_click="ignore")
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(run()), "dataset.csv", "text/csv", on_click="ignore")
@@ -170,13 +180,24 @@ def main_figure(
         sharpness=sharp,
         player=player,
         font_scale=font_scale,
+        frames=not player,  # the player draws each frame itself from the runs' numbers
     )
     return figure, plan, land
 
 
-def run_chart(data: cached.DataChoice, settings: Settings, r: Run, present: bool, autoplay: bool, link: dict) -> None:
-    """The run's animation in the player, and what to read in it."""
-    figure, plan, land = main_figure(data, r, player=True, font_scale=1.25 if present else 1.0)
+def run_chart(
+    data: cached.DataChoice, settings: Settings, budget: Plan, r: Run, present: bool, autoplay: bool, link: dict
+) -> None:
+    """Every learning rate's run in the player, with the run of the η on screen drawn first, and what to
+    read in it."""
+    runs = families.family(data, settings, budget)
+    members = families.members(data, runs, budget)
+    selected = families.rate_index(settings.lr)
+    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=1.25 if present else 1.0)
+    figure = fitted(figure, members)
+    best, stable = cached.analysis(data, settings.l2)
+    s_min = sharpness_at_minimum(runs[selected].train.X, best, settings.l2)
+    edges = [("2/L", stable)] + ([("2/s(θ*)", 2.0 / s_min)] if s_min else [])
     epoch = player(
         figure,
         key="animation",
@@ -185,6 +206,9 @@ def run_chart(data: cached.DataChoice, settings: Settings, r: Run, present: bool
         frame_ms=FRAME_MS,
         present=present,
         link=link,
+        family=to_browser(family_payload(members, figure)),
+        rates_figure=rates_chart(members, selected, edges, 1.25 if present else 1.0),
+        request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
     )
     follow(epoch)
     if not present:
@@ -257,7 +281,7 @@ def page() -> None:
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
-    r = cached.training(data, settings, budget)
+    r = families.family(data, settings, budget)[families.rate_index(settings.lr)]  # the η the page knows
     for note in r.notes:
         st.warning(note)
     autoplay = st.query_params.get("autoplay") != "off"
@@ -266,20 +290,20 @@ def page() -> None:
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
     if not tabs[2].open:
         with stage:
-            run_chart(data, settings, r, present, autoplay, link)
+            run_chart(data, settings, budget, r, present, autoplay, link)
     with tabs[0]:
         if tabs[0].open:
             summary(r)
     with tabs[1]:
         if tabs[1].open:
-            views.math_panel(r)
+            views.math_panel(data, settings, budget)
     with tabs[2]:
         if tabs[2].open:  # one animation on the page: the race plays where the run's chart was
             land = cached.run_landscape(data, r)
             if not views.race_panel(r, data, land, autoplay, link=link, present=present):
                 with stage:
-                    run_chart(data, settings, r, present, autoplay, link)
+                    run_chart(data, settings, budget, r, present, autoplay, link)
     with tabs[3]:
         if tabs[3].open:
-            views.truth_panel(r)
+            views.truth_panel(data, settings, budget)
     downloads(data, settings, budget)

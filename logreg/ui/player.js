@@ -39,14 +39,24 @@ class Player {
     this.scrub = this.q('.lr-scrub');
     this.scrub.addEventListener('input', () => this.scrubTo(Number(this.scrub.value)));
     this.scrub.addEventListener('change', () => this.report());
+    this.eta = this.q('.lr-eta');
+    this.eta.addEventListener('input', () => this.etaTo(Number(this.eta.value)));
+    this.rates = this.q('.lr-rates');
     new ResizeObserver(() => this.resize()).observe(root);
   }
 
   async load(data) {
     this.data = data;
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
-    if (data.link) writeLink(data.link);
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
+    this.q('.lr-player').classList.toggle('lr-family', Boolean(data.family));
+    if (data.family && data.id !== this.id) this.family = decodeFamily(data.family);
+    if (data.family && data.request && data.request.token !== this.requestToken) {
+      this.requestToken = data.request.token; // a link or a preset chose η; otherwise the η on screen stays
+      this.rate = data.request.index;
+    }
+    if (!data.family) this.family = null;
+    this.writeLink();
     if (data.id === this.id) return; // the same run: keep the frame on screen
     const id = (this.id = data.id);
     this.pause();
@@ -63,9 +73,24 @@ class Player {
     this.width = this.root.clientWidth;
     await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);
     await this.clearFrames(this.frameCount || 0); // the previous run's
-    await Plotly.addFrames(this.gd, figure.frames);
-    this.names = figure.frames.map((f) => f.name);
-    this.frameCount = this.names.length;
+    this.frameCount = figure.frames.length;
+    if (this.family) {
+      this.traceIndex = new Map(this.gd.data.map((t, i) => [t.uid, i]));
+      this.eta.max = String(this.family.rates.length - 1);
+      await Plotly.react(this.rates, data.rates_figure.data, data.rates_figure.layout, data.config);
+      if (!this.ratesListening) {
+        this.ratesListening = true;
+        this.rates.on('plotly_click', (e) => {
+          const p = e.points && e.points[0];
+          const members = p && p.data.meta && p.data.meta.rates;
+          if (members) this.etaTo(members[p.pointIndex]);
+        });
+      }
+      await this.setRate(this.rate ?? this.family.selected, false);
+    } else {
+      await Plotly.addFrames(this.gd, figure.frames);
+      this.names = figure.frames.map((f) => f.name);
+    }
     if (!this.listening) {
       this.listening = true;
       this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); });
@@ -142,9 +167,137 @@ class Player {
     if (!this.names || !this.names.length) return;
     k = Math.max(0, Math.min(k, this.names.length - 1));
     this.show(k);
-    await window.Plotly.animate(this.gd, [this.names[k]], {
-      mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 },
+    const still = { mode: 'immediate', frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+    if (!this.family) {
+      await window.Plotly.animate(this.gd, [this.names[k]], still);
+      return;
+    }
+    await Promise.all([
+      window.Plotly.animate(this.gd, this.frameOf(k), still),
+      window.Plotly.animate(this.rates, this.ratesFrame(Number(this.names[k])), still),
+    ]);
+  }
+
+  // ---- every learning rate: the run on screen is one of the family's, drawn from its numbers
+  frameOf(k) {
+    // the moving traces at frame k of the run on screen (figures._Course.updates, from numbers)
+    const f = this.family;
+    const run = f.runs[this.rate];
+    const R = this.data.roles;
+    const w1 = run.w1[k];
+    const w2 = run.w2[k];
+    const b = run.b[k];
+    const epoch = run.epoch[k];
+    const top = f.loss_top;
+    const updates = new Map();
+    updates.set(R.PROBABILITY, lines(w1, w2, b, f.levels, f.box));
+    updates.set(R.BOUNDARY, lines(w1, w2, b, [0], f.box));
+    const test = Boolean(run.test_loss);
+    updates.set(R.LOSS_MARKER, {
+      x: test ? [epoch, epoch] : [epoch],
+      y: [Math.min(run.loss[k], top)].concat(test ? [Math.min(run.test_loss[k], top)] : []),
     });
+    updates.set(R.ACCURACY_MARKER, {
+      x: test ? [epoch, epoch] : [epoch],
+      y: [run.accuracy[k]].concat(test ? [run.test_accuracy[k]] : []),
+    });
+    if (f.landscape_box) {
+      const [x, y, inside] = pin(w1, w2, f.landscape_box);
+      updates.set(R.LANDSCAPE_POINT, {
+        x: [x], y: [y], text: [inside ? '' : 'off the panel'],
+        marker: { symbol: [inside ? 'circle' : 'x-thin-open'] },
+      });
+    }
+    updates.set(R.SHARPNESS_MARKER, { x: [epoch], y: [run.sharpness[k]] });
+    const traces = [];
+    const data = [];
+    for (const [uid, values] of updates) {
+      if (!this.traceIndex.has(uid)) continue;
+      traces.push(this.traceIndex.get(uid));
+      data.push(values);
+    }
+    return { data, traces };
+  }
+
+  ratesFrame(epoch) {
+    // every rate's loss at this epoch (a run that ended earlier keeps its last), within the chart's range
+    const f = this.family;
+    const [low, high] = f.rates_range.map((v) => 10 ** v);
+    const at = (i) => {
+      const run = f.runs[i];
+      const k = frameAt(run.epoch, epoch);
+      return Math.min(Math.max(run.loss[k], low), high);
+    };
+    const data = [];
+    const traces = [];
+    this.rates.data.forEach((trace, i) => {
+      if (trace.meta && trace.meta.rates) {
+        traces.push(i);
+        data.push({ y: trace.meta.rates.map(at) });
+      } else if (trace.uid === this.data.roles.RATE_SELECTED) {
+        traces.push(i);
+        data.push({ x: [f.rates[this.rate]], y: [at(this.rate)] });
+      }
+    });
+    return { data, traces };
+  }
+
+  etaTo(r) {
+    // a drag sends many inputs: every rate it passes is drawn, the latest once per animation frame
+    this.wantedRate = r;
+    if (this.etaFrame) return;
+    this.etaFrame = requestAnimationFrame(async () => {
+      this.etaFrame = null;
+      if (this.wantedRate !== this.rate) await this.setRate(this.wantedRate, true);
+    });
+  }
+
+  async setRate(r, keepEpoch) {
+    // show rate r's run at the epoch on screen (or at frame 0); playing goes on from there
+    const f = this.family;
+    const epoch = keepEpoch && this.names ? Number(this.names[this.frame]) : 0;
+    this.rate = Math.max(0, Math.min(r, f.rates.length - 1));
+    const run = f.runs[this.rate];
+    const R = this.data.roles;
+    this.names = Array.from(run.epoch, String);
+    const curves = [
+      [R.LOSS_CURVE, run.epoch, run.loss],
+      [R.TEST_LOSS_CURVE, run.test_loss ? run.epoch : [], run.test_loss || []],
+      [R.ACCURACY_CURVE, run.epoch, run.accuracy],
+      [R.TEST_ACCURACY_CURVE, run.test_accuracy ? run.epoch : [], run.test_accuracy || []],
+      [R.PATH, run.w1, run.w2],
+      [R.SHARPNESS_CURVE, run.epoch, run.sharpness],
+      [R.RATE_EDGE, [0, Math.max(run.epoch[run.epoch.length - 1], 1)], [2 / f.rates[this.rate], 2 / f.rates[this.rate]]],
+    ].filter(([uid]) => this.traceIndex.has(uid));
+    const restyle = { x: curves.map((c) => Array.from(c[1])), y: curves.map((c) => Array.from(c[2])) };
+    const relayout = {};
+    if (f.edge_annotation !== null && f.edge_annotation !== undefined) {
+      const edge = 2 / f.rates[this.rate];
+      relayout[`annotations[${f.edge_annotation}].text`] = `2/η = ${general3(edge)}`;
+      relayout[`annotations[${f.edge_annotation}].y`] = Math.log10(edge);
+    }
+    await window.Plotly.update(this.gd, restyle, relayout, curves.map(([uid]) => this.traceIndex.get(uid)));
+    this.measure();
+    this.scrub.max = String(Math.max(this.names.length - 1, 0));
+    this.scrub.disabled = this.names.length < 2;
+    this.q('.lr-player').dataset.frames = String(this.names.length);
+    this.q('.lr-player').dataset.rate = String(f.rates[this.rate]);
+    this.eta.value = String(this.rate);
+    this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
+    this.q('.lr-eta-value').textContent = f.labels[this.rate];
+    this.q('.lr-words').textContent = run.verdict; // it starts with its badge, the kind in one word or two
+    this.q('.lr-verdict').dataset.kind = run.kind;
+    this.writeLink();
+    window.__lrEta = f.labels[this.rate];
+    window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
+    await this.go(frameAt(run.epoch, epoch));
+  }
+
+  writeLink() {
+    if (!this.data.link) return;
+    const link = { ...this.data.link };
+    if (this.family) link.lr = this.rate === this.family.default_index ? null : this.family.labels[this.rate];
+    writeLink(link);
   }
 
   scrubTo(k) {
@@ -165,7 +318,9 @@ class Player {
     this.scrub.setAttribute('aria-valuetext', `epoch ${epoch}`);
     this.q('.lr-epoch').textContent = epoch;
     this.q('.lr-last').textContent = this.names[this.names.length - 1];
-    this.q('.lr-readout').textContent = this.data.readouts[k] || '';
+    this.q('.lr-readout').textContent = this.family
+      ? readoutLine(this.family.runs[this.rate], k, this.family.box)
+      : (this.data.readouts[k] || '');
     this.q('.lr-player').dataset.frame = String(k);
     this.reveal();
   }
@@ -263,11 +418,31 @@ class Player {
       const path = found && found.g.querySelector('path.js-line');
       if (!path) continue;
       // the curve's points are one per epoch, except the sharpness's, one per frame
-      const index = uid === 'sharpness curve' ? this.frame : Math.min(epoch, cum.length - 1);
+      const perFrame = this.family || uid === this.data.roles.SHARPNESS_CURVE;
+      const index = perFrame ? this.frame : Math.min(epoch, cum.length - 1);
       const shown = cum[Math.max(index, 0)] + 0.01;
       path.style.strokeDasharray = `${shown}px ${cum[cum.length - 1] + 1e4}px`;
     }
   }
+}
+
+function frameAt(epochs, epoch) {
+  // the last frame at or before `epoch` (a run that ended earlier rests on its last frame)
+  let k = 0;
+  while (k + 1 < epochs.length && epochs[k + 1] <= epoch) k++;
+  return k;
+}
+
+function decodeFamily(family) {
+  // the family's columns as typed arrays, decoded once per run of the page
+  const runs = family.runs.map((run) => {
+    const out = { ...run };
+    for (const key of ['epoch', 'w1', 'w2', 'b', 'loss', 'accuracy', 'sharpness', 'test_loss', 'test_accuracy']) {
+      if (run[key]) out[key] = decode(run[key]);
+    }
+    return out;
+  });
+  return { ...family, runs };
 }
 
 function writeLink(link) {

@@ -14,12 +14,22 @@ from pathlib import Path
 import streamlit as st
 
 from ..figures import NARROW_PANELS
-from ..plot_parts import to_browser
+from ..plot_parts import Role, roles, to_browser
 from .chart import CONFIG
 
 HERE = Path(__file__).resolve().parent
 FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
-REVEALED = ("loss curve", "test loss curve", "accuracy curve", "test accuracy curve", "path", "sharpness curve")
+REVEALED = tuple(
+    str(r)
+    for r in (
+        Role.LOSS_CURVE,
+        Role.TEST_LOSS_CURVE,
+        Role.ACCURACY_CURVE,
+        Role.TEST_ACCURACY_CURVE,
+        Role.PATH,
+        Role.SHARPNESS_CURVE,
+    )
+)
 HTML = """
 <div class="lr-player">
   <div class="lr-bar" role="toolbar" aria-label="Animation">
@@ -28,13 +38,20 @@ HTML = """
     <button type="button" class="lr-play" aria-label="Play" title="Play or pause (Space)">▶ Play</button>
     <button type="button" class="lr-forward" aria-label="Step forward" title="One frame on (→)">Step ▶</button>
     <label>speed <select class="lr-speed" aria-label="Speed"></select></label>
+    <label class="lr-eta-control">learning rate η
+      <input type="range" class="lr-eta" min="0" max="0" step="1" value="0" aria-label="learning rate η"
+        title="Every learning rate's run is already here: move η to switch, the epoch on screen stays">
+      <output class="lr-eta-value"></output></label>
     <span class="lr-counter" aria-live="polite">epoch <span class="lr-epoch">0</span>
       <span class="lr-of">of <span class="lr-last">0</span></span></span>
   </div>
   <input type="range" class="lr-scrub" min="0" max="0" step="1" value="0" aria-label="epoch shown"
     title="Drag to any epoch of the run">
   <div class="lr-readout"></div>
+  <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
   <div class="lr-chart"></div>
+  <div class="lr-rates" role="img"
+    aria-label="What each learning rate does: the loss of every rate's run at the epoch on screen"></div>
 </div>
 """
 
@@ -42,7 +59,7 @@ _COMPONENT = st.components.v2.component(
     "logreg.player",
     html=HTML,
     css=(HERE / "player.css").read_text(encoding="utf-8"),
-    js=(HERE / "player.js").read_text(encoding="utf-8"),
+    js=(HERE / "draw.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly's own CSS must reach the chart
 )
 
@@ -75,6 +92,9 @@ def player(
     present: bool = False,
     keys: bool = True,
     link: dict[str, str | None] | None = None,
+    family: dict | None = None,
+    rates_figure: dict | None = None,
+    request: dict | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
@@ -82,11 +102,15 @@ def player(
     run_id names the run the figure shows: the browser redraws (and auto-plays) only when it changes.
     readouts: the line of numbers shown under the bar, one per frame (default: frame_labels(figure)).
     link: the share link's parameters (link.share_link), written into the address bar; None leaves it.
+    family: every learning rate's run as numbers (family_view.family_payload): the player then draws every
+    frame itself, η is a control of its bar, and moving it switches runs in the browser, with no rerun;
+    rates_figure: the chart of every rate drawn under the run; request: {"index", "token"}, the rate a link
+    or a preset asks for (applied when its token is new; otherwise the η on screen stays).
     """
     layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
     data = {
         "figure": to_browser({**figure, "layout": layout}),
-        "readouts": frame_labels(figure) if readouts is None else readouts,
+        "readouts": [] if family is not None else frame_labels(figure) if readouts is None else readouts,
         "id": run_id,
         "autoplay": autoplay,
         "frame_ms": frame_ms,
@@ -96,6 +120,10 @@ def player(
         "keys": keys,
         "present": present,
         "link": link,
+        "family": family,
+        "rates_figure": None if rates_figure is None else to_browser(rates_figure),
+        "request": request,
+        "roles": roles(),
     }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

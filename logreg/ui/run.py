@@ -6,7 +6,7 @@ shapes it, so it can key a cache: two sources that differ in any field are diffe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import partial
 
@@ -123,6 +123,7 @@ def run(
     epochs: int | None = None,
     note: str | None = None,
     between_epochs: Callable[[], None] | None = None,
+    history: Sequence[Snapshot] | None = None,
 ) -> Run:
     """Train with settings `s` on `data` (default: the synthetic data the settings describe).
 
@@ -130,28 +131,15 @@ def run(
     analysis: `analyse(data, s.l2)` when the caller already has it.
     epochs: fewer epochs than s.epochs, when the page's time budget cut the run (`note` says so).
     between_epochs: called after every epoch; it may raise to stop the work (the viewer has gone).
+    history: the run's snapshots when they were trained already (every rate at once, `logreg.family`),
+    exactly what training with these settings gives; the analysis and the verdict are made from them.
     """
     if data is None:
         data, test = synthetic_split(s)
     epochs = s.epochs if epochs is None else min(epochs, s.epochs)
-    snapshots = []
-    for snapshot in train(
-        data.X,
-        data.y,
-        learning_rate=s.lr,
-        epochs=epochs,
-        init=s.init,
-        loss_threshold=s.loss_threshold,
-        l2=s.l2,
-        batch_size=s.batch_size,
-        seed=s.seed,
-        X_test=None if test is None else test.X,
-        y_test=None if test is None else test.y,
-    ):
-        snapshots.append(snapshot)
-        if between_epochs is not None:
-            between_epochs()
-    history = tuple(snapshots)
+    if history is None:
+        history = _trained(s, data, test, epochs, between_epochs)
+    history = tuple(history)
     best, stable = analysis if analysis is not None else analyse(data, s.l2)
     true_line = (data.true_w, data.true_b) if data.true_w is not None else None
     mini_batch = s.batch_size is not None and s.batch_size < data.n
@@ -183,3 +171,27 @@ def run(
         notes=(note,) if note and epochs < s.epochs else (),
         epochs=epochs,
     )
+
+
+def _trained(
+    s: Settings, data: Dataset, test: Dataset | None, epochs: int, between_epochs: Callable[[], None] | None
+) -> tuple[Snapshot, ...]:
+    """The snapshots of gradient descent with settings s on data, for `epochs` epochs."""
+    snapshots = []
+    for snapshot in train(
+        data.X,
+        data.y,
+        learning_rate=s.lr,
+        epochs=epochs,
+        init=s.init,
+        loss_threshold=s.loss_threshold,
+        l2=s.l2,
+        batch_size=s.batch_size,
+        seed=s.seed,
+        X_test=None if test is None else test.X,
+        y_test=None if test is None else test.y,
+    ):
+        snapshots.append(snapshot)
+        if between_epochs is not None:
+            between_epochs()
+    return tuple(snapshots)

@@ -14,17 +14,31 @@ from ..lesson import ROLES
 from ..model import gradients, loss
 from ..panels import epoch_detail_figure, race_figure, race_thinning, truth_figure
 from ..train import step
-from . import cached
+from . import cached, families
+from .budget import Plan
 from .cached import DataChoice
 from .chart import held, show
+from .listen import eta_on_screen
 from .player import FRAME_MS, player
 from .run import Run
-from .settings import LR_OPTIONS
+from .settings import LR_OPTIONS, Settings
+
+
+def run_on_screen(data: DataChoice, settings: Settings, budget: Plan, key: str) -> Run:
+    """The run of the η on screen (the player switches η in the browser; this panel hears it by `key`)."""
+    lr = eta_on_screen(key)
+    return families.family(data, settings, budget)[families.rate_index(lr)]
 
 
 @st.fragment
-def math_panel(r: Run) -> None:
-    """The derivation with this run's numbers at an epoch the student picks (reruns this panel only)."""
+def math_panel(data: DataChoice, settings: Settings, budget: Plan) -> None:
+    """The derivation with the numbers of the run on screen at an epoch the student picks; an η moved in the
+    player, or a new epoch, reruns this panel only."""
+    math_at_epoch(run_on_screen(data, settings, budget, "eta_math"))
+
+
+def math_at_epoch(r: Run) -> None:
+    """The derivation with this run's numbers at an epoch the student picks."""
     st.caption(
         "Pick an epoch: every quantity of gradient descent is filled in with its value at that epoch, and "
         "the plot shows how hard each point pulls on the boundary."
@@ -174,7 +188,13 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None
     return True
 
 
-def truth_panel(r: Run) -> None:
+@st.fragment
+def truth_panel(data: DataChoice, settings: Settings, budget: Plan) -> None:
+    """The learned weights against the true ones, for the run on screen (an η moved reruns this panel only)."""
+    truth_of(run_on_screen(data, settings, budget, "eta_truth"))
+
+
+def truth_of(r: Run) -> None:
     if r.true_line is None:
         st.info("Uploaded data has no true weights to compare with: this panel is for synthetic data.")
         return

@@ -1,0 +1,87 @@
+"""Every rate of the η control trained on the page's data, kept in the server's one cache.
+
+The page sends the browser every learning rate's run, so that moving η never waits for the server: the
+runs are trained together (`logreg.family`), each equal bit for bit to `train` with its own rate, and
+judged one by one as a single run is (`run.run` with the family's snapshots).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..curvature import sharpness_along
+from ..family import train_family
+from . import budget
+from .cached import CACHE, DataChoice, analysis
+from .family_view import Member, frames_of
+from .run import Run, run
+from .session import still_wanted
+from .settings import LR_OPTIONS, Settings
+
+
+def family(data: DataChoice, settings: Settings, plan: budget.Plan) -> tuple[Run, ...]:
+    """One run per rate of the η control (LR_OPTIONS, in order) with every other setting of `settings`, for
+    the epochs `plan` allows; trained once per data and settings, whatever η is on screen."""
+    shared = replace(settings, lr=LR_OPTIONS[0])  # η plays no part in the key: every rate is here
+    note = plan.note(data.train.n)
+    return CACHE.get(("family", data.source, shared, plan.epochs), lambda: _trained(data, shared, plan.epochs, note))
+
+
+def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None) -> tuple[Run, ...]:
+    s, train, test = settings, data.train, data.test
+    epochs = min(epochs, s.epochs)
+    trained = train_family(
+        train.X,
+        train.y,
+        learning_rates=LR_OPTIONS,
+        epochs=epochs,
+        init=s.init,
+        loss_threshold=s.loss_threshold,
+        l2=s.l2,
+        batch_size=s.batch_size,
+        seed=s.seed,
+        X_test=None if test is None else test.X,
+        y_test=None if test is None else test.y,
+        between_epochs=still_wanted(),
+    )
+    judged = analysis(data, s.l2)
+    return tuple(
+        run(
+            replace(s, lr=lr),
+            train,
+            test,
+            data.scaler,
+            analysis=judged,
+            epochs=epochs,
+            note=note,
+            history=trained.snapshots(k),
+        )
+        for k, lr in enumerate(LR_OPTIONS)
+    )
+
+
+def members(data: DataChoice, runs: tuple[Run, ...], plan: budget.Plan) -> tuple[Member, ...]:
+    """Each run of `family(data, settings, plan)` with the snapshots that become its frames and the
+    sharpness at each (cached as the runs are)."""
+    key = ("family frames", data.source, replace(runs[0].settings, lr=LR_OPTIONS[0]), plan.epochs)
+
+    def compute() -> tuple[Member, ...]:
+        out = []
+        for r in runs:
+            index = frames_of(r)
+            shown = [r.history[i] for i in index]
+            values = sharpness_along(
+                r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]), r.settings.l2
+            )
+            values.flags.writeable = False
+            out.append(Member(r, index, values))
+        return tuple(out)
+
+    return CACHE.get(key, compute)
+
+
+def rate_index(lr: float) -> int:
+    """The position of η among the control's rates (the nearest one)."""
+    return int(np.argmin([abs(np.log10(v) - np.log10(lr)) for v in LR_OPTIONS]))

@@ -1,0 +1,155 @@
+"""What the browser needs to show every learning rate's run at once: numbers, never drawings. No Streamlit.
+
+The page's player shows one run at a time, but it holds every rate of the η control: moving η switches to
+another run it already has, with no round trip to the server. For each run it gets the numbers of the
+snapshots that become frames (epoch, w, b, loss, accuracy, test numbers, sharpness) and the words about it
+(its verdict); from those the browser draws the boundary, the lines of equal probability, the markers,
+the curves and the readout line of any frame. Every number comes from the Python core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..figures import _log_ticks
+from ..formatting import number
+from ..geometry import PROBABILITY_LEVELS, logit
+from ..plot_parts import CLASS_COLORS, Role, shown_names, thinning
+from ..rate_figure import loss_range, rates_figure
+from .run import Run
+from .settings import DEFAULTS, LR_OPTIONS
+
+BADGES = {  # each verdict kind as the short word that starts its message
+    "converged": "Converged",
+    "improving": "Still improving",
+    "oscillating": "Oscillating",
+    "diverged": "Diverged",
+    "noisy": "Noisy",
+    "stopped": "Stopped",
+}
+LOSS_HEADROOM = 4.0  # the loss panel holds every run up to this many times the starting loss; above, it is clipped
+
+
+@dataclass(frozen=True, eq=False)
+class Member:
+    """One learning rate's run as the browser gets it: the frames' snapshots' numbers and its verdict."""
+
+    run: Run
+    frame_index: np.ndarray  # which snapshots become frames (first and last kept)
+    sharpness: np.ndarray  # s(θ) at each frame's snapshot
+
+
+def _column(values: Sequence[float | None]) -> np.ndarray:
+    return np.array(values, dtype=float)
+
+
+def member_numbers(m: Member) -> dict:
+    """A run's frames as columns (float64 where the page prints them, so its words are the core's numbers)."""
+    shown = [m.run.history[i] for i in m.frame_index]
+    columns = {
+        "epoch": np.array([s.epoch for s in shown], dtype=np.int32),
+        "w1": _column([s.w[0] for s in shown]),
+        "w2": _column([s.w[1] for s in shown]),
+        "b": _column([s.b for s in shown]),
+        "loss": _column([s.loss for s in shown]),
+        "accuracy": _column([s.accuracy for s in shown]),
+        "sharpness": np.asarray(m.sharpness, dtype=np.float32),
+    }
+    if shown[0].test_loss is not None:
+        columns["test_loss"] = _column([s.test_loss for s in shown])
+        columns["test_accuracy"] = _column([s.test_accuracy for s in shown])
+    if m.run.scaler is not None:  # the same line in the file's own units
+        W, b = m.run.scaler.history_to_original(np.array([s.w for s in shown]), columns["b"])
+        columns.update(w1_file=W[:, 0].copy(), w2_file=W[:, 1].copy(), b_file=np.asarray(b, float))
+    verdict = m.run.verdict
+    return {**columns, "kind": verdict.kind, "badge": BADGES[verdict.kind], "verdict": verdict.message}
+
+
+def loss_top(members: Sequence[Member]) -> float:
+    """The top of the loss panel: every run's loss, up to LOSS_HEADROOM times the start (a run that rises
+    further is clipped at the top, its marker pinned there)."""
+    start = max(float(m.run.history[0].loss) for m in members)
+    cap = LOSS_HEADROOM * max(start, 1e-12)
+    highest = max(float(np.max(np.minimum([s.loss for s in m.run.history], cap))) for m in members)
+    curves = [
+        min(float(np.nanmax([s.test_loss for s in m.run.history])), cap)
+        for m in members
+        if m.run.history[0].test_loss is not None
+    ]
+    return 1.08 * max([highest, start, *curves])
+
+
+def sharpness_axis(members: Sequence[Member]) -> dict:
+    """A log axis holding every run's sharpness and the levels 2/η within two decades of them."""
+    values = np.concatenate([np.asarray(m.sharpness, float) for m in members])
+    positive = values[np.isfinite(values) & (values > 0)]
+    low, high = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
+    edges = [2.0 / m.run.settings.lr for m in members]
+    near = [e for e in edges if low / 100 <= e <= high * 100]
+    low, high = min([low, *near]), max([high, *near])
+    y_range = [float(np.log10(low)) - 0.15, float(np.log10(high)) + 0.15]
+    ticks = _log_ticks(*y_range)
+    return {"range": y_range, "tickvals": ticks, "ticktext": [number(v, ".3g") for v in ticks]}
+
+
+def family_payload(members: Sequence[Member], figure: dict) -> dict:
+    """Everything the player needs to show any rate's run at any of its frames, for `figure`, the first run
+    on screen built with frames=False (its panels' ranges are the ones every run is drawn in)."""
+    layout = figure["layout"]
+    box = [*layout["xaxis"]["range"], *layout["yaxis"]["range"]]
+    land = [*layout["xaxis4"]["range"], *layout["yaxis4"]["range"]] if "xaxis4" in layout else None
+    names, _ = shown_names(members[0].run.train)
+    top = loss_top(members)
+    edge = [i for i, a in enumerate(layout.get("annotations", [])) if a.get("name") == Role.RATE_EDGE]
+    return {
+        "rates": [float(m.run.settings.lr) for m in members],
+        "labels": [number(m.run.settings.lr) for m in members],
+        "default_index": LR_OPTIONS.index(DEFAULTS["lr"]),
+        "edge_annotation": edge[0] if edge else None,
+        "rates_range": loss_range([_losses(m) for m in members], top),
+        "runs": [member_numbers(m) for m in members],
+        "loss_top": top,
+        "box": [float(v) for v in box],
+        "landscape_box": None if land is None else [float(v) for v in land],
+        "levels": [float(v) for v in logit(np.array(PROBABILITY_LEVELS))],
+        "names": names,
+        "colors": list(CLASS_COLORS),
+    }
+
+
+def _losses(m: Member) -> np.ndarray:
+    return np.array([m.run.history[i].loss for i in m.frame_index])
+
+
+def fitted(figure: dict, members: Sequence[Member]) -> dict:
+    """The figure with its loss and sharpness panels' ranges holding every rate's run (fixed axes: switching
+    η moves traces only)."""
+    layout = dict(figure["layout"])
+    layout["yaxis2"] = {**layout["yaxis2"], "range": [0, loss_top(members)]}
+    if "yaxis5" in layout:
+        layout["yaxis5"] = {**layout["yaxis5"], **sharpness_axis(members)}
+    return {**figure, "layout": layout}
+
+
+def rates_chart(
+    members: Sequence[Member], selected: int, edges: Sequence[tuple[str, float]], font_scale: float = 1.0
+) -> dict:
+    """The chart of every rate at epoch 0 (the player moves its markers epoch by epoch)."""
+    top = loss_top(members)
+    return rates_figure(
+        [m.run.settings.lr for m in members],
+        [m.run.verdict.kind for m in members],
+        [float(m.run.history[0].loss) for m in members],
+        loss_range([_losses(m) for m in members], top),
+        edges,
+        selected,
+        font_scale=font_scale,
+    )
+
+
+def frames_of(run: Run) -> np.ndarray:
+    """The snapshots of a run that become frames: at most MAX_FRAMES, the first and the last kept."""
+    return thinning(len(run.history), run.train.n).frame_index
