@@ -269,9 +269,14 @@ def page_run(query: dict, raw: bytes | None, widgets: dict | None = None):
 
 
 def _set(at, key: str, value) -> None:
-    """Set the sidebar widget with this key: csv_scaling (a segmented control), csv_test (a slider), csv_f1 …"""
+    """Set the sidebar widget with this key: csv_scaling (a segmented control), csv_test (a slider), csv_f1 …
+    A file the app refused has none: its page shows why, and that page is what is measured."""
     kind = {"csv_scaling": at.button_group, "csv_test": at.slider}.get(key, at.selectbox)
-    kind(key=key).set_value(value)
+    try:
+        widget = kind(key=key)
+    except KeyError:
+        return
+    widget.set_value(value)
 
 
 def predicted(query: dict, test: float | None = None) -> float:

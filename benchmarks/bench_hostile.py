@@ -15,7 +15,9 @@ The links are random combinations of every control of logreg/ui/settings.py at i
 its range, on every tab (view=), with long runs favoured, plus the links that once broke the budget. The
 files are drawn from classes: long column names, long label values, wide files, and ties (points exactly
 on a line with distinct coordinates, 0/1 columns, few distinct points repeated, small integers labelled
-by an integer line), each with random sizes up to 200,000 rows, scaled or not.
+by an integer line), each with random sizes up to 200,000 rows, scaled or not; the files that once broke
+the budget (200,000 rows of ties) and those nearest a limit (900 and 5,000 columns, 40,000-letter labels)
+are measured first (--no-known leaves the known links and files out).
 """
 
 from __future__ import annotations
@@ -102,9 +104,9 @@ def long_names(rng: np.random.RandomState, rows: int) -> bytes:
     return _csv(names, _numbers(X, (X @ [1.0, -1.0] > 0) * 1))
 
 
-def long_labels(rng: np.random.RandomState, rows: int) -> bytes:
+def long_labels(rng: np.random.RandomState, rows: int, length: int | None = None) -> bytes:
     """Two features and a label column whose two values are tens of thousands of letters long."""
-    length = int(rng.choice([4000, 40000]))
+    length = length or int(rng.choice([4000, 40000]))
     values = ["a" * length, "b" * (length - 1) + "c"]
     rows = min(rows, 4000_000 // length)  # the file stays a few MB
     X = np.round(rng.randn(rows, 2), 3)
@@ -112,17 +114,17 @@ def long_labels(rng: np.random.RandomState, rows: int) -> bytes:
     return _csv(["x1", "x2", "label"], [[repr(a), repr(b), values[t]] for (a, b), t in zip(X.tolist(), y)])
 
 
-def wide(rng: np.random.RandomState, rows: int) -> bytes:
-    """Hundreds to thousands of numeric columns (the app keeps at most MAX_COLUMNS)."""
-    cols = int(rng.choice([MAX_COLUMNS - 100, MAX_COLUMNS + 1, 5000]))
+def wide(rng: np.random.RandomState, rows: int, cols: int | None = None) -> bytes:
+    """Hundreds to thousands of numeric columns (the app takes at most MAX_COLUMNS)."""
+    cols = cols or int(rng.choice([MAX_COLUMNS - 100, MAX_COLUMNS + 1, 5000]))
     rows = max(2, min(rows, 2_000_000 // cols))
     M = np.round(rng.randn(rows, cols - 1), 2)
     return _csv([f"c{j}" for j in range(cols - 1)] + ["y"], _numbers(M, (M[:, 0] > 0) * 1))
 
 
-def ties(rng: np.random.RandomState, rows: int) -> bytes:
+def ties(rng: np.random.RandomState, rows: int, kind: int | None = None) -> bytes:
     """Many points exactly on a line, of one of four kinds, the rest labelled by their side of it."""
-    kind = rng.randint(4)
+    kind = rng.randint(4) if kind is None else kind
     if kind == 0:  # a line x2 = −x1 through distinct points, random labels on it
         x1 = np.round(rng.randn(rows), 4)
         x2 = np.where(rng.rand(rows) < 0.5, -x1, -x1 + np.round(rng.randn(rows), 4))
@@ -148,7 +150,7 @@ FILES: dict[str, Callable[[np.random.RandomState, int], bytes]] = {
 
 def random_file(rng: np.random.RandomState, kind: str, max_rows: int) -> tuple[str, bytes, dict, dict]:
     """(a name, the file, the link's parameters, the sidebar's widgets) for one file of this kind."""
-    rows = int(min(max_rows, rng.choice([2000, 50000, MAX_ROWS])))
+    rows = int(min(max_rows, rng.choice([2000, 50000, MAX_ROWS, MAX_ROWS])))
     raw = FILES[kind](rng, rows)
     scaling = str(rng.choice(["standardize", "none"]))
     test = float(rng.choice([0.0, 0.2, 0.5]))
@@ -161,10 +163,33 @@ def random_file(rng: np.random.RandomState, kind: str, max_rows: int) -> tuple[s
     return name, raw, query, {"csv_scaling": scaling, "csv_test": test}
 
 
+# the files that once broke the budget, or come nearest a limit: (name, maker, rows, scaling, view)
+KNOWN_FILES = (
+    ("ties: 200,000 rows, half on x2 = −x1 at distinct places", lambda r, n: ties(r, n, 0), MAX_ROWS, "none", 0),
+    ("ties: the same, standardized", lambda r, n: ties(r, n, 0), MAX_ROWS, "standardize", 2),
+    ("ties: 200,000 rows of two 0/1 columns", lambda r, n: ties(r, n, 1), MAX_ROWS, "none", 0),
+    ("ties: 200,000 rows, a few distinct points repeated", lambda r, n: ties(r, n, 2), MAX_ROWS, "standardize", 3),
+    ("ties: 200,000 rows of small integers", lambda r, n: ties(r, n, 3), MAX_ROWS, "none", 1),
+    ("names of 1,000–3,000 characters", long_names, 2000, "standardize", 0),
+    ("labels of 40,000 letters", lambda r, n: long_labels(r, n, 40000), 100, "none", 0),
+    ("900 columns", lambda r, n: wide(r, n, MAX_COLUMNS - 100), 2000, "standardize", 0),
+    ("5,000 columns (refused)", lambda r, n: wide(r, n, 5000), 400, "standardize", 0),
+)
+
+
 # ------------------------------------------------------------------------------------------- the run
+def known_files(max_rows: int) -> list[tuple[str, dict, bytes, dict]]:
+    out = []
+    for name, make, rows, scaling, view in KNOWN_FILES:
+        raw = make(np.random.RandomState(0), min(rows, max_rows))
+        query = {"source": "csv", "view": VIEWS[view], "epochs": "5000", "csv": raw.count(b"\n") - 1}
+        out.append((f"file: {name}, {scaling}, {VIEWS[view]}", query, raw, {"csv_scaling": scaling}))
+    return out
+
+
 def cases(count: int, seed: int, max_rows: int, known: bool = True) -> list[tuple[str, dict, bytes | None, dict]]:
     rng = np.random.RandomState(seed)
-    out = [(name, q, None, {}) for name, q in KNOWN_LINKS.items()] if known else []
+    out = [(name, q, None, {}) for name, q in KNOWN_LINKS.items()] + known_files(max_rows) if known else []
     for i in range(count):
         q = random_link(rng)
         out.append(
