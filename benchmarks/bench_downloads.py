@@ -69,6 +69,15 @@ def wait_ready(page) -> None:
     page.wait_for_selector(".lr-chart.js-plotly-plot")
 
 
+def open_downloads(page) -> None:
+    """Open the fold that holds the download buttons, where the page has one."""
+    buttons = page.locator("[data-testid='stDownloadButton'] button")
+    if buttons.count() == 0:
+        page.locator("[data-testid='stExpander'] summary", has_text="Downloads").click()
+        buttons.first.wait_for(state="visible")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+
+
 def trial(browser, url: str, pid: int, seed: int, clicks: int) -> dict:
     """A new session on ?seed=<seed>; every download button clicked `clicks` times."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
@@ -77,6 +86,7 @@ def trial(browser, url: str, pid: int, seed: int, clicks: int) -> dict:
         page = context.new_page()
         page.goto(f"{url}/?seed={seed}&autoplay=off", wait_until="domcontentloaded")
         wait_ready(page)
+        open_downloads(page)
         time.sleep(SETTLE_S)
         rss0, cpu0, t0 = rss_bytes(pid), server_cpu(pid), time.monotonic()
         sent = 0

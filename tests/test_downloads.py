@@ -37,6 +37,7 @@ def clicked(query: dict, clicks: int) -> tuple[dict[str, list[bytes]], MediaFile
         at = AppTest.from_file(str(APP), default_timeout=60)
         for key, value in query.items():
             at.query_params[key] = value
+        at.session_state["downloads"] = True  # the buttons' fold, open
         at.run()
     assert len(at.exception) == 0, [e.value for e in at.exception]
     manager = _RecordingManager.made[-1]
