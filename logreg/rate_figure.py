@@ -37,7 +37,7 @@ def loss_range(losses: Sequence[np.ndarray], cap: float) -> list[float]:
 
 def rates_figure(
     rates: Sequence[float],
-    kinds: Sequence[str],
+    kinds: Sequence[str | None],
     start_loss: Sequence[float],
     y_range: Sequence[float],
     edges: Sequence[tuple[str, float]],

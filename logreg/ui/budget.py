@@ -14,6 +14,10 @@ Costs in µs, for n_train training rows and n_test test rows:
   the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
   an uploaded file    CSV_ROW·rows                                             read, checked, split and scaled
 The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: all share the budget.
+Every other rate of the η control (FAMILY_RUNS runs) is trained too, so that moving η needs no rerun: they
+get what the page's own run leaves of the budget, and the run of the η on screen is never cut for them.
+Where not even one epoch of theirs fits (mini-batches of a few points on many rows), they are not trained,
+and moving η asks the server for that rate's run, as a change of any other setting does.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..plot_parts import MAX_FRAMES
 
 PAGE_BUDGET_S = 1.5  # CPU seconds for one page load or rerun, whatever the link or file
 RACE_RUNS = 10  # the race's own runs (its picker allows four) and the up to six that choose its rates
+FAMILY_RUNS = 18  # the η control's other rates (19 in all): each run, its frames' sharpness and its verdict
 MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
 MIN_ROWS = 200  # never fewer points than this, whatever the settings
 
@@ -68,10 +73,15 @@ class Plan:
     n_test: int
     all_train: int  # the training and test points the data has
     all_test: int
+    family_epochs: int = 0  # the epochs of the other rates' runs: `epochs`, fewer, or 0 (none fit the budget)
 
     @property
     def cut(self) -> bool:
-        return self.epochs < self.asked or self.n_train < self.all_train
+        return self.epochs < self.asked or self.n_train < self.all_train or self.family_cut
+
+    @property
+    def family_cut(self) -> bool:
+        return self.family_epochs < self.epochs
 
     @property
     def sampled(self) -> bool:
@@ -91,10 +101,18 @@ class Plan:
             if self.epochs < self.asked
             else f"all {self.asked:,} epochs asked for"
         )
+        others = ""
+        if self.family_cut and self.family_epochs:
+            others = (
+                f"; the other learning rates' runs make {self.family_epochs:,} of them (move η and the run on "
+                "screen ends there; choose that η again, or change a setting, for its whole run)"
+            )
+        elif self.family_cut:
+            others = "; the other learning rates are trained only when η moves to them"
         return (
             f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
-            f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points} (fewer points, a larger batch or "
-            "fewer epochs run them all)."
+            f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points}{others} (fewer points, a larger batch "
+            "or fewer epochs run them all)."
         )
 
 
@@ -105,6 +123,14 @@ def run_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> fl
     if batch_size is not None and batch_size < n_train:
         cost += epochs * (UPDATE_US * -(-n_train // batch_size) + BATCH_ROW_US * n_train)
     return cost + (epochs // 4 + 1) * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+
+
+def family_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> float:
+    """Predicted CPU µs of the η control's other rates' runs: each run with its verdict, and the sharpness at
+    each of its frames."""
+    frames = min(epochs + 1, MAX_FRAMES)
+    per_run = run_us(epochs, n_train, n_test, batch_size) + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+    return FAMILY_RUNS * per_run
 
 
 def data_us(n_train: int, landscape: bool = True, file_rows: int = 0) -> float:
@@ -181,7 +207,10 @@ def plan(
         rows = largest(min(n_train, MIN_ROWS), n_train, lambda r: cost(floor, r) <= budget_us)
     epochs = largest(min(floor, max(asked, 0)), max(asked, 0), lambda e: cost(e, rows) <= budget_us)
     tests = round(n_test * rows / n_train)
-    return Plan(epochs, asked, runs, cost(epochs, rows) / 1e6, rows, tests, n_train, n_test)
+    left = budget_us - cost(epochs, rows)  # the other rates get what the page's own run leaves: maybe nothing
+    family = largest(0, epochs, lambda e: e == 0 or family_us(e, rows, tests, batch_size) <= left)
+    seconds = (cost(epochs, rows) + (family_us(family, rows, tests, batch_size) if family else 0.0)) / 1e6
+    return Plan(epochs, asked, runs, seconds, rows, tests, n_train, n_test, family)
 
 
 def one_blas_thread() -> bool:

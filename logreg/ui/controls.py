@@ -105,9 +105,17 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
 
 
 def rate_on_screen() -> float:
-    """The η the page knows to be on screen: from the link or a preset, or as the player last reported it."""
+    """The η the page knows to be on screen: from the link or a preset, as a panel last heard it from the
+    player, or as the player asked for it (a page whose budget trained no other rate asks the server)."""
     if "lr" not in st.session_state:
         st.session_state["lr"] = BY_KEY["lr"].default
+    asked = (st.session_state.get("animation") or {}).get("ask")
+    if isinstance(asked, dict) and asked.get("n") != st.session_state.get("_asked"):
+        st.session_state["_asked"] = asked.get("n")
+        try:
+            st.session_state["lr"] = BY_KEY["lr"].parse(str(asked.get("lr")))[0]
+        except ValueError:
+            pass
     return float(st.session_state["lr"])
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..curvature import sharpness_along
 from ..family import train_family
-from . import budget
+from . import budget, cached
 from .cached import CACHE, DataChoice, analysis
 from .family_view import Member, frames_of
 from .run import Run, run
@@ -21,12 +21,22 @@ from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
 
 
-def family(data: DataChoice, settings: Settings, plan: budget.Plan) -> tuple[Run, ...]:
-    """One run per rate of the η control (LR_OPTIONS, in order) with every other setting of `settings`, for
-    the epochs `plan` allows; trained once per data and settings, whatever η is on screen."""
+def family(data: DataChoice, settings: Settings, plan: budget.Plan) -> tuple[Run | None, ...]:
+    """One run per rate of the η control (LR_OPTIONS, in order) with every other setting of `settings`: the
+    rate of `settings` for the epochs `plan` gives the page's run, the others for plan.family_epochs (the
+    same, unless the budget needed fewer; None where not even one epoch fitted). Trained together, once per
+    data and settings."""
     shared = replace(settings, lr=LR_OPTIONS[0])  # η plays no part in the key: every rate is here
-    note = plan.note(data.train.n)
-    return CACHE.get(("family", data.source, shared, plan.epochs), lambda: _trained(data, shared, plan.epochs, note))
+    own = rate_index(settings.lr)  # the η on screen is never cut for the other rates
+    epochs = plan.family_epochs
+    if epochs == 0:
+        runs: tuple[Run | None, ...] = (None,) * len(LR_OPTIONS)
+    else:
+        note = plan.note(data.train.n)
+        runs = CACHE.get(("family", data.source, shared, epochs), lambda: _trained(data, shared, epochs, note))
+    if epochs >= plan.epochs:
+        return runs
+    return (*runs[:own], cached.training(data, settings, plan), *runs[own + 1 :])
 
 
 def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None) -> tuple[Run, ...]:
@@ -62,14 +72,19 @@ def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None
     )
 
 
-def members(data: DataChoice, runs: tuple[Run, ...], plan: budget.Plan) -> tuple[Member, ...]:
+def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -> tuple[Member | None, ...]:
     """Each run of `family(data, settings, plan)` with the snapshots that become its frames and the
-    sharpness at each (cached as the runs are)."""
-    key = ("family frames", data.source, replace(runs[0].settings, lr=LR_OPTIONS[0]), plan.epochs)
+    sharpness at each (cached as the runs are; None for a rate that was not trained)."""
+    trained = next(r for r in runs if r is not None)
+    lengths = tuple(0 if r is None else len(r.history) for r in runs)
+    key = ("family frames", data.source, replace(trained.settings, lr=LR_OPTIONS[0]), plan.epochs, lengths)
 
-    def compute() -> tuple[Member, ...]:
-        out = []
+    def compute() -> tuple[Member | None, ...]:
+        out: list[Member | None] = []
         for r in runs:
+            if r is None:
+                out.append(None)
+                continue
             index = frames_of(r)
             shown = [r.history[i] for i in index]
             values = sharpness_along(

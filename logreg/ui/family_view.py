@@ -30,6 +30,7 @@ BADGES = {  # each verdict kind as the short word that starts its message
     "noisy": "Noisy",
     "stopped": "Stopped",
 }
+SHARPNESS_DECADES = 1e-8  # the sharpness panel spans at most eight decades below the largest value
 LOSS_HEADROOM = 4.0  # the loss panel holds every run up to this many times the starting loss; above, it is clipped
 
 
@@ -68,9 +69,15 @@ def member_numbers(m: Member) -> dict:
     return {**columns, "kind": verdict.kind, "badge": BADGES[verdict.kind], "verdict": verdict.message}
 
 
-def loss_top(members: Sequence[Member]) -> float:
+def trained(members: Sequence[Member | None]) -> list[Member]:
+    """The members whose runs were trained (a page whose budget fits none of the other rates has one)."""
+    return [m for m in members if m is not None]
+
+
+def loss_top(members: Sequence[Member | None]) -> float:
     """The top of the loss panel: every run's loss, up to LOSS_HEADROOM times the start (a run that rises
     further is clipped at the top, its marker pinned there)."""
+    members = trained(members)
     start = max(float(m.run.history[0].loss) for m in members)
     cap = LOSS_HEADROOM * max(start, 1e-12)
     highest = max(float(np.max(np.minimum([s.loss for s in m.run.history], cap))) for m in members)
@@ -82,11 +89,13 @@ def loss_top(members: Sequence[Member]) -> float:
     return 1.08 * max([highest, start, *curves])
 
 
-def sharpness_axis(members: Sequence[Member]) -> dict:
+def sharpness_axis(members: Sequence[Member | None]) -> dict:
     """A log axis holding every run's sharpness and the levels 2/η within two decades of them."""
+    members = trained(members)
     values = np.concatenate([np.asarray(m.sharpness, float) for m in members])
     positive = values[np.isfinite(values) & (values > 0)]
     low, high = (float(positive.min()), float(positive.max())) if positive.size else (1e-3, 1.0)
+    low = max(low, high * SHARPNESS_DECADES)  # a run whose curvature fades to 1e-300 is clipped at the bottom
     edges = [2.0 / m.run.settings.lr for m in members]
     near = [e for e in edges if low / 100 <= e <= high * 100]
     low, high = min([low, *near]), max([high, *near])
@@ -95,22 +104,22 @@ def sharpness_axis(members: Sequence[Member]) -> dict:
     return {"range": y_range, "tickvals": ticks, "ticktext": [number(v, ".3g") for v in ticks]}
 
 
-def family_payload(members: Sequence[Member], figure: dict) -> dict:
+def family_payload(members: Sequence[Member | None], figure: dict) -> dict:
     """Everything the player needs to show any rate's run at any of its frames, for `figure`, the first run
     on screen built with frames=False (its panels' ranges are the ones every run is drawn in)."""
     layout = figure["layout"]
     box = [*layout["xaxis"]["range"], *layout["yaxis"]["range"]]
     land = [*layout["xaxis4"]["range"], *layout["yaxis4"]["range"]] if "xaxis4" in layout else None
-    names, _ = shown_names(members[0].run.train)
+    names, _ = shown_names(trained(members)[0].run.train)
     top = loss_top(members)
     edge = [i for i, a in enumerate(layout.get("annotations", [])) if a.get("name") == Role.RATE_EDGE]
     return {
-        "rates": [float(m.run.settings.lr) for m in members],
-        "labels": [number(m.run.settings.lr) for m in members],
+        "rates": list(LR_OPTIONS),
+        "labels": [number(v) for v in LR_OPTIONS],
         "default_index": LR_OPTIONS.index(DEFAULTS["lr"]),
         "edge_annotation": edge[0] if edge else None,
-        "rates_range": loss_range([_losses(m) for m in members], top),
-        "runs": [member_numbers(m) for m in members],
+        "rates_range": loss_range([_losses(m) for m in trained(members)], top),
+        "runs": [None if m is None else member_numbers(m) for m in members],  # None: η moved asks the server
         "loss_top": top,
         "box": [float(v) for v in box],
         "landscape_box": None if land is None else [float(v) for v in land],
@@ -135,15 +144,16 @@ def fitted(figure: dict, members: Sequence[Member]) -> dict:
 
 
 def rates_chart(
-    members: Sequence[Member], selected: int, edges: Sequence[tuple[str, float]], font_scale: float = 1.0
+    members: Sequence[Member | None], selected: int, edges: Sequence[tuple[str, float]], font_scale: float = 1.0
 ) -> dict:
-    """The chart of every rate at epoch 0 (the player moves its markers epoch by epoch)."""
+    """The chart of every trained rate at epoch 0 (the player moves its markers epoch by epoch)."""
     top = loss_top(members)
+    start = float(members[selected].run.history[0].loss)  # every run starts from the same point
     return rates_figure(
-        [m.run.settings.lr for m in members],
-        [m.run.verdict.kind for m in members],
-        [float(m.run.history[0].loss) for m in members],
-        loss_range([_losses(m) for m in members], top),
+        list(LR_OPTIONS),
+        [None if m is None else m.run.verdict.kind for m in members],
+        [start] * len(members),
+        loss_range([_losses(m) for m in trained(members)], top),
         edges,
         selected,
         font_scale=font_scale,

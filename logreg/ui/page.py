@@ -21,6 +21,7 @@ from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
 from .family_view import family_payload, fitted, rates_chart
 from .link import TABS, open_tab, read_share_link, share_link
+from .listen import eta_on_screen
 from .player import FRAME_MS, player, plotly_loader
 from .run import Run
 from .settings import DEFAULTS, PRESETS, Settings, plain
@@ -81,10 +82,10 @@ def presets_row(container, settings: Settings, describe: bool) -> None:
         container.caption(f"**{active[0].name}.** {active[0].watch}")
 
 
-def run_id(data: cached.DataChoice, settings: Settings, present: bool) -> str:
+def run_id(data: cached.DataChoice, settings: Settings, present: bool, every_rate: bool = True) -> str:
     """A name for the runs on screen: the player redraws and auto-plays only when it changes. η is not part
-    of it: the player holds every rate's run, and switches between them itself."""
-    shared = replace(settings, lr=DEFAULTS["lr"])
+    of it when the player holds every rate's run (every_rate) and switches between them itself."""
+    shared = replace(settings, lr=DEFAULTS["lr"]) if every_rate else settings
     return hashlib.sha256(repr((data.source, shared, present)).encode()).hexdigest()[:16]
 
 
@@ -141,10 +142,10 @@ def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None
     if not fold.open:
         return
     with fold:
-        r = views.run_on_screen(data, settings, budget, "eta_downloads")
+        index = families.rate_index(eta_on_screen("eta_downloads"))
 
-        def run() -> Run:
-            return r
+        def run() -> Run:  # from the shared cache when clicked: the session keeps no run of its own
+            return families.family(data, settings, budget)[index]
 
         files(data, run)
 
@@ -201,7 +202,7 @@ def run_chart(
     epoch = player(
         figure,
         key="animation",
-        run_id=run_id(data, settings, present),
+        run_id=run_id(data, settings, present, every_rate=budget.family_epochs > 0),
         autoplay=autoplay,
         frame_ms=FRAME_MS,
         present=present,

@@ -56,6 +56,10 @@ class Player {
       this.rate = data.request.index;
     }
     if (!data.family) this.family = null;
+    if (this.family && this.pending !== undefined && this.family.runs[this.pending]) {
+      this.rate = this.pending; // the rate asked of the server has arrived
+      this.pending = undefined;
+    }
     this.writeLink();
     if (data.id === this.id) return; // the same run: keep the frame on screen
     const id = (this.id = data.id);
@@ -225,6 +229,7 @@ class Player {
     const [low, high] = f.rates_range.map((v) => 10 ** v);
     const at = (i) => {
       const run = f.runs[i];
+      if (!run) return null;
       const k = frameAt(run.epoch, epoch);
       return Math.min(Math.max(run.loss[k], low), high);
     };
@@ -256,7 +261,16 @@ class Player {
     // show rate r's run at the epoch on screen (or at frame 0); playing goes on from there
     const f = this.family;
     const epoch = keepEpoch && this.names ? Number(this.names[this.frame]) : 0;
-    this.rate = Math.max(0, Math.min(r, f.rates.length - 1));
+    r = Math.max(0, Math.min(r, f.rates.length - 1));
+    if (!f.runs[r]) {
+      // the page's budget trained no other rate: the server trains this one, as for any other setting
+      this.eta.value = String(r);
+      this.q('.lr-words').textContent = `Training η = ${f.labels[r]} on the server…`;
+      this.pending = r;
+      this.send('ask', { lr: f.labels[r], n: (this.asked = (this.asked || 0) + 1) });
+      return;
+    }
+    this.rate = r;
     const run = f.runs[this.rate];
     const R = this.data.roles;
     this.names = Array.from(run.epoch, String);
@@ -436,6 +450,7 @@ function frameAt(epochs, epoch) {
 function decodeFamily(family) {
   // the family's columns as typed arrays, decoded once per run of the page
   const runs = family.runs.map((run) => {
+    if (!run) return null;
     const out = { ...run };
     for (const key of ['epoch', 'w1', 'w2', 'b', 'loss', 'accuracy', 'sharpness', 'test_loss', 'test_accuracy']) {
       if (run[key]) out[key] = decode(run[key]);

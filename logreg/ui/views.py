@@ -26,8 +26,7 @@ from .settings import LR_OPTIONS, Settings
 
 def run_on_screen(data: DataChoice, settings: Settings, budget: Plan, key: str) -> Run:
     """The run of the η on screen (the player switches η in the browser; this panel hears it by `key`)."""
-    lr = eta_on_screen(key)
-    return families.family(data, settings, budget)[families.rate_index(lr)]
+    return families.family(data, settings, budget)[families.rate_index(eta_on_screen(key))]
 
 
 @st.fragment
