@@ -80,18 +80,19 @@ else:
 
             @st.cache_resource
             def variant_player(react: str | None):
-                js = (Path(held.__file__).parent / "player.js").read_text(encoding="utf-8")
+                here = Path(held.__file__).parent
+                js = (here / "draw.js").read_text(encoding="utf-8") + (here / "player.js").read_text(encoding="utf-8")
                 changes = []
                 if react == "frames":
-                    changes.append(
+                    changes += [
                         (
                             "await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);\n"
-                            "    await this.clearFrames(this.frameCount || 0); // the previous run's\n"
-                            "    await Plotly.addFrames(this.gd, figure.frames);",
+                            "    await this.clearFrames(this.frameCount || 0); // the previous run's\n",
                             "await Plotly.react(this.gd, {data: figure.data, layout: this.layout(this.width), "
-                            "frames: figure.frames, config: data.config});",
-                        )
-                    )
+                            "frames: figure.frames, config: data.config});\n",
+                        ),
+                        ("      await Plotly.addFrames(this.gd, figure.frames);\n", ""),
+                    ]
                 for old, new in changes:
                     if old not in js:
                         raise RuntimeError("player.js has changed: a candidate no longer applies")
@@ -105,7 +106,7 @@ else:
                 )
 
             from logreg.figures import NARROW_PANELS  # noqa: E402
-            from logreg.plot_parts import to_browser  # noqa: E402
+            from logreg.plot_parts import roles, to_browser  # noqa: E402
 
             # what player() sends, to the variant component (player() itself stays untouched)
             component = variant_player(params.get("react"))
@@ -124,6 +125,7 @@ else:
                     "config": held.CONFIG,
                     "keys": True,
                     "present": False,
+                    "roles": roles(),
                 },
             )
         else:

@@ -283,8 +283,8 @@ def page() -> None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     r = families.family(data, settings, budget)[families.rate_index(settings.lr)]  # the η the page knows
-    for note in r.notes:
-        st.warning(note)
+    if budget.cut:  # fewer epochs, fewer points, or fewer epochs for the other rates: one sentence says which
+        st.warning(budget.note(data.train.n))
     autoplay = st.query_params.get("autoplay") != "off"
     link = share_link(settings)
     stage = st.container()  # the run's chart, unless the race takes its place

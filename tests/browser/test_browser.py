@@ -25,7 +25,7 @@ TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth")
 MAIN = f"document.querySelector('{PLAYER_CHART}')"
 SCRUB = "document.querySelector('.st-key-animation .lr-scrub')"  # the player's scrubber
 ACTIVE_JS = f"Number({SCRUB}.value)"
-FRAMES_JS = f"{MAIN}._transitionData._frames.length"  # the frames the chart holds
+FRAMES_JS = "Number(document.querySelector('.st-key-animation .lr-player').dataset.frames)"  # the run's frames
 SHOWN_JS = "Number(document.querySelector('.lr-player').dataset.frame)"  # the player's frame on screen
 PLAYING_JS = "document.querySelector('.lr-player').dataset.playing === 'true'"
 ACTIVE = f"() => {ACTIVE_JS}"
@@ -55,6 +55,11 @@ def button(page, name: str):
 def slider(page, label: str):
     """A Streamlit slider or select_slider by its label (its accessible name also holds its value)."""
     return page.locator(f"[data-testid='stSlider'] input[type='range'][aria-label='{label}']")
+
+
+def eta(page):
+    """The learning rate: a control of the player's bar (every rate's run is in the page)."""
+    return page.locator(".st-key-animation input.lr-eta[aria-label='learning rate η']")
 
 
 def alerts(page, pattern: str):
@@ -287,10 +292,9 @@ def test_moving_a_slider_writes_the_url_and_the_link_restores_it(app, chromium):
     app.wait()
     page.wait_for_function(f"() => ({FRAMES_JS}) === 104", timeout=15_000)
 
-    lr = slider(page, "learning rate η")
+    lr = eta(page)
     lr.focus()
-    lr.press("ArrowRight")  # 0.1 → 0.2, the next option
-    app.wait()
+    lr.press("ArrowRight")  # 0.1 → 0.2, the next option: the player switches runs and writes the link
     page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.2'", timeout=15_000)
     app.wait()
     app.assert_ok(charts=1)
@@ -317,7 +321,7 @@ def test_moving_a_slider_writes_the_url_and_the_link_restores_it(app, chromium):
         app.open(link.removeprefix(app.base_url + "/"), page=other)
         app.assert_ok(other, charts=1)
         assert slider(other, "epochs").get_attribute("aria-valuetext") == "102"
-        assert slider(other, "learning rate η").get_attribute("aria-valuetext") == "0.2"
+        assert eta(other).get_attribute("aria-valuetext") == "learning rate η = 0.2"
         assert other.evaluate(N_FRAMES) == 103
         assert other.get_by_role("tab", name="Ground truth", selected=True).count() == 1
     finally:
@@ -572,7 +576,7 @@ def test_presenter_link_collapses_the_sidebar_and_enlarges_the_type(app):
     app.assert_ok(charts=1)
     assert page.locator("[data-testid='stSidebar'][aria-expanded='true']").count() == 0
     assert page.locator("h1").count() == 0  # explanations and the title give way to the chart
-    assert button(page, "Play").is_visible() and slider(page, "learning rate η").is_visible()
+    assert button(page, "Play").is_visible() and eta(page).is_visible()
     t = page.evaluate(TYPE)
     assert t["tick"] >= 20 and t["title"] >= 22, t
     box = page.locator(PLAYER_CHART).bounding_box()
@@ -706,3 +710,98 @@ def test_sharpness_panel_is_drawn(app):
     titles = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.annotation-text')].map(t => t.textContent)")
     assert any(t.startswith("2/η = ") for t in titles), titles
     assert page.evaluate(f"() => {MAIN}._fullLayout.yaxis5.type") == "log"
+
+
+# ---------------------------------------------------------------- every learning rate at once
+RATE_JS = "Number(document.querySelector('.st-key-animation .lr-player').dataset.rate)"
+
+
+def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
+    """η's arrow keys show the next rate's run at once: no rerun, the epoch on screen kept, the words, the
+    readout and the share link following."""
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    page.evaluate(f"() => {{ const s = {SCRUB}; s.value = '20'; s.dispatchEvent(new Event('input')); }}")
+    page.wait_for_function(f"() => {SHOWN_JS} === 20", timeout=10_000)
+    before = page.locator("[data-testid='verdict']").inner_text()
+    watch_reruns(page)
+    lr = eta(page)
+    lr.focus()
+    for expected in ("0.2", "0.5", "1", "2", "5"):
+        lr.press("ArrowRight")
+        page.wait_for_function(f"() => {RATE_JS} === {float(expected)}", timeout=5_000)
+        assert page.evaluate(SHOWN) == 20  # the epoch on screen stays
+        assert page.locator(".lr-readout").inner_text().startswith("epoch 20 · ")
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('lr') === '{expected}'")
+    assert page.evaluate("() => window.__scriptStates") == []  # no rerun: the browser had every run
+    assert page.locator("[data-testid='verdict']").inner_text() != before
+    assert lr.get_attribute("aria-valuetext") == "learning rate η = 5"
+    button(page, "Play").click()  # playing goes on from the epoch on screen
+    page.wait_for_function(f"() => {SHOWN_JS} > 21", timeout=10_000)
+    assert page.page_errors == []
+
+
+def test_dragging_eta_draws_every_rate_it_passes(app):
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    page.evaluate("""() => {
+        window.__rates = [];
+        const player = document.querySelector('.st-key-animation .lr-player');
+        new MutationObserver(() => window.__rates.push(Number(player.dataset.rate)))
+            .observe(player, {attributes: true, attributeFilter: ['data-rate']});
+    }""")
+    watch_reruns(page)
+    box = eta(page).bounding_box()
+    page.mouse.move(box["x"] + 4, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 41):  # across the whole control, slowly
+        page.mouse.move(box["x"] + 4 + (box["width"] - 8) * step / 40, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(40)
+    page.mouse.up()
+    page.wait_for_function(f"() => {RATE_JS} === 100", timeout=5_000)
+    seen = page.evaluate("() => window.__rates")
+    assert len(set(seen)) >= 12, seen  # most of the 19 rates were drawn on the way
+    assert page.evaluate("() => window.__scriptStates") == []
+    assert page.page_errors == []
+
+
+def test_the_browser_writes_the_readout_the_core_writes(app):
+    """Every frame's line of numbers, written by the browser from the run's numbers, equals the core's own
+    `figures.readout` for that snapshot (same digits, same words for the boundary)."""
+    from logreg.figures import readout
+    from logreg.plot_parts import data_box, thinning
+    from logreg.ui.run import run
+    from logreg.ui.settings import Settings
+
+    page = app.open("?autoplay=off&labels=logistic&lr=20&test=0.3")
+    app.assert_ok(charts=1)
+    r = run(Settings(labels="logistic", lr=20.0, test=0.3))
+    plan = thinning(len(r.history), r.train.n)
+    box = data_box(r.train.X if plan.point_index is None else r.train.X[plan.point_index], r.test.X)
+    names = ("x1", "x2")
+    shown = []
+    for k in (0, 1, 2, 10, 50, 99, 100):
+        page.evaluate(f"() => {{ const s = {SCRUB}; s.value = '{k}'; s.dispatchEvent(new Event('input')); }}")
+        page.wait_for_function(f"() => {SHOWN_JS} === {k}", timeout=5_000)
+        shown.append(page.locator(".st-key-animation .lr-readout").inner_text())
+    expected = [readout(r.history[i], names, box) for i in (0, 1, 2, 10, 50, 99, 100)]
+    assert shown == expected
+
+
+def test_clicking_a_rate_on_the_chart_of_every_rate_selects_it(app):
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    watch_reruns(page)
+    page.locator(".st-key-animation .lr-rates").scroll_into_view_if_needed()
+    point = page.evaluate("""() => {
+        const gd = document.querySelector('.st-key-animation .lr-rates');
+        const trace = gd._fullData.findIndex(t => t.meta && t.meta.rates && t.meta.rates.includes(14));
+        const i = gd._fullData[trace].meta.rates.indexOf(14);
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const r = gd.getBoundingClientRect();
+        const x = gd._fullData[trace].x[i], y = gd._fullData[trace].y[i];
+        return {x: r.left + xa._offset + xa.l2p(Math.log10(x)), y: r.top + ya._offset + ya.l2p(Math.log10(y))};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function(f"() => {RATE_JS} === 5", timeout=5_000)  # index 14 of the control is η = 5
+    assert page.evaluate("() => window.__scriptStates") == []
