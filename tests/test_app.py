@@ -1217,3 +1217,17 @@ def test_moving_eta_keeps_the_runs_and_a_preset_asks_for_its_rate():
     assert widget(at, "lr").value == 0.1
     assert preset["id"] == before["id"]  # the same data and settings: the same runs
     assert preset["request"] == {"index": LR_OPTIONS.index(0.1), "token": before["request"]["token"] + 1}
+
+
+def test_the_race_reads_its_lanes_from_the_family():
+    """On the race tab the lanes are the family's runs (no stop value, nothing cut): no lane is trained again."""
+    from logreg.ui import cached
+
+    cached.CACHE.clear()
+    at = app(view=TABS[2])
+    no_exception(at)
+    singles = [k for k in cached.CACHE._entries if isinstance(k, tuple) and k[0] == "run"]
+    assert singles == [], singles  # every lane came from ("family", …)
+    assert any(isinstance(k, tuple) and k[0] == "family" for k in cached.CACHE._entries)
+    lanes = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
+    assert len(lanes) >= 2

@@ -301,7 +301,7 @@ def page() -> None:
     with tabs[2]:
         if tabs[2].open:  # one animation on the page: the race plays where the run's chart was
             land = cached.run_landscape(data, r)
-            if not views.race_panel(r, data, land, autoplay, link=link, present=present):
+            if not views.race_panel(r, data, land, autoplay, budget, link=link, present=present):
                 with stage:
                     run_chart(data, settings, budget, r, present, autoplay, link)
     with tabs[3]:

@@ -118,7 +118,9 @@ def math_at_epoch(r: Run) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None = None, present: bool = False) -> bool:
+def race_panel(
+    r: Run, data: DataChoice, land, autoplay: bool, budget: Plan, link: dict | None = None, present: bool = False
+) -> bool:
     """The race, in the place of the run's chart while this tab is open: the page plays one animation, so
     a change is redrawn as fast as on the other tabs, and the race sits right under η and the epochs.
     link: the share link its player writes (the run's player is not on the page). Returns whether the race
@@ -140,7 +142,7 @@ def race_panel(r: Run, data: DataChoice, land, autoplay: bool, link: dict | None
         st.info("Choose at least one learning rate. Meanwhile the chart shows the single run.")
         return False
     rates = sorted(float(v) for v in picked)
-    runs = [cached.race_run(data, r, v) for v in rates]
+    runs = [families.race_run(data, r, v, budget) for v in rates]  # the family's runs: nothing trained again
     labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
     fig = race_figure(
         r.train,
