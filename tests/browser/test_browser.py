@@ -805,3 +805,31 @@ def test_clicking_a_rate_on_the_chart_of_every_rate_selects_it(app):
     page.mouse.click(point["x"], point["y"])
     page.wait_for_function(f"() => {RATE_JS} === 5", timeout=5_000)  # index 14 of the control is η = 5
     assert page.evaluate("() => window.__scriptStates") == []
+
+
+def test_the_math_tab_and_the_downloads_follow_eta(app):
+    """The panels the server draws hear the η on screen: the math tab reruns alone with the new rate's
+    numbers, and the opened downloads deliver that rate's history."""
+    page = app.open("?autoplay=off&view=Math+at+one+epoch")
+    app.assert_ok(charts=1)
+    lr = eta(page)
+    lr.focus()
+    lr.press("ArrowRight")  # 0.1 → 0.2
+    page.wait_for_function(f"() => {RATE_JS} === 0.2", timeout=5_000)
+    page.wait_for_timeout(800)  # the math tab's listener reports once η rests
+    app.wait()
+    sources = page.locator(".katex-mathml annotation").all_text_contents()  # each formula's LaTeX
+    assert any(r"- 0.2\cdot(" in f for f in sources), sources  # the update w ← w − η·∂L/∂w with η = 0.2
+    assert page.evaluate(f"() => {RATE_JS}") == 0.2  # the fragment's rerun left the η on screen alone
+    page.get_by_text("Downloads: the run on screen").click()
+    app.wait()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="History (CSV)").click()
+    with open(download.value.path()) as fh:
+        text = fh.read().splitlines()
+    from logreg.ui.run import run
+    from logreg.ui.settings import Settings
+
+    expected = run(Settings(lr=0.2)).history[1]
+    assert text[2].split(",")[1].startswith(f"{expected.loss:.6f}"[:7]), text[:3]
+    assert app.exceptions() == []
