@@ -833,3 +833,19 @@ def test_the_math_tab_and_the_downloads_follow_eta(app):
     expected = run(Settings(lr=0.2)).history[1]
     assert text[2].split(",")[1].startswith(f"{expected.loss:.6f}"[:7]), text[:3]
     assert app.exceptions() == []
+
+
+def test_where_the_budget_trains_no_other_rate_eta_asks_the_server(app):
+    """Mini-batches of 4 on 1,000 points leave no time for the other rates: moving η then trains that rate's
+    run on the server, as a change of any other setting does, and the page says so."""
+    page = app.open("?batch=4&autoplay=off")
+    app.assert_ok(charts=1)
+    alerts(page, "trained only when η moves to them").first.wait_for(state="visible")
+    lr = eta(page)
+    lr.focus()
+    lr.press("ArrowRight")  # 0.1 → 0.2: not in the page, so the server trains it
+    page.wait_for_function(f"() => {RATE_JS} === 0.2", timeout=60_000)
+    app.wait()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.2'", timeout=15_000)
+    assert page.locator(".st-key-animation .lr-readout").inner_text().startswith("epoch 0 · ")
+    assert app.exceptions() == [] and page.page_errors == []
