@@ -849,3 +849,26 @@ def test_where_the_budget_trains_no_other_rate_eta_asks_the_server(app):
     page.wait_for_function("() => new URLSearchParams(location.search).get('lr') === '0.2'", timeout=15_000)
     assert page.locator(".st-key-animation .lr-readout").inner_text().startswith("epoch 0 · ")
     assert app.exceptions() == [] and page.page_errors == []
+
+
+def test_the_chart_of_every_rate_is_captured_with_its_u(app):
+    """With logistic labels the loss has a minimum: at the last epoch the rates too large for it (above
+    2/s(θ*)) end higher than the best rate, a U; the picture is the README's."""
+    page = app.open("?labels=logistic&autoplay=off")
+    app.assert_ok(charts=1)
+    page.evaluate(f"() => {{ const s = {SCRUB}; s.value = s.max; s.dispatchEvent(new Event('input')); }}")
+    page.wait_for_function(f"() => {SHOWN_JS} === 100", timeout=10_000)
+    chart = page.locator(".st-key-animation .lr-rates")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(400)
+    losses = page.evaluate("""() => {
+        const gd = document.querySelector('.st-key-animation .lr-rates');
+        const out = {};
+        for (const t of gd._fullData) if (t.meta && t.meta.rates) t.meta.rates.forEach((r, i) => { out[r] = t.y[i]; });
+        return out;
+    }""")
+    values = [losses[str(i)] for i in range(19)]
+    best = min(range(19), key=values.__getitem__)
+    assert 0 < best < 18 and values[18] > values[best] and values[0] > values[best], values
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SCREENSHOTS / "every-rate.png"))
