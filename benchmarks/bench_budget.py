@@ -40,6 +40,7 @@ from logreg.tabular import feature_columns, from_frame, read_csv  # noqa: E402
 from logreg.train import train  # noqa: E402
 from logreg.ui import budget  # noqa: E402
 from logreg.ui.cached import digest  # noqa: E402
+from logreg.ui.settings import LR_OPTIONS  # noqa: E402
 
 
 def cpu(f, repeats: int = 3) -> float:
@@ -93,6 +94,26 @@ def worst(measures: dict[str, float]) -> tuple[float, str]:
     return measures[kind], kind
 
 
+def family_snapshot_us(epochs: int = 5000) -> float:
+    """CPU µs per snapshot of a page's runs of every rate on 100 points (where snapshots cost most), as the
+    page plans them: trained together, judged, their frames made, and each kept in the byte-counted cache,
+    which walks every snapshot (logreg.ui.cache.size_of) each time a value that holds it is stored."""
+    from logreg.ui import cached, families
+    from logreg.ui.run import Synthetic
+    from logreg.ui.settings import Settings
+
+    s = Settings(n=100, epochs=epochs)
+    data = cached.synthetic(Synthetic.of(s))
+    plan = cached.page_plan(data, s, race=False)
+
+    def page_runs() -> None:
+        cached.CACHE.clear()
+        families.members(data, families.family(data, s, plan), plan)
+
+    snapshots = plan.epochs + 1 + (len(LR_OPTIONS) - 1) * (plan.family_epochs + 1)
+    return 1e6 * cpu(page_runs, 3) / snapshots
+
+
 def training_constants() -> dict[str, tuple[float, str]]:
     """EPOCH_US, ROW_PASS_US (training and test rows, as a split page passes over both), UPDATE_US, BATCH_ROW_US."""
     out = {}
@@ -106,6 +127,7 @@ def training_constants() -> dict[str, tuple[float, str]]:
             e = max(20, 2_000_000 // (n_train + n_test))
             per = cpu(partial(trained, d.X[:n_train], d.y[:n_train], epochs=e, **test, **fit)) / (e + 1)
             row[f"{kind}, {n_train:,} + {n_test:,}"] = (1e6 * per - epoch[kind]) / (n_train + n_test)
+    epoch["every rate's run kept in the cache"] = family_snapshot_us()
     out["EPOCH_US"], out["ROW_PASS_US"] = worst(epoch), worst(row)
     # mini-batches: batch 1 on 2,000 rows (updates dominate), batch 256 on 200,000 (rows dominate); two equations
     # t1 = 2000·UPDATE + 2000·BATCH_ROW (+ a pass), t256 = updates·UPDATE + big·BATCH_ROW (+ a pass)

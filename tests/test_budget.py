@@ -70,7 +70,8 @@ def test_the_race_shares_the_page_budget():
 
 def test_the_default_page_is_not_cut():
     p = plan(100, 1000, 0, None)
-    assert not p.cut and p.note() is None and p.seconds < PAGE_BUDGET_S / 2
+    # every rate's run is trained too (FAMILY_RUNS), each snapshot at its cost in the cache: still a third left
+    assert not p.cut and p.note() is None and p.seconds < PAGE_BUDGET_S * 2 / 3
 
 
 def test_training_cost_counts_rows_times_passes():
