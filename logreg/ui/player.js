@@ -249,6 +249,7 @@ class Player {
 
   etaTo(r) {
     // a drag sends many inputs: every rate it passes is drawn, the latest once per animation frame
+    if (!this.family || !this.traceIndex) return; // the runs are still being drawn
     this.wantedRate = r;
     if (this.etaFrame) return;
     this.etaFrame = requestAnimationFrame(async () => {
