@@ -146,3 +146,20 @@ def test_arrays_of_a_few_megabytes_get_pages_of_their_own():
     second = np.ones(size // 8)
     assert cache._LIBC.mallinfo2().hblkhd - before >= size  # mmapped: its pages leave with it
     del second
+
+
+def test_a_long_history_is_measured_on_a_sample_close_to_every_record(monkeypatch):
+    import sys
+
+    from logreg.ui import cache
+    from logreg.ui.run import run
+    from logreg.ui.settings import Settings
+
+    history = run(Settings(n=100, epochs=2000)).history
+    estimate, short = size_of(history), size_of(history[:100])
+    assert len(history) > 4 * cache.SAMPLED >= 100
+    monkeypatch.setattr(cache, "SAMPLED", 10**9)  # every record walked, as before the sample
+    walked = size_of(history)
+    assert 0.9 * walked <= estimate <= 1.1 * walked
+    assert short == size_of(history[:100])  # a short sequence is walked record by record
+    assert sys.getsizeof(history) < estimate
