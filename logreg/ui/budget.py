@@ -40,9 +40,9 @@ MIN_ROWS = 200  # never fewer points than this, whatever the settings
 # of a pass 4.5 times the default data's; points exactly on a line; features shifted by 100), rounded up to
 # about twice that (1.5 times for the optimum and the landscape, already measured at their worst), for a
 # machine busy with other work.
-EPOCH_US = 150.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays (13 µs), and
-# its share of the page's runs of every rate (judged, framed, and walked by the cache's count of bytes,
-# cache.size_of, 30 µs a walk): 73 µs per snapshot on 100 points, 5000 epochs
+EPOCH_US = 50.0  # one snapshot's fixed cost: the generator, the Snapshot and its read-only arrays (13 µs), and
+# its share of the page's runs of every rate (trained together, judged, framed and counted by the cache):
+# 18–25 µs per snapshot on 100 points, 5000 epochs (73 µs before cache.size_of sampled long histories)
 ROW_PASS_US = 0.05  # one row, training or test, of one full pass: logit, exp, log1p, σ, accuracy, gradient
 # (0.025 µs with huge logits, 0.006 µs on the default data)
 UPDATE_US = 40.0  # one mini-batch update's fixed cost: gather, gradient, step (Python-bound: the script
