@@ -142,3 +142,12 @@ def test_blas_runs_on_one_thread_once_the_page_has_tuned_the_process():
     assert len(counts()) >= 2 and set(counts()) == {2}
     assert budget.one_blas_thread()
     assert set(counts()) == {1}
+
+
+def test_a_wide_file_costs_its_cells():
+    """Every column of an upload is read and checked: the plan counts its cells, and a file of 1,000 columns
+    filling the 5 MB upload still fits with the run it trains."""
+    narrow = plan(100, 1000, 0, None, file_rows=1250, file_cells=1250 * 3)
+    wide = plan(100, 1000, 0, None, file_rows=1250, file_cells=1250 * 1000)
+    assert wide.seconds - narrow.seconds == pytest.approx(1250 * 997 * budget.CSV_CELL_US / 1e6)
+    assert wide.seconds <= PAGE_BUDGET_S and wide.epochs >= 10

@@ -12,7 +12,7 @@ Costs in µs, for n_train training rows and n_test test rows:
   the page            min(E + 1, MAX_FRAMES)·(SNAPSHOT + SHARPNESS_ROW·n_train) the sharpness per frame
                       + FIGURE_FRAME·min(E + 1, MAX_FRAMES) + PAGE              figures and widgets
   the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
-  an uploaded file    CSV_ROW·rows                                             read, checked, split and scaled
+  an uploaded file    CSV_ROW·rows + CSV_CELL·rows·columns                     read, checked, split and scaled
 The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: all share the budget.
 Every other rate of the η control (FAMILY_RUNS runs) is trained too, so that moving η needs no rerun: they
 get what the page's own run leaves of the budget, and the run of the η on screen is never cut for them.
@@ -59,6 +59,7 @@ LANDSCAPE_ROW_US = 200.0  # one row of the landscape's grid, refined around a mi
 LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
 FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
 CSV_ROW_US = 1.0  # one row of an uploaded file: its digest, parsing, the columns checked, split and scaled
+CSV_CELL_US = 0.25  # one cell of an uploaded file, read and checked as a number (0.12 µs measured on 1,000 columns)
 PAGE_US = 250_000.0  # the page's fixed work: widgets, figures sent, the tabs' own panels (AppTest, default page:
 # 0.22–0.31 s in all, of which the terms above predict about 0.06 s)
 
@@ -135,16 +136,18 @@ def family_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) ->
     return FAMILY_RUNS * per_run
 
 
-def data_us(n_train: int, landscape: bool = True, file_rows: int = 0) -> float:
+def data_us(n_train: int, landscape: bool = True, file_rows: int = 0, file_cells: int = 0) -> float:
     """Predicted CPU µs of the work that depends on the data only (done once per dataset, then cached).
 
     n_train: the training rows the page trains on (the η control's words are fitted to the same rows);
-    file_rows: the rows of an uploaded file, read and made ready for training (0: synthetic data).
+    file_rows: the rows of an uploaded file, read and made ready for training (0: synthetic data);
+    file_cells: its cells (rows × columns: every column is read and checked).
     """
     return (
         OPTIMUM_ROW_US * n_train
         + (LANDSCAPE_ROW_US * min(n_train, LANDSCAPE_ROWS) if landscape else 0.0)
         + CSV_ROW_US * file_rows
+        + CSV_CELL_US * file_cells
     )
 
 
@@ -157,6 +160,7 @@ def page_us(
     landscape: bool = True,
     *,
     file_rows: int = 0,
+    file_cells: int = 0,
 ) -> float:
     """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included
     (file_rows: see data_us)."""
@@ -166,7 +170,7 @@ def page_us(
         + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
         + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
         + PAGE_US
-        + data_us(n_train, landscape or runs > 1, file_rows)
+        + data_us(n_train, landscape or runs > 1, file_rows, file_cells)
     )
 
 
@@ -179,13 +183,15 @@ def plan(
     race: bool = False,
     landscape: bool = True,
     file_rows: int = 0,
+    file_cells: int = 0,
     budget_s: float = PAGE_BUDGET_S,
 ) -> Plan:
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
 
     race: the race tab is open, so up to RACE_RUNS more runs train in lockstep with the page's run.
-    file_rows: the rows of an uploaded file (0 for synthetic data): reading it is part of the page.
+    file_rows, file_cells: the rows and cells of an uploaded file (0 for synthetic data): reading it is part of
+    the page.
     The prediction depends on the sizes and settings only, never on what happens to be cached, so the
     same link always makes the same run.
     """
@@ -194,7 +200,7 @@ def plan(
 
     def cost(e: int, rows: int) -> float:
         tests = round(n_test * rows / n_train)
-        return page_us(e, rows, tests, batch_size, runs, landscape, file_rows=file_rows)
+        return page_us(e, rows, tests, batch_size, runs, landscape, file_rows=file_rows, file_cells=file_cells)
 
     def largest(lo: int, hi: int, fits) -> int:
         """The largest k in [lo, hi] with fits(k), fits being true at lo and monotone."""

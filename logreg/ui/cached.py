@@ -93,6 +93,7 @@ def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
         race=race,
         landscape=settings.land == "on",
         file_rows=file_rows,
+        file_cells=file_rows * data.source.columns if file_rows else 0,
     )
 
 

@@ -173,7 +173,8 @@ def csv_data(seed: int) -> DataChoice | None:
     )
     scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
     test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
-    source = CsvColumns(sha, (f1, f2), label, scaling, test, seed, (float(divide[0]), float(divide[1])))
+    divisors = (float(divide[0]), float(divide[1]))
+    source = CsvColumns(sha, (f1, f2), label, scaling, test, seed, divisors, columns=len(columns))
     try:
         tab = cached.tabular(source, frame)
     except ValueError as exc:

@@ -87,6 +87,7 @@ class CsvColumns:
     test: float
     seed: int  # the split's, as scikit-learn's train_test_split(random_state=seed)
     divide: tuple[float, float] = (1.0, 1.0)  # each feature divided by this first, as a notebook's x / 100
+    columns: int = 3  # the file's columns: each is read and checked, which the page's budget counts
 
     def load(self, table: pd.DataFrame) -> TabularData:
         """The file's table made ready for training; `table` must be the file named by `digest`."""
