@@ -16,7 +16,7 @@ from ..family import train_family
 from . import budget, cached
 from .cached import CACHE, DataChoice, analysis
 from .family_view import Member, frames_of
-from .run import Run, run
+from .run import Run, run, train_options
 from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
 
@@ -47,13 +47,7 @@ def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None
         train.y,
         learning_rates=LR_OPTIONS,
         epochs=epochs,
-        init=s.init,
-        loss_threshold=s.loss_threshold,
-        l2=s.l2,
-        batch_size=s.batch_size,
-        seed=s.seed,
-        X_test=None if test is None else test.X,
-        y_test=None if test is None else test.y,
+        **train_options(s, test),
         between_epochs=still_wanted(),
     )
     judged = analysis(data, s.l2)

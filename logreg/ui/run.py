@@ -174,24 +174,25 @@ def run(
     )
 
 
+def train_options(s: Settings, test: Dataset | None) -> dict:
+    """What `train` (and `train_family`) take from the settings besides the data, η and the epochs."""
+    return {
+        "init": s.init,
+        "loss_threshold": s.loss_threshold,
+        "l2": s.l2,
+        "batch_size": s.batch_size,
+        "seed": s.seed,
+        "X_test": None if test is None else test.X,
+        "y_test": None if test is None else test.y,
+    }
+
+
 def _trained(
     s: Settings, data: Dataset, test: Dataset | None, epochs: int, between_epochs: Callable[[], None] | None
 ) -> tuple[Snapshot, ...]:
     """The snapshots of gradient descent with settings s on data, for `epochs` epochs."""
     snapshots = []
-    for snapshot in train(
-        data.X,
-        data.y,
-        learning_rate=s.lr,
-        epochs=epochs,
-        init=s.init,
-        loss_threshold=s.loss_threshold,
-        l2=s.l2,
-        batch_size=s.batch_size,
-        seed=s.seed,
-        X_test=None if test is None else test.X,
-        y_test=None if test is None else test.y,
-    ):
+    for snapshot in train(data.X, data.y, learning_rate=s.lr, epochs=epochs, **train_options(s, test)):
         snapshots.append(snapshot)
         if between_epochs is not None:
             between_epochs()
