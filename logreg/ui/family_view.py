@@ -160,6 +160,11 @@ def rates_chart(
     )
 
 
+def eta_slug(lr: float) -> str:
+    """η as the player marks the page with it (body's data-eta) and as a CSS class part: 0.1 → 0_1."""
+    return number(lr).replace(".", "_")
+
+
 def frames_of(run: Run) -> np.ndarray:
     """The snapshots of a run that become frames: at most MAX_FRAMES, the first and the last kept."""
     return thinning(len(run.history), run.train.n).frame_index

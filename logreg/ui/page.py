@@ -19,7 +19,7 @@ from .cache import configure_malloc, release_freed_memory
 from .chart import html_page
 from .controls import CSV_HELP, controls
 from .exports import data_csv, history_csv
-from .family_view import family_payload, fitted, rates_chart
+from .family_view import eta_slug, family_payload, fitted, rates_chart
 from .link import TABS, open_tab, read_share_link, share_link
 from .listen import eta_on_screen
 from .player import FRAME_MS, player, plotly_loader
@@ -66,8 +66,11 @@ def request_rate() -> None:
 
 def presets_row(container, settings: Settings, describe: bool) -> None:
     """A button per preset, and what to watch in the preset the settings match (on the first load of a
-    link too, so nothing moves when the first interaction comes)."""
-    active = [p for p in PRESETS if all(getattr(settings, k) == v for k, v in {**DEFAULTS, **p.values}.items())]
+    link too, so nothing moves when the first interaction comes). η moves in the browser: the preset's
+    sentence speaks of its own η, so it shows only while that η is on screen (the player marks the page
+    with the η it shows, and a style rule hides the sentence at any other)."""
+    matches = [p for p in PRESETS if all(getattr(settings, k) == v for k, v in {**DEFAULTS, **p.values}.items())]
+    active = [p for p in PRESETS if _matches_but_eta(settings, p)]
     row = container.container(horizontal=True, gap="small")  # buttons wrap on a narrow screen, never truncate
     for preset in PRESETS:
         row.button(
@@ -76,10 +79,17 @@ def presets_row(container, settings: Settings, describe: bool) -> None:
             args=(dict(preset.values),),
             key=f"preset_{preset.name}",
             help=preset.watch,
-            type="primary" if active and preset is active[0] else "secondary",
+            type="primary" if matches and preset is matches[0] else "secondary",
         )
     if describe and active:
-        container.caption(f"**{active[0].name}.** {active[0].watch}")
+        eta = eta_slug(active[0].values.get("lr", DEFAULTS["lr"]))
+        note = container.container(key=f"preset-note-{eta}")
+        note.caption(f"**{active[0].name}.** {active[0].watch}")
+        st.html(f'<style>body:not([data-eta="{eta}"]) .st-key-preset-note-{eta} {{ display: none; }}</style>')
+
+
+def _matches_but_eta(settings: Settings, preset) -> bool:
+    return all(getattr(settings, k) == v for k, v in {**DEFAULTS, **preset.values}.items() if k != "lr")
 
 
 def run_id(data: cached.DataChoice, settings: Settings, present: bool, every_rate: bool = True) -> str:

@@ -55,7 +55,10 @@ class Player {
       this.requestToken = data.request.token; // a link or a preset chose η; otherwise the η on screen stays
       this.rate = data.request.index;
     }
-    if (!data.family) this.family = null;
+    if (!data.family) {
+      this.family = null;
+      if (data.keys && data.eta) document.body.dataset.eta = data.eta; // the η the page knows (no rate to switch)
+    }
     if (this.family && this.pending !== undefined && this.family.runs[this.pending]) {
       this.rate = this.pending; // the rate asked of the server has arrived
       this.pending = undefined;
@@ -304,6 +307,7 @@ class Player {
     this.q('.lr-verdict').dataset.kind = run.kind;
     this.writeLink();
     window.__lrEta = f.labels[this.rate];
+    document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
     window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
     await this.go(frameAt(run.epoch, epoch));
   }

@@ -95,6 +95,7 @@ def player(
     family: dict | None = None,
     rates_figure: dict | None = None,
     request: dict | None = None,
+    eta: str | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
@@ -105,7 +106,8 @@ def player(
     family: every learning rate's run as numbers (family_view.family_payload): the player then draws every
     frame itself, η is a control of its bar, and moving it switches runs in the browser, with no rerun;
     rates_figure: the chart of every rate drawn under the run; request: {"index", "token"}, the rate a link
-    or a preset asks for (applied when its token is new; otherwise the η on screen stays).
+    or a preset asks for (applied when its token is new; otherwise the η on screen stays); eta: the η the
+    page knows, as page.eta_slug writes it (a player without the family marks the page with it).
     """
     layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
     data = {
@@ -124,6 +126,7 @@ def player(
         "rates_figure": None if rates_figure is None else to_browser(rates_figure),
         "request": request,
         "roles": roles(),
+        "eta": eta,
     }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

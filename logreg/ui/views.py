@@ -18,6 +18,7 @@ from . import cached, families
 from .budget import Plan
 from .cached import DataChoice
 from .chart import held, show
+from .family_view import eta_slug
 from .listen import eta_on_screen
 from .player import FRAME_MS, player
 from .run import Run
@@ -166,6 +167,7 @@ def race_panel(
         frame_ms=round(FRAME_MS * min(max(stride, 1.0), 2.0)),
         present=present,
         link=link,
+        eta=eta_slug(r.settings.lr),
     )
     summary, _ = cached.rate_note(data, r.settings.l2)
     mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n

@@ -872,3 +872,20 @@ def test_the_chart_of_every_rate_is_captured_with_its_u(app):
     assert 0 < best < 18 and values[18] > values[best] and values[0] > values[best], values
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     chart.screenshot(path=str(SCREENSHOTS / "every-rate.png"))
+
+
+def test_a_presets_sentence_shows_only_at_its_own_eta(app):
+    """The "Learning rate too large" sentence speaks of η = 50: moved to another rate, it is hidden, and
+    back at 50 it shows again (no stale sentence at any moment of a sweep)."""
+    page = app.open("?labels=logistic&lr=50&autoplay=off")
+    app.assert_ok(charts=1)
+    note = page.locator(".st-key-preset-note-50")
+    note.wait_for(state="visible")
+    lr = eta(page)
+    lr.focus()
+    lr.press("ArrowLeft")  # 50 → 20
+    page.wait_for_function(f"() => {RATE_JS} === 20", timeout=5_000)
+    assert not note.is_visible()
+    lr.press("ArrowRight")
+    page.wait_for_function(f"() => {RATE_JS} === 50", timeout=5_000)
+    assert note.is_visible()
