@@ -24,6 +24,19 @@ cores, so rerun times under load are pessimistic for a real classroom, where eac
     python benchmarks/bench_load.py --sessions 5        # under a minute
     python benchmarks/bench_load.py --same-settings     # every session on the default settings (cache hits)
     python benchmarks/bench_load.py --json load.json
+    python benchmarks/bench_load.py --eta --sessions 10 # η pressed in the browser by all 10 at once (below)
+
+--eta: another mode, instead of the phases above. N sessions open the default page (?autoplay=off) and a
+bare Streamlit scatter (benchmarks/bare_redraw.py?mode=scatter) opens beside them. Each round: the bare
+scatter's `epochs` slider pressed alone (key press to redrawn, as bench_redraw.py times it: script idle,
+its chart new, quiet, first paint), then every one of the N sessions presses → on the player's η control at
+the same moment (← at the last rate): each page's time from its keydown to the first paint after its
+player's data-rate changed and its chart's moving traces hold the new run (bench_redraw.py's η timing).
+Each page's time is divided by the bare scatter's in the same round. The server's CPU (its process, all
+threads, /proc/<pid>/stat) is read before each burst and 1.5 s after it (the η listeners report after
+400 ms at rest), less its CPU over an idle window as long: the server's work per η press, expected ~0.
+With --eta-candidate, every page's player gets bench_redraw.py's candidate change (ONE_ANIMATE: the run's
+curves and moving traces in one Plotly.animate instead of Plotly.update then Plotly.animate).
 
 Memory: every session here trains its own settings, so (peak − idle) / N counts the shared caches'
 growth (bounded in bytes) as well as the sessions themselves; --same-settings measures a
@@ -476,6 +489,220 @@ def print_report(summary: dict, raw: dict) -> None:
     print("note: browser and server share this machine's cores; under-load times are pessimistic.")
 
 
+# ---------------------------------------------------------------- --eta: every session switches η in the browser
+ETA_SETTLE_S = 1.5  # after a burst: the η listeners report once η has rested 400 ms
+
+
+def process_cpu_s(pid: int) -> float:
+    return sum(cpu_by_pid(descendants(pid)).values())
+
+
+async def redraw_page(browser, url: str, patch: str | None = None):
+    """A page with bench_redraw.py's instrumentation (key press to redrawn on the page's clock)."""
+    from bench_redraw import INSTRUMENT as REDRAW
+
+    context = await browser.new_context(viewport=VIEWPORT)
+    await context.add_init_script(REDRAW)
+    page = await context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    await page.goto(url, wait_until="domcontentloaded")
+    await wait_app(page)
+    await page.wait_for_function(
+        "() => window.__rdCharts().length > 0 && window.__rdCharts().every(g => g._fullLayout)", timeout=TIMEOUT_MS
+    )
+    await page.wait_for_timeout(300)
+    if patch:
+        await page.wait_for_function("() => window.__lrPlayer && window.__lrPlayer.family", timeout=TIMEOUT_MS)
+        await page.evaluate(patch)
+    return context, page
+
+
+async def press_eta(page) -> dict:
+    """→ on the player's η (← at the last rate); bench_redraw.py's η timing of what followed."""
+    from bench_redraw import ETA
+
+    eta = page.locator(ETA)
+    value, top = int(await eta.input_value()), int(await eta.get_attribute("max"))
+    before = await page.evaluate("() => document.querySelector('.st-key-animation .lr-player').dataset.rate ?? ''")
+    await eta.focus()
+    await eta.press("ArrowLeft" if value >= top else "ArrowRight")
+    handle = await page.wait_for_function(
+        "(before) => window.__rdEtaDone(before)", arg=before, polling=20, timeout=TIMEOUT_MS
+    )
+    result = await handle.json_value()
+    if int(await eta.input_value()) == value:
+        raise RuntimeError(f"η stayed at index {value}")
+    return result
+
+
+async def press_bare(page) -> dict:
+    """The bare scatter's epochs slider, one step; bench_redraw.py's timing (script idle, chart new, quiet)."""
+    slider = page.locator(EPOCHS)
+    await slider.focus()
+    await slider.press("ArrowRight")
+    handle = await page.wait_for_function(
+        "([q, p, n]) => window.__rdDone(q, p, n)", arg=[300, False, 1], polling=50, timeout=TIMEOUT_MS
+    )
+    return await handle.json_value()
+
+
+async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
+    from bench_redraw import ONE_ANIMATE
+    from playwright.async_api import async_playwright
+
+    patch = ONE_ANIMATE if args.eta_candidate else None
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
+        try:
+            opened = []
+            for _ in range(args.sessions):  # one at a time: opening is not what is measured here
+                opened.append(await redraw_page(browser, f"{app}/?autoplay=off", patch))
+            bare_context, bare_page = await redraw_page(browser, f"{bare}/?mode=scatter")
+            pages = [page for _, page in opened]
+            await press_bare(bare_page)  # warm-up: code paths, the first Plotly calls
+            await asyncio.gather(*(press_eta(page) for page in pages))
+            out["alone_ms"], out["bare_ms"], out["together_ms"], out["rounds"] = [], [], [], []
+            for _ in range(args.rounds):
+                await asyncio.sleep(1)
+                bare_ms = (await press_bare(bare_page))["ms"]
+                await asyncio.sleep(0.5)
+                alone = await press_eta(pages[0])
+                await asyncio.sleep(1)
+                t0, c0 = time.monotonic(), process_cpu_s(pid)
+                done = await asyncio.gather(*(press_eta(page) for page in pages), return_exceptions=True)
+                await asyncio.sleep(ETA_SETTLE_S)
+                t1, c1 = time.monotonic(), process_cpu_s(pid)
+                await asyncio.sleep(t1 - t0)  # the server idle as long: what it spends doing nothing
+                idle = process_cpu_s(pid) - c1
+                times = [r["ms"] for r in done if isinstance(r, dict)]
+                failures = [
+                    f"{type(r).__name__}: {str(r).splitlines()[0][:200]}" for r in done if not isinstance(r, dict)
+                ]
+                reruns = sum(bool(r["ran"]) for r in done if isinstance(r, dict))
+                sent = sum(r["bytes"] for r in done if isinstance(r, dict))
+                out["bare_ms"].append(bare_ms)
+                out["alone_ms"].append(alone["ms"])
+                out["together_ms"] += times
+                out["rounds"].append(
+                    {
+                        "bare_ms": bare_ms,
+                        "alone_ms": alone["ms"],
+                        "ms": times,
+                        "ratios": [t / bare_ms for t in times],
+                        "failures": failures,
+                        "reruns": reruns,
+                        "bytes": sent,
+                        "server_cpu_s": c1 - c0,
+                        "idle_cpu_s": idle,
+                        "wall_s": t1 - t0,
+                        "presses": len(pages),
+                    }
+                )
+            out["exceptions"] = sum([await exceptions(page) for page in pages])
+            for context, _ in opened:
+                await context.close()
+            await bare_context.close()
+        finally:
+            await browser.close()
+
+
+def eta_report(args, raw: dict) -> dict:
+    rounds = raw.get("rounds", [])
+    ratios = [q for r in rounds for q in r["ratios"]]
+    presses = sum(r["presses"] for r in rounds)
+    cpu = sum(r["server_cpu_s"] for r in rounds)
+    idle = sum(r["idle_cpu_s"] for r in rounds)
+    summary = {
+        "sessions": args.sessions,
+        "rounds": len(rounds),
+        "bare_ms": nan_median(raw.get("bare_ms")),
+        "alone_ms": nan_median(raw.get("alone_ms")),
+        "alone_ratio": nan_median([r["alone_ms"] / r["bare_ms"] for r in rounds]),
+        "together_ms": nan_median(raw.get("together_ms")),
+        "together_max_ms": max(raw.get("together_ms") or [float("nan")]),
+        "ratio_median": nan_median(ratios),
+        "ratio_max": max(ratios, default=float("nan")),
+        "within_025": sum(q <= 0.25 for q in ratios),
+        "pages_timed": len(ratios),
+        "failures": [f for r in rounds for f in r["failures"]],
+        "reruns": sum(r["reruns"] for r in rounds),
+        "bytes": sum(r["bytes"] for r in rounds),
+        "server_cpu_per_press_ms": 1000 * max(cpu - idle, 0.0) / presses if presses else float("nan"),
+        "server_cpu_s": cpu,
+        "server_idle_cpu_s": idle,
+        "exceptions": raw.get("exceptions"),
+    }
+    print(
+        f"η pressed in the browser by {args.sessions} sessions at once, {len(rounds)} rounds"
+        f"{' (players patched: bench_redraw.ONE_ANIMATE)' if args.eta_candidate else ''} "
+        f"(each time: keydown → first paint after the rate changed and the moving traces hold the new run)"
+    )
+    print(f"  bare scatter redraw, alone, each round: {[round(r['bare_ms']) for r in rounds]} ms")
+    print(
+        f"  one η press alone: median {summary['alone_ms']:.0f} ms = {summary['alone_ratio']:.2f}× the bare "
+        f"scatter of its round"
+    )
+    for i, r in enumerate(rounds):
+        times = f"median {nan_median(r['ms']):.0f} ms, max {max(r['ms'] or [0]):.0f} ms"
+        ratios = f"{nan_median(r['ratios']):.2f}× / {max(r['ratios'] or [0]):.2f}×"
+        server = f"{1000 * r['server_cpu_s']:.0f} ms in {r['wall_s']:.1f} s"
+        print(
+            f"  round {i + 1}: {len(r['ms'])} pages, {times} = {ratios} the bare scatter ({r['bare_ms']:.0f} ms); "
+            f"reruns {r['reruns']}, {r['bytes'] / 1024:.1f} KiB received; server CPU {server} "
+            f"(idle as long: {1000 * r['idle_cpu_s']:.0f} ms)"
+        )
+    print(
+        f"  every page of every round: median {summary['together_ms']:.0f} ms, max {summary['together_max_ms']:.0f} "
+        f"ms; ratio to the bare scatter median {summary['ratio_median']:.2f}×, max {summary['ratio_max']:.2f}×; "
+        f"{summary['within_025']} of {summary['pages_timed']} within 0.25×"
+    )
+    print(
+        f"  server CPU per η press: {summary['server_cpu_per_press_ms']:.1f} ms ({1000 * cpu:.0f} ms over "
+        f"{presses} presses, less {1000 * idle:.0f} ms idle over as long); reruns {summary['reruns']}; "
+        f"exceptions on the pages {summary['exceptions']}"
+    )
+    for f in summary["failures"]:
+        print(f"  a press FAILED: {f}")
+    return summary
+
+
+def eta_main(args) -> int:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_redraw's instrumentation
+    started = time.monotonic()
+    raw: dict = {}
+    complete = False
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, app = start_server(Path(tmp) / "server.log")
+        bare_proc, bare = start_server(Path(tmp) / "bare.log", script="benchmarks/bare_redraw.py")
+        try:
+            asyncio.run(asyncio.wait_for(measure_eta(args, app, bare, proc.pid, raw), args.timeout))
+            complete = True
+        except TimeoutError:
+            print(f"timed out after {args.timeout:.0f} s: the results below are partial", file=sys.stderr)
+        finally:
+            stop_server(proc)
+            stop_server(bare_proc)
+    summary = eta_report(args, raw)
+    summary["complete"] = complete
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                    "mode": "eta",
+                    "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                    "summary": summary,
+                    "raw": raw,
+                    "wall_s": round(time.monotonic() - started, 1),
+                },
+                indent=1,
+                default=float,
+            )
+        )
+    ok = complete and not summary["failures"] and not summary["exceptions"]
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="browser contexts opened at once (default 20)")
@@ -489,12 +716,20 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds to wait before the 'after' RSS")
     parser.add_argument("--timeout", type=float, default=240.0, help="hard limit for the whole run, seconds")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--eta", action="store_true", help="only: N sessions press → on the player's η together (see above)"
+    )
+    parser.add_argument(
+        "--eta-candidate", action="store_true", help="with --eta: the players patched with bench_redraw's ONE_ANIMATE"
+    )
     args = parser.parse_args()
     if args.sessions < 1:
         parser.error("--sessions must be at least 1")
     if not os.access(CHROMIUM, os.X_OK):
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
+    if args.eta:
+        return eta_main(args)
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:

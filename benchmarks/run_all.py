@@ -4,9 +4,11 @@
 
 core  — bench_core.py: an epoch of `train` against the floor it cannot avoid, and against the tutorial's
 app   — bench_app.py: the rerun after a learning-rate change against a bare chart; Plotly JSON sizes
-load  — bench_load.py: N browser sessions on one server; time to the first chart, memory, reruns under load
+load  — bench_load.py: N browser sessions on one server; time to the first chart, memory, reruns under load;
+        and with --eta, the N sessions switching η in the browser at once (server CPU, redraw against a bare scatter)
 redraw — bench_redraw.py: key press to redrawn in Chromium, each page against a bare scatter and against the
-         app's own figure from a bare script (st.plotly_chart, and the app's player)
+         app's own figure from a bare script (st.plotly_chart, and the app's player); the η key press (in the
+         browser) and the server's CPU per η press
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ def main() -> int:
         core = _run("bench_core.py", ["--quick"] if args.quick else [], Path(tmp, "core.json"))
         app = _run("bench_app.py", ["--rounds", "1" if args.quick else "5"], Path(tmp, "app.json"))
         load = _run("bench_load.py", ["--sessions", str(4 if args.quick else args.sessions)], Path(tmp, "load.json"))
+        eta = _run(
+            "bench_load.py",
+            ["--eta", "--sessions", str(4 if args.quick else args.sessions), "--rounds", "2" if args.quick else "3"],
+            Path(tmp, "eta.json"),
+        )
         redraw = _run(
             "bench_redraw.py", ["--no-candidates", "--repeats", "2" if args.quick else "7"], Path(tmp, "redraw.json")
         )
@@ -110,11 +117,23 @@ def main() -> int:
             ),
             ("load: sessions that fit", f"{s['fit']['690 MB']} in 690 MB, {s['fit']['2.7 GB']} in 2.7 GB"),
         ]
+    if eta:
+        e = eta["summary"]
+        rows.append(
+            (
+                f"load: η pressed by {e['sessions']} at once",
+                f"{e['together_ms']:.0f} ms median (max {e['together_max_ms']:.0f} ms) = {e['ratio_median']:.2f}× "
+                f"the bare scatter (max {e['ratio_max']:.2f}×; {e['within_025']} of {e['pages_timed']} within "
+                f"0.25×); server CPU {e['server_cpu_per_press_ms']:.1f} ms per press; {e['reruns']} reruns",
+            )
+        )
     if redraw:
         pages = redraw["pages"]
         for name, r in pages.items():  # ratio: the median over rounds of the two presses' ratio
             what = "" if name == "bare scatter" else f" = {r['ratio']:.2f}× the bare scatter"
             rows.append((f"redraw: {name}", f"{r['ms']:.0f} ms{what}; {r['bytes'] / 1024:.0f} KiB sent"))
+            if "server_cpu" in r:
+                rows.append((f"server CPU: {name}", f"{r['server_cpu']['per_press_ms']:.1f} ms per press"))
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
     print(f"\n{when} · {_cpu()} · {os.cpu_count()} cores · Python {platform.python_version()}\n")
     width = max(len(k) for k, _ in rows) if rows else 0
@@ -123,9 +142,9 @@ def main() -> int:
         print(f"| {k:<{width}} | {v} |")
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"core": core, "app": app, "load": load, "redraw": redraw}, indent=1, default=float)
+            json.dumps({"core": core, "app": app, "load": load, "eta": eta, "redraw": redraw}, indent=1, default=float)
         )
-    return 0 if core and app and load and redraw else 1
+    return 0 if core and app and load and eta and redraw else 1
 
 
 if __name__ == "__main__":
