@@ -32,9 +32,11 @@ scatter's `epochs` slider pressed alone (key press to redrawn, as bench_redraw.p
 its chart new, quiet, first paint), then every one of the N sessions presses → on the player's η control at
 the same moment (← at the last rate): each page's time from its keydown to the first paint after its
 player's data-rate changed and its chart's moving traces hold the new run (bench_redraw.py's η timing).
-Each page's time is divided by the bare scatter's in the same round. The server's CPU (its process, all
-threads, /proc/<pid>/stat) is read before each burst and 1.5 s after it (the η listeners report after
-400 ms at rest), less its CPU over an idle window as long: the server's work per η press, expected ~0.
+Each page's time is divided by the bare scatter's in the same round: alone, and (like with like) the
+median of N bare scatter pages pressed together in that round, since the N pages share this machine's
+cores. The server's CPU (its process, all threads, /proc/<pid>/stat) is read before each burst and 1.5 s
+after it (the η listeners report after 400 ms at rest), less its CPU over an idle window as long: the
+server's work per η press, expected ~0.
 With --eta-candidate, every page's player gets bench_redraw.py's candidate change (ONE_ANIMATE: the run's
 curves and moving traces in one Plotly.animate instead of Plotly.update then Plotly.animate).
 
@@ -557,9 +559,10 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
             opened = []
             for _ in range(args.sessions):  # one at a time: opening is not what is measured here
                 opened.append(await redraw_page(browser, f"{app}/?autoplay=off", patch))
-            bare_context, bare_page = await redraw_page(browser, f"{bare}/?mode=scatter")
+            bares = [await redraw_page(browser, f"{bare}/?mode=scatter") for _ in range(args.sessions)]
+            bare_page = bares[0][1]
             pages = [page for _, page in opened]
-            await press_bare(bare_page)  # warm-up: code paths, the first Plotly calls
+            await asyncio.gather(*(press_bare(page) for _, page in bares))  # warm-up: code paths, first Plotly calls
             await asyncio.gather(*(press_eta(page) for page in pages))
             out["alone_ms"], out["bare_ms"], out["together_ms"], out["rounds"] = [], [], [], []
             for _ in range(args.rounds):
@@ -574,6 +577,7 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
                 t1, c1 = time.monotonic(), process_cpu_s(pid)
                 await asyncio.sleep(t1 - t0)  # the server idle as long: what it spends doing nothing
                 idle = process_cpu_s(pid) - c1
+                bare_together = [r["ms"] for r in await asyncio.gather(*(press_bare(page) for _, page in bares))]
                 times = [r["ms"] for r in done if isinstance(r, dict)]
                 failures = [
                     f"{type(r).__name__}: {str(r).splitlines()[0][:200]}" for r in done if not isinstance(r, dict)
@@ -589,6 +593,8 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
                         "alone_ms": alone["ms"],
                         "ms": times,
                         "ratios": [t / bare_ms for t in times],
+                        "bare_together_ms": bare_together,
+                        "ratios_together": [t / statistics.median(bare_together) for t in times],
                         "failures": failures,
                         "reruns": reruns,
                         "bytes": sent,
@@ -601,7 +607,8 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
             out["exceptions"] = sum([await exceptions(page) for page in pages])
             for context, _ in opened:
                 await context.close()
-            await bare_context.close()
+            for context, _ in bares:
+                await context.close()
         finally:
             await browser.close()
 
@@ -622,6 +629,10 @@ def eta_report(args, raw: dict) -> dict:
         "together_max_ms": max(raw.get("together_ms") or [float("nan")]),
         "ratio_median": nan_median(ratios),
         "ratio_max": max(ratios, default=float("nan")),
+        "bare_together_ms": nan_median([t for r in rounds for t in r["bare_together_ms"]]),
+        "ratio_together_median": nan_median([q for r in rounds for q in r["ratios_together"]]),
+        "ratio_together_max": max((q for r in rounds for q in r["ratios_together"]), default=float("nan")),
+        "within_025_together": sum(q <= 0.25 for r in rounds for q in r["ratios_together"]),
         "within_025": sum(q <= 0.25 for q in ratios),
         "pages_timed": len(ratios),
         "failures": [f for r in rounds for f in r["failures"]],
@@ -649,12 +660,19 @@ def eta_report(args, raw: dict) -> dict:
         print(
             f"  round {i + 1}: {len(r['ms'])} pages, {times} = {ratios} the bare scatter ({r['bare_ms']:.0f} ms); "
             f"reruns {r['reruns']}, {r['bytes'] / 1024:.1f} KiB received; server CPU {server} "
-            f"(idle as long: {1000 * r['idle_cpu_s']:.0f} ms)"
+            f"(idle as long: {1000 * r['idle_cpu_s']:.0f} ms); {len(r['bare_together_ms'])} bare scatters pressed "
+            f"together: median {nan_median(r['bare_together_ms']):.0f} ms"
         )
     print(
         f"  every page of every round: median {summary['together_ms']:.0f} ms, max {summary['together_max_ms']:.0f} "
         f"ms; ratio to the bare scatter median {summary['ratio_median']:.2f}×, max {summary['ratio_max']:.2f}×; "
         f"{summary['within_025']} of {summary['pages_timed']} within 0.25×"
+    )
+    print(
+        f"  like with like: to the median of the {args.sessions} bare scatters pressed together in the same round "
+        f"(median {summary['bare_together_ms']:.0f} ms): median {summary['ratio_together_median']:.2f}×, max "
+        f"{summary['ratio_together_max']:.2f}×; {summary['within_025_together']} of {summary['pages_timed']} within "
+        f"0.25×"
     )
     print(
         f"  server CPU per η press: {summary['server_cpu_per_press_ms']:.1f} ms ({1000 * cpu:.0f} ms over "
