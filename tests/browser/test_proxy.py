@@ -74,6 +74,8 @@ def check_session(session: dict, url: str) -> None:
     page, app = session["page"], App(session["page"], url)
     app.wait(timeout=FIRST_LOAD_MS)
     app.assert_ok(charts=1)
+    page.get_by_text("Downloads: the run on screen").click()  # the files are under a fold
+    app.wait(timeout=FIRST_LOAD_MS)
     button = page.locator("[data-testid='stDownloadButton'] button", has_text="History (CSV)")
     with page.expect_download(timeout=TIMEOUT_MS) as download:
         button.click()
