@@ -124,7 +124,9 @@ def main() -> int:
                 f"load: η pressed by {e['sessions']} at once",
                 f"{e['together_ms']:.0f} ms median (max {e['together_max_ms']:.0f} ms) = {e['ratio_median']:.2f}× "
                 f"the bare scatter (max {e['ratio_max']:.2f}×; {e['within_025']} of {e['pages_timed']} within "
-                f"0.25×); server CPU {e['server_cpu_per_press_ms']:.1f} ms per press; {e['reruns']} reruns",
+                f"0.25×), {e['ratio_together_median']:.2f}× (max {e['ratio_together_max']:.2f}×) {e['sessions']} bare "
+                f"scatters pressed together; server CPU {e['server_cpu_per_press_ms']:.1f} ms per press; "
+                f"{e['reruns']} reruns",
             )
         )
     if redraw:
