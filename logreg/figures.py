@@ -165,6 +165,16 @@ class Sharpness:
     values: np.ndarray
     learning_rate: float
 
+    @property
+    def log_range(self) -> list[float]:
+        """The panel's log10 range: every value and the level 2/η."""
+        values = np.asarray(self.values, float)
+        edge = 2.0 / self.learning_rate
+        positive = values[values > 0]
+        low = min(float(positive.min()) if positive.size else edge, edge)
+        high = max(float(values.max()) if values.size else edge, edge)
+        return [float(np.log10(low)) - 0.15, float(np.log10(high)) + 0.15]
+
 
 def _pin(w: np.ndarray, land: Landscape) -> tuple[tuple[float, float] | None, tuple[float, float] | None]:
     """(w1, w2) inside the landscape panel, or None and the point on the panel's edge towards it."""
@@ -213,7 +223,7 @@ def animation_figure(
     if sharpness is not None and len(sharpness.values) != len(plan.frame_index):
         raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
     course = _Course.of(train, test, history, plan)
-    traces = _traces(train, test, course, plan, true_line, landscape, sharpness)
+    traces = _traces(train, test, course, plan, true_line, landscape, sharpness, font_scale)
     steps = enumerate(course.shown) if frames else ()
     animation = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in steps]
     layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale)
@@ -228,6 +238,7 @@ def _traces(
     true_line: tuple[np.ndarray, float] | None,
     landscape: Landscape | None,
     sharpness: Sharpness | None,
+    font_scale: float = 1.0,
 ) -> Traces:
     """Every trace in drawing order; the moving ones hold frame 0's values."""
     empty = np.array([], dtype=np.float32)
@@ -318,7 +329,7 @@ def _traces(
             },
         )
     if sharpness is not None:
-        traces.add(*_sharpness_traces(sharpness, course))
+        traces.add(*_sharpness_traces(sharpness, course, round(16 * font_scale)))
         traces.add_moving(
             Role.SHARPNESS_MARKER,
             {
@@ -420,12 +431,30 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
     ]
 
 
-def _sharpness_traces(sharp: Sharpness, course: _Course) -> list[dict]:
-    """The sharpness at each frame's epoch, and the level 2/η above which a step overshoots."""
+def _sharpness_traces(sharp: Sharpness, course: _Course, font_size: int = 16) -> list[dict]:
+    """The sharpness at each frame's epoch, and the level 2/η above which a step overshoots, with its value
+    written at the right end of its dashed line, on the side with more room (a trace, so that the player
+    moves it with η in the same step as the curves)."""
     epochs = np.array([s.epoch for s in course.shown], dtype=np.float32)
     edge = 2.0 / sharp.learning_rate
     last = float(max(course.epochs[-1], 1))
+    low, high = sharp.log_range
+    upper = np.log10(edge) > (low + high) / 2
     return [
+        {
+            "type": "scatter",
+            "mode": "text",
+            "x": [last],
+            "y": [edge],
+            "text": [f"2/η = {number(edge, '.3g')}"],
+            "textposition": "bottom left" if upper else "top left",
+            "textfont": {"size": font_size, "color": "#7B3294"},
+            "xaxis": "x5",
+            "yaxis": "y5",
+            "uid": Role.RATE_EDGE_LABEL,
+            "showlegend": False,
+            "hoverinfo": "skip",
+        },
         {
             "type": "scatter",
             "mode": "lines",
@@ -556,12 +585,7 @@ def _layout(
         )
         layout["annotations"].append({**title, "text": "loss landscape", "xref": "x4 domain", "yref": "y4 domain"})
     if sharpness is not None:
-        values = np.asarray(sharpness.values, float)
-        edge = 2.0 / sharpness.learning_rate
-        positive = values[values > 0]
-        low = min(float(positive.min()) if positive.size else edge, edge)
-        high = max(float(values.max()) if values.size else edge, edge)
-        y_range = [np.log10(low) - 0.15, np.log10(high) + 0.15]
+        y_range = sharpness.log_range
         ticks = _log_ticks(*y_range)
         layout.update(
             pair(
@@ -574,24 +598,6 @@ def _layout(
                 tickvals=ticks,
                 ticktext=[number(v, ".3g") for v in ticks],
             )
-        )
-        # the level's value at the right end of its dashed line, on the side with more room: above the
-        # panel it met the landscape's axis title when the chart is short (a laptop)
-        upper = np.log10(edge) > (y_range[0] + y_range[1]) / 2
-        layout["annotations"].append(
-            {
-                **title,
-                "name": Role.RATE_EDGE,  # the player finds the label it moves with η by this name
-                "text": f"2/η = {number(edge, '.3g')}",
-                "xref": "x5 domain",
-                "x": 1,
-                "xanchor": "right",
-                "yref": "y5",
-                "y": float(np.log10(edge)),  # a log axis places annotations by log10 of the value
-                "yanchor": "top" if upper else "bottom",
-                "yshift": -2 if upper else 2,
-                "font": {**title["font"], "color": "#7B3294"},
-            }
         )
     return layout
 

@@ -57,6 +57,7 @@ class Role(StrEnum):
     PATH = "path"
     SHARPNESS_CURVE = "sharpness curve"
     RATE_EDGE = "rate edge"  # the dashed level 2/η on the sharpness panel
+    RATE_EDGE_LABEL = "rate edge label"  # its value, written at its right end
     RATE_SELECTED = "rate selected"  # the chart of every rate: the ring around the rate on screen
 
 

@@ -719,7 +719,7 @@ def test_downloads_deliver_history_data_and_animation(default_run):
     data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
     assert list(data.columns) == ["x1", "x2", "label", "split"] and len(data) == 1000
     html = files["logistic-regression.html"].decode()
-    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,20]') == 101
+    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,21]') == 101
     assert '"updatemenus"' in html  # the file plays without the page: Plotly's own Play and Pause
 
 

@@ -17,3 +17,20 @@ def test_ruff(command):
         [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_players_script_parses():
+    """The player's two scripts, as the page joins them (player.py), are valid JavaScript: a syntax error would
+    leave every chart blank, and only the browser tests would see it."""
+    import shutil
+    import subprocess
+
+    from logreg.ui import player
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the browser tests load the script instead")
+    result = subprocess.run(
+        [node, "--input-type=module", "--check"], input=player.SCRIPT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr

@@ -69,7 +69,7 @@ SAMPLED = 32  # records of a long sequence of one dataclass that size_of measure
 
 def _uniform_records(value: list | tuple) -> bool:
     """Whether value is a long sequence of instances of one dataclass (a run's snapshots)."""
-    if len(value) <= 4 * SAMPLED or not is_dataclass(value[0]) or isinstance(value[0], type):
+    if len(value) <= 2 * SAMPLED or not is_dataclass(value[0]) or isinstance(value[0], type):
         return False
     kind = type(value[0])
     return all(type(v) is kind for v in value)

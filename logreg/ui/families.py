@@ -73,8 +73,9 @@ def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -
     lengths = tuple(0 if r is None else len(r.history) for r in runs)
     key = ("family frames", data.source, replace(trained.settings, lr=LR_OPTIONS[0]), plan.epochs, lengths)
 
-    def compute() -> tuple[Member | None, ...]:
-        out: list[Member | None] = []
+    def compute() -> tuple[tuple[np.ndarray, np.ndarray] | None, ...]:
+        # only the frames and their sharpness are kept here: the runs are the family entry's, counted there
+        out: list[tuple[np.ndarray, np.ndarray] | None] = []
         for r in runs:
             if r is None:
                 out.append(None)
@@ -84,11 +85,12 @@ def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -
             values = sharpness_along(
                 r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]), r.settings.l2
             )
-            values.flags.writeable = False
-            out.append(Member(r, index, values))
+            index.flags.writeable = values.flags.writeable = False
+            out.append((index, values))
         return tuple(out)
 
-    return CACHE.get(key, compute)
+    frames = CACHE.get(key, compute)
+    return tuple(None if r is None else Member(r, *f) for r, f in zip(runs, frames))
 
 
 def rate_index(lr: float) -> int:

@@ -17,7 +17,7 @@ import numpy as np
 from ..figures import _log_ticks
 from ..formatting import number
 from ..geometry import PROBABILITY_LEVELS, logit
-from ..plot_parts import CLASS_COLORS, Role, shown_names, thinning
+from ..plot_parts import CLASS_COLORS, shown_names, thinning
 from ..rate_figure import loss_range, rates_figure
 from .run import Run
 from .settings import DEFAULTS, LR_OPTIONS
@@ -112,12 +112,10 @@ def family_payload(members: Sequence[Member | None], figure: dict) -> dict:
     land = [*layout["xaxis4"]["range"], *layout["yaxis4"]["range"]] if "xaxis4" in layout else None
     names, _ = shown_names(trained(members)[0].run.train)
     top = loss_top(members)
-    edge = [i for i, a in enumerate(layout.get("annotations", [])) if a.get("name") == Role.RATE_EDGE]
     return {
         "rates": list(LR_OPTIONS),
         "labels": [number(v) for v in LR_OPTIONS],
         "default_index": LR_OPTIONS.index(DEFAULTS["lr"]),
-        "edge_annotation": edge[0] if edge else None,
         "rates_range": loss_range([_losses(m) for m in trained(members)], top),
         "runs": [None if m is None else member_numbers(m) for m in members],  # None: η moved asks the server
         "loss_top": top,

@@ -93,7 +93,9 @@ class Player {
           if (members) this.etaTo(members[p.pointIndex]);
         });
       }
-      await this.setRate(this.rate ?? this.family.selected, false);
+      // the figure holds the run the page asked for: its curves are drawn already
+      const rate = this.rate ?? data.request.index;
+      await this.setRate(rate, false, rate !== data.request.index);
     } else {
       await Plotly.addFrames(this.gd, figure.frames);
       this.names = figure.frames.map((f) => f.name);
@@ -170,7 +172,8 @@ class Player {
   }
 
   // ---- frames
-  async go(k) {
+  async go(k, also = null) {
+    // also: {data, traces} moved in the same step as frame k's moving traces (a new rate's curves)
     if (!this.names || !this.names.length) return;
     k = Math.max(0, Math.min(k, this.names.length - 1));
     this.show(k);
@@ -179,8 +182,10 @@ class Player {
       await window.Plotly.animate(this.gd, [this.names[k]], still);
       return;
     }
+    const moving = this.frameOf(k);
+    const frame = also ? { data: also.data.concat(moving.data), traces: also.traces.concat(moving.traces) } : moving;
     await Promise.all([
-      window.Plotly.animate(this.gd, this.frameOf(k), still),
+      window.Plotly.animate(this.gd, frame, still),
       window.Plotly.animate(this.rates, this.ratesFrame(Number(this.names[k])), still),
     ]);
   }
@@ -261,8 +266,9 @@ class Player {
     });
   }
 
-  async setRate(r, keepEpoch) {
-    // show rate r's run at the epoch on screen (or at frame 0); playing goes on from there
+  async setRate(r, keepEpoch, withCurves = true) {
+    // show rate r's run at the epoch on screen (or at frame 0); playing goes on from there. withCurves: false
+    // when the figure already holds that run's curves (a new run drawn for the rate on screen)
     const f = this.family;
     const epoch = keepEpoch && this.names ? Number(this.names[this.frame]) : 0;
     r = Math.max(0, Math.min(r, f.rates.length - 1));
@@ -278,24 +284,24 @@ class Player {
     const run = f.runs[this.rate];
     const R = this.data.roles;
     this.names = Array.from(run.epoch, String);
+    const last = Math.max(run.epoch[run.epoch.length - 1], 1);
+    const edge = 2 / f.rates[this.rate];
     const curves = [
-      [R.LOSS_CURVE, run.epoch, run.loss],
-      [R.TEST_LOSS_CURVE, run.test_loss ? run.epoch : [], run.test_loss || []],
-      [R.ACCURACY_CURVE, run.epoch, run.accuracy],
-      [R.TEST_ACCURACY_CURVE, run.test_accuracy ? run.epoch : [], run.test_accuracy || []],
-      [R.PATH, run.w1, run.w2],
-      [R.SHARPNESS_CURVE, run.epoch, run.sharpness],
-      [R.RATE_EDGE, [0, Math.max(run.epoch[run.epoch.length - 1], 1)], [2 / f.rates[this.rate], 2 / f.rates[this.rate]]],
+      [R.LOSS_CURVE, { x: run.epoch, y: run.loss }],
+      [R.TEST_LOSS_CURVE, { x: run.test_loss ? run.epoch : [], y: run.test_loss || [] }],
+      [R.ACCURACY_CURVE, { x: run.epoch, y: run.accuracy }],
+      [R.TEST_ACCURACY_CURVE, { x: run.test_accuracy ? run.epoch : [], y: run.test_accuracy || [] }],
+      [R.PATH, { x: run.w1, y: run.w2 }],
+      [R.SHARPNESS_CURVE, { x: run.epoch, y: run.sharpness }],
+      [R.RATE_EDGE, { x: [0, last], y: [edge, edge] }],
+      [R.RATE_EDGE_LABEL, { x: [last], y: [edge], text: [`2/η = ${general3(edge)}`] }],
     ].filter(([uid]) => this.traceIndex.has(uid));
-    const restyle = { x: curves.map((c) => Array.from(c[1])), y: curves.map((c) => Array.from(c[2])) };
-    const relayout = {};
-    if (f.edge_annotation !== null && f.edge_annotation !== undefined) {
-      const edge = 2 / f.rates[this.rate];
-      relayout[`annotations[${f.edge_annotation}].text`] = `2/η = ${general3(edge)}`;
-      relayout[`annotations[${f.edge_annotation}].y`] = Math.log10(edge);
-    }
-    await window.Plotly.update(this.gd, restyle, relayout, curves.map(([uid]) => this.traceIndex.get(uid)));
-    this.measure();
+    // the run's curves move in the same step as its moving traces (axes fixed, nothing redrawn): a
+    // Plotly.update of them recalculated and redrew the whole figure, 150-230 ms a switch
+    const also = {
+      data: curves.map(([, v]) => ({ ...v, x: Array.from(v.x), y: Array.from(v.y) })),
+      traces: curves.map(([uid]) => this.traceIndex.get(uid)),
+    };
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
     this.scrub.disabled = this.names.length < 2;
     this.q('.lr-player').dataset.frames = String(this.names.length);
@@ -309,7 +315,9 @@ class Player {
     window.__lrEta = f.labels[this.rate];
     document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
     window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
-    await this.go(frameAt(run.epoch, epoch));
+    await this.go(frameAt(run.epoch, epoch), withCurves ? also : null);
+    this.measure(); // the new curves' lengths, then the part of them up to the epoch on screen
+    this.reveal();
   }
 
   writeLink() {

@@ -55,11 +55,12 @@ HTML = """
 </div>
 """
 
+SCRIPT = (HERE / "draw.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(encoding="utf-8")
 _COMPONENT = st.components.v2.component(
     "logreg.player",
     html=HTML,
     css=(HERE / "player.css").read_text(encoding="utf-8"),
-    js=(HERE / "draw.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(encoding="utf-8"),
+    js=SCRIPT,
     isolate_styles=False,  # Plotly's own CSS must reach the chart
 )
 

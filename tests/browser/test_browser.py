@@ -707,8 +707,14 @@ def test_the_run_stays_on_the_landscape(app):
 def test_sharpness_panel_is_drawn(app):
     page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
-    titles = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.annotation-text')].map(t => t.textContent)")
-    assert any(t.startswith("2/η = ") for t in titles), titles
+    labels = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.textpoint text')].map(t => t.textContent)")
+    assert "2/η = 20" in labels, labels
+    lr = eta(page)
+    lr.focus()
+    lr.press("ArrowRight")  # η = 0.2: the level and its label move with it
+    page.wait_for_function(f"() => {RATE_JS} === 0.2", timeout=5_000)
+    labels = page.evaluate(f"() => [...{MAIN}.querySelectorAll('.textpoint text')].map(t => t.textContent)")
+    assert "2/η = 10" in labels, labels
     assert page.evaluate(f"() => {MAIN}._fullLayout.yaxis5.type") == "log"
 
 
@@ -734,6 +740,8 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
         assert page.locator(".lr-readout").inner_text().startswith("epoch 20 · ")
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('lr') === '{expected}'")
     assert page.evaluate("() => window.__scriptStates") == []  # no rerun: the browser had every run
+    drawn = page.evaluate(DRAWN, "loss curve")  # the new run's curve, drawn up to epoch 20 only
+    assert 0 < drawn["dash"] < 0.5 * drawn["total"], drawn
     assert page.locator("[data-testid='verdict']").inner_text() != before
     assert lr.get_attribute("aria-valuetext") == "learning rate η = 5"
     button(page, "Play").click()  # playing goes on from the epoch on screen
