@@ -64,7 +64,7 @@ def release_freed_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
-SAMPLED = 32  # records of a long sequence of one dataclass that size_of measures (the rest are scaled from them)
+SAMPLED = 8  # records of a long sequence of one dataclass that size_of measures (the rest are scaled from them)
 
 
 def _uniform_records(value: list | tuple) -> bool:
@@ -100,7 +100,7 @@ def size_of(value, _seen: set | None = None) -> int:
         total += sum(size_of(k, seen) + size_of(v, seen) for k, v in value.items())
     elif isinstance(value, (list, tuple)) and _uniform_records(value):
         # a run's snapshots: thousands of records of one shape; walking every one took 2.6 s for the 19 runs
-        # of 5,000 epochs of every rate, so an even sample of them is measured and scaled
+        # of 5,000 epochs of every rate, so an even sample of SAMPLED of them is measured and scaled
         step = len(value) // SAMPLED
         sample = value[::step]
         total += round(sum(size_of(v, seen) for v in sample) * len(value) / len(sample))
