@@ -48,8 +48,8 @@ HTML = """
   <input type="range" class="lr-scrub" min="0" max="0" step="1" value="0" aria-label="epoch shown"
     title="Drag to any epoch of the run">
   <div class="lr-readout"></div>
-  <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
   <div class="lr-chart"></div>
+  <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
   <div class="lr-rates" role="img"
     aria-label="What each learning rate does: the loss of every rate's run at the epoch on screen"></div>
 </div>
