@@ -47,7 +47,6 @@ def rates_figure(
 ) -> dict:
     """The chart at epoch 0: one trace per verdict kind (meta.rates: the indices of its rates, so the browser
     can move their markers), the ring on `selected`, and each (label, value) of `edges` as a vertical line."""
-    size = lambda px: round(px * font_scale)  # noqa: E731
     data = []
     for kind, (symbol, color, label) in KIND_STYLE.items():
         members = [i for i, k in enumerate(kinds) if k == kind]
@@ -79,32 +78,47 @@ def rates_figure(
             "cliponaxis": False,
         }
     )
+    return {"data": data, "layout": _layout(rates, y_range, edges, height, font_scale)}
+
+
+def _edges(rates: Sequence[float], edges: Sequence[tuple[str, float]], font_size: int) -> tuple[list, list]:
+    """Each (label, value) within the chart's rates as a dashed vertical line and its label: the first label
+    left of its line, the next right of its own, so that close lines keep both clear."""
     shapes, notes = [], []
     for side, (label, value) in enumerate(edges):
         if not (np.isfinite(value) and min(rates) / 3 <= value <= max(rates) * 3):
             continue
         line = {"type": "line", "xref": "x", "yref": "paper", "x0": value, "x1": value, "y0": 0, "y1": 1}
         shapes.append({**line, "line": {"color": "#555555", "dash": "dash", "width": 2}})
-        text = f"{label} = {number(value, '.3g')}"
-        left = side % 2 == 0  # the first label left of its line, the next right: close lines keep both clear
+        left = side % 2 == 0
         notes.append(
             {
                 "x": float(np.log10(value)),
                 "y": 1,
                 "xref": "x",
                 "yref": "paper",
-                "text": text,
+                "text": f"{label} = {number(value, '.3g')}",
                 "showarrow": False,
                 "xanchor": "right" if left else "left",
                 "xshift": -4 if left else 4,
                 "yanchor": "top",
-                "font": {"size": size(15), "color": INK},
+                "font": {"size": font_size, "color": INK},
                 "bgcolor": "rgba(255,255,255,0.85)",
             }
         )
+    return shapes, notes
+
+
+def _layout(
+    rates: Sequence[float], y_range: Sequence[float], edges: Sequence[tuple[str, float]], height: int, font_scale: float
+) -> dict:
+    """Both axes logarithmic, large dark type, the legend above the panel."""
+    size = lambda px: round(px * font_scale)  # noqa: E731
+    shapes, notes = _edges(rates, edges, size(15))
     axis = {**AXIS, "tickfont": {"size": size(16)}, "title": {"font": {"size": size(18)}}}
     ticks = [v for v in (1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100) if min(rates) <= v <= max(rates)]
-    layout = {
+    y_ticks = _log_ticks(*y_range)
+    return {
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 30, "b": 60},
         "plot_bgcolor": "white",
@@ -123,12 +137,11 @@ def rates_figure(
             "type": "log",
             "title": {**axis["title"], "text": "loss at this epoch"},
             "range": list(y_range),
-            "tickvals": _log_ticks(*y_range),
-            "ticktext": [number(v, ".3g") for v in _log_ticks(*y_range)],
+            "tickvals": y_ticks,
+            "ticktext": [number(v, ".3g") for v in y_ticks],
         },
         "shapes": shapes,
         "annotations": notes,
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "font": {"size": size(14)}},
         "showlegend": True,
     }
-    return {"data": data, "layout": layout}
