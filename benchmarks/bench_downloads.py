@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,29 +30,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_load import cpu_by_pid, descendants, rss_bytes  # noqa: E402
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, free_port, health, stop_server  # noqa: E402
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 MIB = 2**20
 BUTTONS = ("History (CSV)", "Dataset (CSV)", "Animation (HTML, plays offline)")
 TIMEOUT_MS = 60_000
 SETTLE_S = 2.0
-
-
-def start(app_dir: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` in app_dir (its own .streamlit/config.toml), on 127.0.0.1, once healthy."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if health(url) == "ok":
-            return proc, url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"the app did not start: {log_path.read_text(errors='replace')[-2000:]}")
 
 
 def server_cpu(pid: int) -> float:
@@ -111,7 +93,7 @@ def measure(args) -> tuple[dict[int, list[dict]], dict]:
 
     results: dict[int, list[dict]] = {1: [], args.clicks: []}
     with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start(args.app_dir, Path(tmp) / "server.log")
+        proc, url = start_server(Path(tmp) / "server.log", cwd=args.app_dir)
         try:
             server = {"idle": rss_bytes(proc.pid)}
             with sync_playwright() as pw:

@@ -70,7 +70,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -81,9 +80,6 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.server import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    SERVER_START_S,
-    free_port,
-    health,
     start_server,
     stop_server,
 )
@@ -606,24 +602,6 @@ def breakdown(name: str, r: dict) -> str:
     return "\n".join(parts)
 
 
-def start_server_in(directory: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` in another checkout, with that directory as the working directory (so that
-    `python -m streamlit` imports that checkout's logreg and reads its .streamlit/config.toml)."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=directory, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline and proc.poll() is None:
-        if health(base_url) == "ok":
-            return proc, base_url
-        time.sleep(0.25)
-    stop_server(proc)
-    raise RuntimeError(f"the app in {directory} did not start: {log_path.read_text(errors='replace')[-2000:]}")
-
-
 OLD = "old: "
 
 
@@ -656,7 +634,7 @@ def measure(
         pids = {"app": app_proc.pid}
         try:
             if baseline is not None:
-                old_proc, urls["old"] = start_server_in(baseline, Path(tmp, "old.log"))
+                old_proc, urls["old"] = start_server(Path(tmp, "old.log"), cwd=baseline)
                 procs.append(old_proc)
                 pids["old"] = old_proc.pid
             with sync_playwright() as pw:

@@ -42,9 +42,12 @@ def health(base_url: str) -> str:
         return ""
 
 
-def start_server(log_path: Path, port: int | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run <script>` (a path from the project's root) on 127.0.0.1 and wait until
-    /_stcore/health says ok."""
+def start_server(
+    log_path: Path, port: int | None = None, script: str = "app.py", cwd: Path = ROOT
+) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run <script>` (a path from `cwd`, the project's root unless another checkout is
+    given: `python -m streamlit` then imports that checkout's logreg and reads its .streamlit/config.toml)
+    on 127.0.0.1 and wait until /_stcore/health says ok."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
@@ -63,7 +66,7 @@ def start_server(log_path: Path, port: int | None = None, script: str = "app.py"
         "false",
     ]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + SERVER_START_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
