@@ -219,8 +219,8 @@ def best_bias(Z: np.ndarray, y: np.ndarray, steps: int = BIAS_STEPS) -> np.ndarr
     bracket; each g narrows the bracket. A column stops once its step is below 1e-7 (as the old search
     did), after `steps` steps, or when the block has taken BIAS_STEPS_PER_POINT steps per column in all:
     the time is bounded, and a column stopped early keeps its last step, inside the bracket: a value a
-    little above the minimum (by at most |g|·(bracket width), the loss being convex). With one class only (ȳ 0 or 1) ȳ is
-    taken 1/(2n) from it: the minimum is then at b = ∓∞.
+    little above the minimum (by at most |g|·(bracket width), the loss being convex). With one class only
+    (ȳ 0 or 1) ȳ is taken 1/(2n) from it: the minimum is then at b = ∓∞.
     """
     n, c = Z.shape
     mean_y = min(max(float(np.mean(y)), 0.5 / n), 1 - 0.5 / n)
