@@ -35,13 +35,13 @@ else:
 
     import numpy as np  # noqa: E402
 
+    from logreg.app import cached  # noqa: E402
+    from logreg.app.run import Synthetic  # noqa: E402
+    from logreg.app.settings import Settings  # noqa: E402
     from logreg.plot_parts import MAX_FRAMES  # noqa: E402
-    from logreg.ui import cached  # noqa: E402
     from logreg.ui.chart import show  # noqa: E402
     from logreg.ui.page import FRAME_MS, main_figure  # noqa: E402
     from logreg.ui.player import frame_labels, player, plotly_loader  # noqa: E402
-    from logreg.ui.run import Synthetic  # noqa: E402
-    from logreg.ui.settings import Settings  # noqa: E402
 
     settings = replace(Settings(), epochs=epochs)
     data = cached.synthetic(Synthetic.of(settings))

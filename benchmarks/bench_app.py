@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from logreg.ui.cached import CACHE  # noqa: E402
+from logreg.app.cached import CACHE  # noqa: E402
 
 RATES = [0.05, 0.2, 0.5, 1.0, 2.0]
 

@@ -1,4 +1,4 @@
-"""The page's time budget: the cost constants of logreg/ui/budget.py measured, and whole pages against it.
+"""The page's time budget: the cost constants of logreg/app/budget.py measured, and whole pages against it.
 
     python benchmarks/bench_budget.py               # both parts, a few minutes on 2 cores
     python benchmarks/bench_budget.py calibrate     # µs per row-pass, per update, ...: the constants
@@ -31,6 +31,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from logreg.analysis import landscape, landscape_box, max_stable_learning_rate, optimum  # noqa: E402
+from logreg.app import budget  # noqa: E402
+from logreg.app.cached import digest  # noqa: E402
+from logreg.app.settings import LR_OPTIONS  # noqa: E402
 from logreg.curvature import sharpness_along  # noqa: E402
 from logreg.data import make_synthetic  # noqa: E402
 from logreg.figures import animation_figure  # noqa: E402
@@ -38,9 +41,6 @@ from logreg.lesson import learning_rate_note, learning_rate_summary  # noqa: E40
 from logreg.plot_parts import thinning  # noqa: E402
 from logreg.tabular import feature_columns, from_frame, read_csv  # noqa: E402
 from logreg.train import train  # noqa: E402
-from logreg.ui import budget  # noqa: E402
-from logreg.ui.cached import digest  # noqa: E402
-from logreg.ui.settings import LR_OPTIONS  # noqa: E402
 
 
 def cpu(f, repeats: int = 3) -> float:
@@ -97,10 +97,10 @@ def worst(measures: dict[str, float]) -> tuple[float, str]:
 def family_snapshot_us(epochs: int = 5000) -> float:
     """CPU µs per snapshot of a page's runs of every rate on 100 points (where snapshots cost most), as the
     page plans them: trained together, judged, their frames made, and each kept in the byte-counted cache,
-    which walks every snapshot (logreg.ui.cache.size_of) each time a value that holds it is stored."""
-    from logreg.ui import cached, families
-    from logreg.ui.run import Synthetic
-    from logreg.ui.settings import Settings
+    which walks every snapshot (logreg.app.cache.size_of) each time a value that holds it is stored."""
+    from logreg.app import cached, families
+    from logreg.app.run import Synthetic
+    from logreg.app.settings import Settings
 
     s = Settings(n=100, epochs=epochs)
     data = cached.synthetic(Synthetic.of(s))
@@ -264,7 +264,7 @@ def page_run(query: dict, raw: bytes | None, widgets: dict | None = None):
     widgets: sidebar widgets set by key after the upload, before the measured run (e.g. csv_scaling)."""
     from streamlit.testing.v1 import AppTest
 
-    from logreg.ui import cached
+    from logreg.app import cached
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     for k, v in query.items():
@@ -303,7 +303,7 @@ def _set(at, key: str, value) -> None:
 
 def predicted(query: dict, test: float | None = None) -> float:
     """The plan's predicted CPU seconds for this page (test: an upload's test fraction, default 0.2)."""
-    from logreg.ui.settings import Settings, parse_query
+    from logreg.app.settings import Settings, parse_query
 
     values, _ = parse_query({k: v for k, v in query.items() if k not in ("view", "csv")})
     s = Settings.from_values(values)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 
 from logreg import FamilyPass, make_synthetic, train, train_family  # noqa: E402
-from logreg.ui.settings import LR_OPTIONS  # noqa: E402
+from logreg.app.settings import LR_OPTIONS  # noqa: E402
 
 EPOCHS = 100
 

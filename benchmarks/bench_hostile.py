@@ -7,11 +7,11 @@
 Every page runs under streamlit.testing.v1.AppTest with the shared cache emptied first (a first visit), as
 `bench_budget.py pages` runs it, and its CPU time is that of the whole process (time.process_time). Each
 row gives the page's CPU seconds, the ratio to the default page measured in the same run (before and after
-the hostile pages: the median of the two), the plan's prediction (logreg/ui/budget.py) and OVER where the
+the hostile pages: the median of the two), the plan's prediction (logreg/app/budget.py) and OVER where the
 page took more than the 1.5 s budget. A file the app refuses (more than 1,000 columns) has no prediction:
 its page shows a message, and should do so quickly.
 
-The links are random combinations of every control of logreg/ui/settings.py at its extremes or anywhere in
+The links are random combinations of every control of logreg/app/settings.py at its extremes or anywhere in
 its range, on every tab (view=), with long runs favoured, plus the links that once broke the budget. The
 files are drawn from classes: long column names, long label values, wide files, and ties (points exactly
 on a line with distinct coordinates, 0/1 columns, few distinct points repeated, small integers labelled
@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import numpy as np  # noqa: E402
 from bench_budget import page_run, predicted  # noqa: E402
 
+from logreg.app import budget  # noqa: E402
+from logreg.app.settings import CONTROLS  # noqa: E402
 from logreg.tabular import MAX_COLUMNS, MAX_ROWS  # noqa: E402
-from logreg.ui import budget  # noqa: E402
-from logreg.ui.settings import CONTROLS  # noqa: E402
 
 VIEWS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
 KNOWN_LINKS = {  # links that once cost several times their prediction

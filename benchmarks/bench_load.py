@@ -68,9 +68,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from logreg.app.budget import PAGE_BUDGET_S  # noqa: E402
+from logreg.app.cached import CACHE_BYTES, MEMORY_BYTES  # noqa: E402
 from logreg.plot_parts import MAX_FRAMES  # noqa: E402
-from logreg.ui.budget import PAGE_BUDGET_S  # noqa: E402
-from logreg.ui.cached import CACHE_BYTES, MEMORY_BYTES  # noqa: E402
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}

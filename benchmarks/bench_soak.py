@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_load import TIMEOUT_MS, new_page, rss_bytes, wait_app  # noqa: E402
 
-from logreg.ui.cached import CACHE_BYTES, MEMORY_BYTES  # noqa: E402
+from logreg.app.cached import CACHE_BYTES, MEMORY_BYTES  # noqa: E402
+from logreg.app.settings import LR_OPTIONS  # noqa: E402
 from logreg.ui.link import TABS  # noqa: E402
-from logreg.ui.settings import LR_OPTIONS  # noqa: E402
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
 
 MIB = 1024 * 1024

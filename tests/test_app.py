@@ -22,13 +22,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from logreg import optimum
+from logreg.app.exports import data_csv, history_csv
+from logreg.app.run import run, synthetic_data
+from logreg.app.settings import BY_KEY, CONTROLS, DEFAULTS, LR_OPTIONS, PRESETS, Settings
 from logreg.formatting import number as fmt
 from logreg.formatting import tex_number as _tex_number
 from logreg.plot_parts import MAX_FRAMES
-from logreg.ui.exports import data_csv, history_csv
 from logreg.ui.link import TABS
-from logreg.ui.run import run, synthetic_data
-from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, LR_OPTIONS, PRESETS, Settings
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 KEYS = [c.key for c in CONTROLS]
@@ -809,8 +809,8 @@ def test_math_tab_with_mini_batches_says_an_epoch_is_several_steps():
 
 
 def race_lanes_for(**settings):
+    from logreg.app.settings import LR_OPTIONS
     from logreg.lesson import race_rates
-    from logreg.ui.settings import LR_OPTIONS
 
     s = replace(Settings(), **settings)
     data = synthetic_data(s)
@@ -1017,8 +1017,8 @@ BUDGET_NOTE = "To keep the shared server responsive"
 
 
 def cached_runs() -> list:
-    from logreg.ui import cached
-    from logreg.ui.run import Run
+    from logreg.app import cached
+    from logreg.app.run import Run
 
     values = [value for value, _ in cached.CACHE._entries.values()]
     families = [r for v in values if isinstance(v, tuple) for r in v if isinstance(r, Run)]  # every rate's runs
@@ -1026,7 +1026,7 @@ def cached_runs() -> list:
 
 
 def test_a_page_cut_by_the_time_budget_says_so_in_one_sentence():
-    from logreg.ui.budget import plan
+    from logreg.app.budget import plan
 
     at = app(n="20000", epochs="5000")
     no_exception(at)
@@ -1039,8 +1039,8 @@ def test_a_page_cut_by_the_time_budget_says_so_in_one_sentence():
 
 
 def test_the_race_shares_the_page_budget_and_its_runs_stay_in_lockstep():
-    from logreg.ui import cached
-    from logreg.ui.budget import plan
+    from logreg.app import cached
+    from logreg.app.budget import plan
 
     cached.CACHE.clear()
     at = app(view="Learning rates side by side", n="20000", epochs="5000")
@@ -1053,8 +1053,8 @@ def test_the_race_shares_the_page_budget_and_its_runs_stay_in_lockstep():
 
 
 def test_a_run_on_fewer_points_says_how_many():
-    from logreg.ui import cached
-    from logreg.ui.budget import plan
+    from logreg.app import cached
+    from logreg.app.budget import plan
 
     cached.CACHE.clear()
     at = app(n="20000", batch="1", epochs="50", view="Learning rates side by side")
@@ -1078,7 +1078,7 @@ def test_a_session_holds_no_run_of_its_own():
     import gc
     import weakref
 
-    from logreg.ui import cached
+    from logreg.app import cached
 
     cached.CACHE.clear()
     _RecordingManager.made.clear()
@@ -1158,8 +1158,8 @@ def test_every_rate_of_the_family_is_bit_for_bit_train(case):
 
 
 def test_every_rate_of_the_family_is_train_on_an_uploaded_file():
-    from logreg.ui import cached
-    from logreg.ui.cached import CsvColumns
+    from logreg.app import cached
+    from logreg.app.cached import CsvColumns
 
     at = csv_app(good_csv())
     no_exception(at)
@@ -1221,7 +1221,7 @@ def test_moving_eta_keeps_the_runs_and_a_preset_asks_for_its_rate():
 
 def test_the_race_reads_its_lanes_from_the_family():
     """On the race tab the lanes are the family's runs (no stop value, nothing cut): no lane is trained again."""
-    from logreg.ui import cached
+    from logreg.app import cached
 
     cached.CACHE.clear()
     at = app(view=TABS[2])

@@ -1,4 +1,4 @@
-"""logreg.ui.budget: every page's predicted cost fits the time budget, and the page says when a run was cut.
+"""logreg.app.budget: every page's predicted cost fits the time budget, and the page says when a run was cut.
 
 No timing here: the cost model is checked against itself (its prediction for the worst links) and the page
 against the model (the run it shows is the run the plan allowed). benchmarks/bench_budget.py measures it.
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from logreg.app import budget
+from logreg.app.budget import PAGE_BUDGET_S, page_us, plan
+from logreg.app.settings import BATCH_OPTIONS
 from logreg.tabular import MAX_ROWS
-from logreg.ui import budget
-from logreg.ui.budget import PAGE_BUDGET_S, page_us, plan
-from logreg.ui.settings import BATCH_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""logreg.ui.cache: a least-recently-used cache bounded in bytes, keyed by frozen values."""
+"""logreg.app.cache: a least-recently-used cache bounded in bytes, keyed by frozen values."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logreg import make_synthetic, train
-from logreg.ui.cache import ByteBudgetCache, size_of
-from logreg.ui.run import CsvColumns
+from logreg.app.cache import ByteBudgetCache, size_of
+from logreg.app.run import CsvColumns
 
 
 def test_size_of_counts_array_buffers_once():
@@ -130,7 +130,7 @@ def test_arrays_of_a_few_megabytes_get_pages_of_their_own():
     # size stay in the heap, which gives memory back only from its top; the cache module fixes it
     import ctypes
 
-    from logreg.ui import cache
+    from logreg.app import cache
 
     if not cache.configure_malloc():  # as the page's main() does once per process
         pytest.skip("not glibc")
@@ -151,9 +151,9 @@ def test_arrays_of_a_few_megabytes_get_pages_of_their_own():
 def test_a_long_history_is_measured_on_a_sample_close_to_every_record(monkeypatch):
     import sys
 
-    from logreg.ui import cache
-    from logreg.ui.run import run
-    from logreg.ui.settings import Settings
+    from logreg.app import cache
+    from logreg.app.run import run
+    from logreg.app.settings import Settings
 
     history = run(Settings(n=100, epochs=2000)).history
     estimate, short = size_of(history), size_of(history[:16])

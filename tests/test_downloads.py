@@ -12,7 +12,7 @@ import streamlit.testing.v1.app_test as app_test_module
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from logreg.ui import cached
+from logreg.app import cached
 from logreg.ui.chart import HTML_DIV_ID, html_page
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

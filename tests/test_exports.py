@@ -1,4 +1,4 @@
-"""logreg.ui.exports: the downloaded CSVs hold the run, and no cell reads as a spreadsheet formula."""
+"""logreg.app.exports: the downloaded CSVs hold the run, and no cell reads as a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from logreg.app.exports import FORMULA_STARTS, data_csv, history_csv, spreadsheet_safe
+from logreg.app.run import run
+from logreg.app.settings import Settings
 from logreg.data import Dataset
-from logreg.ui.exports import FORMULA_STARTS, data_csv, history_csv, spreadsheet_safe
-from logreg.ui.run import run
-from logreg.ui.settings import Settings
 
 HOSTILE = ['=HYPERLINK("http://e.vil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logreg import model
+from logreg.app.settings import LR_OPTIONS
 from logreg.data import make_synthetic, split
 from logreg.family import FamilyPass, train_family
 from logreg.kernel import Pass
 from logreg.train import train
-from logreg.ui.settings import LR_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 RTOL, ATOL = 1e-12, 1e-14

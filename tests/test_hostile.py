@@ -15,11 +15,11 @@ import pytest
 from test_app import app, csv_app, no_exception, player_data, texts
 
 from logreg import tabular
+from logreg.app import settings
+from logreg.app.settings import MAX_SHOWN, parse_query, plain
 from logreg.formatting import shorten
 from logreg.plot_parts import CHART_NAME, shown_names
 from logreg.tabular import MAX_COLUMNS, MAX_NAME, feature_columns, from_frame, read_csv
-from logreg.ui import settings
-from logreg.ui.settings import MAX_SHOWN, parse_query, plain
 
 ROOT = Path(__file__).resolve().parents[1]
 PATTERN_CALLS = {"compile", "search", "match", "fullmatch", "split", "findall", "finditer", "sub", "subn"}

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from logreg.analysis import Optimum, lipschitz, optimum
+from logreg.app.run import synthetic_split
+from logreg.app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings
 from logreg.curvature import sharpness_along, sharpness_at_minimum
 from logreg.data import Dataset
 from logreg.lesson import ROLES, learning_rate_note, race_rates
 from logreg.train import train
-from logreg.ui.run import synthetic_split
-from logreg.ui.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings
 from logreg.verdict import KINDS, TOLERANCE, last_quarter_start, rise_epochs, verdict
 
 PRESET_SETTINGS = {p.name: Settings.from_values({**DEFAULTS, **p.values}) for p in PRESETS}
@@ -39,7 +39,7 @@ def prepared(s: Settings) -> tuple[Dataset, Optimum, float, float | None]:
 
 
 def judged(s: Settings, lr: float):
-    """Train as the app does (full batch) and judge with every curvature number, as logreg.ui.run does."""
+    """Train as the app does (full batch) and judge with every curvature number, as logreg.app.run does."""
     data, best, stable, s_min = prepared(s)
     h = list(train(data.X, data.y, learning_rate=lr, epochs=s.epochs, init=s.init, l2=s.l2, seed=s.seed))
     tail = h[last_quarter_start(h[-1].epoch) :]

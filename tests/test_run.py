@@ -1,4 +1,4 @@
-"""logreg.ui.run: from settings to a run with its analysis (no Streamlit)."""
+"""logreg.app.run: from settings to a run with its analysis (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from logreg import make_synthetic, optimum, sharpness_at_minimum, train
+from logreg.app.run import Run, run, synthetic_data
+from logreg.app.settings import DEFAULTS, PRESETS, Settings
 from logreg.tabular import from_frame
-from logreg.ui.run import Run, run, synthetic_data
-from logreg.ui.settings import DEFAULTS, PRESETS, Settings
 
 SEED_004 = [0.6931, 0.5710, 0.4932, 0.4403, 0.4019, 0.3726, 0.3495, 0.3305, 0.3147, 0.3013]
 
@@ -152,7 +152,7 @@ def test_given_data_is_used_as_it_is():
 
 
 def test_a_run_cut_by_the_budget_says_so():
-    from logreg.ui.budget import plan
+    from logreg.app.budget import plan
 
     s = Settings(n=2000, batch="1", epochs=500)
     p = plan(s.epochs, 2000, 0, s.batch_size)

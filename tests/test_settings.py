@@ -1,4 +1,4 @@
-"""logreg.ui.settings: controls as data, share-link parsing (hostile input included), presets."""
+"""logreg.app.settings: controls as data, share-link parsing (hostile input included), presets."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from logreg.app.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, parse_query, quote_value
 from logreg.formatting import number as fmt
-from logreg.ui.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, parse_query, quote_value
 
 KEYS = [c.key for c in CONTROLS]
 

@@ -8,13 +8,13 @@ from dataclasses import replace
 
 import streamlit as st
 
+from ..app import cached
+from ..app.budget import Plan
+from ..app.cached import DataChoice
+from ..app.run import CsvColumns, Synthetic
+from ..app.settings import BY_KEY, DEFAULTS, Control, Settings, plain
 from ..formatting import number, shorten
 from ..tabular import MAX_NAME, MAX_VALUE, SCALINGS
-from . import cached
-from .budget import Plan
-from .cached import DataChoice
-from .run import CsvColumns, Synthetic
-from .settings import BY_KEY, DEFAULTS, Control, Settings, plain
 
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
 HELP = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..app.settings import CONTROLS, Settings, parse_query, quote_value
 from ..formatting import number
-from .settings import CONTROLS, Settings, parse_query, quote_value
 
 TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..app.families import rate_index
+from ..app.settings import BY_KEY, LR_OPTIONS
 from ..formatting import number
-from .families import rate_index
-from .settings import BY_KEY, LR_OPTIONS
 
 REST_MS = 400  # a drag across η reports once, when it stops
 

@@ -9,22 +9,25 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import Landscape
+from ..app import cached, families
+from ..app.budget import Plan, one_blas_thread
+from ..app.cache import configure_malloc, release_freed_memory
+from ..app.exports import data_csv, history_csv
+from ..app.family_view import eta_slug, family_payload, fitted, rates_chart
+from ..app.run import Run
+from ..app.settings import DEFAULTS, PRESETS, Settings, plain
+from ..app.watch import watch_with
 from ..curvature import sharpness_at_minimum
 from ..figures import Sharpness, animation_figure
 from ..formatting import number
 from ..plot_parts import MAX_FRAMES, Thinning, thinning, to_browser
-from . import cached, families, views
-from .budget import Plan, one_blas_thread
-from .cache import configure_malloc, release_freed_memory
+from . import views
 from .chart import html_page
 from .controls import CSV_HELP, controls
-from .exports import data_csv, history_csv
-from .family_view import eta_slug, family_payload, fitted, rates_chart
 from .link import TABS, open_tab, read_share_link, share_link
 from .listen import eta_on_screen
 from .player import FRAME_MS, player, plotly_loader
-from .run import Run
-from .settings import DEFAULTS, PRESETS, Settings, plain
+from .session import still_wanted
 
 PAGE_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
@@ -260,11 +263,12 @@ _TUNED: list[bool] = []  # set once for the whole process
 
 def tune_process() -> None:
     """The process-wide settings, applied by the first page run and never on import: BLAS on one thread
-    (the budget's costs are those of one thread; OpenBLAS's waiting threads burn CPU) and malloc set for
-    many sessions."""
+    (the budget's costs are those of one thread; OpenBLAS's waiting threads burn CPU), malloc set for
+    many sessions, and training's check that its viewer is still there."""
     if not _TUNED:
         _TUNED.append(one_blas_thread())
         configure_malloc()
+        watch_with(still_wanted)  # training stops when its viewer has gone
 
 
 def page() -> None:

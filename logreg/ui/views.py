@@ -9,20 +9,20 @@ import numpy as np
 import streamlit as st
 
 from ..analysis import angle_degrees
+from ..app import cached, families
+from ..app.budget import Plan
+from ..app.cached import DataChoice
+from ..app.family_view import eta_slug
+from ..app.run import Run
+from ..app.settings import LR_OPTIONS, Settings
 from ..formatting import number, tex_number
 from ..lesson import ROLES
 from ..model import gradients, loss
 from ..panels import epoch_detail_figure, race_figure, race_thinning, truth_figure
 from ..train import step
-from . import cached, families
-from .budget import Plan
-from .cached import DataChoice
 from .chart import held, show
-from .family_view import eta_slug
 from .listen import eta_on_screen
 from .player import FRAME_MS, player
-from .run import Run
-from .settings import LR_OPTIONS, Settings
 
 
 def run_on_screen(data: DataChoice, settings: Settings, budget: Plan, key: str) -> Run:

@@ -17,7 +17,7 @@ from .conftest import PLAYER_CHART, ROOT, SIZES, TIMEOUT_MS, VIEWPORT
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from logreg.ui.settings import PRESETS  # noqa: E402
+from logreg.app.settings import PRESETS  # noqa: E402
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth")
@@ -776,10 +776,10 @@ def test_dragging_eta_draws_every_rate_it_passes(app):
 def test_the_browser_writes_the_readout_the_core_writes(app):
     """Every frame's line of numbers, written by the browser from the run's numbers, equals the core's own
     `figures.readout` for that snapshot (same digits, same words for the boundary)."""
+    from logreg.app.run import run
+    from logreg.app.settings import Settings
     from logreg.figures import readout
     from logreg.plot_parts import data_box, thinning
-    from logreg.ui.run import run
-    from logreg.ui.settings import Settings
 
     page = app.open("?autoplay=off&labels=logistic&lr=20&test=0.3")
     app.assert_ok(charts=1)
@@ -835,8 +835,8 @@ def test_the_math_tab_and_the_downloads_follow_eta(app):
         page.get_by_role("button", name="History (CSV)").click()
     with open(download.value.path()) as fh:
         text = fh.read().splitlines()
-    from logreg.ui.run import run
-    from logreg.ui.settings import Settings
+    from logreg.app.run import run
+    from logreg.app.settings import Settings
 
     expected = run(Settings(lr=0.2)).history[1]
     assert text[2].split(",")[1].startswith(f"{expected.loss:.6f}"[:7]), text[:3]

@@ -21,8 +21,8 @@ from ..tabular import feature_columns as find_feature_columns
 from . import budget
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
-from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
+from .watch import still_wanted
 
 MEMORY_BYTES = 150 * 2**20  # what the server may grow by beyond its warm baseline, whatever the links and uploads
 # Every session's cached data, runs and landscapes together. The rest of MEMORY_BYTES is for what the

@@ -17,8 +17,8 @@ from . import budget, cached
 from .cached import CACHE, DataChoice, analysis
 from .family_view import Member, frames_of
 from .run import Run, run, train_options
-from .session import still_wanted
 from .settings import LR_OPTIONS, Settings
+from .watch import still_wanted
 
 
 def family(data: DataChoice, settings: Settings, plan: budget.Plan) -> tuple[Run | None, ...]:
