@@ -21,6 +21,10 @@ from .plot_parts import (
     CLASS_COLORS,
     CLASS_SYMBOLS,
     INK,
+    LANE_COLORS,
+    LANE_DASHES,
+    LANE_SYMBOLS,
+    LANES,
     TEST_COLOR,
     TRAIN_COLOR,
     TRUE_COLOR,
@@ -30,6 +34,7 @@ from .plot_parts import (
     boundary_status,
     data_box,
     epoch_slider,
+    lane_uid,
     play_controls,
     segments,
     shown_names,
@@ -203,6 +208,7 @@ def animation_figure(
     player: bool = False,
     font_scale: float = 1.0,
     frames: bool = True,
+    lanes: bool = False,
 ) -> dict:
     """The main view: data, learned boundary and probability lines; loss; accuracy; optionally the
     loss landscape over (w1, w2) and the sharpness along the run.
@@ -216,73 +222,79 @@ def animation_figure(
     sixth of the chart's redraw (the figure alone, as exported, keeps them).
     frames: False leaves the frames out (the page's player draws every frame itself from the run's numbers);
     the moving traces then hold frame 0's values.
+    lanes: the race: instead of one run's traces, LANES empty lanes (boundary, loss and accuracy curves and
+    markers, path and point, by `plot_parts.lane_uid`), which the player fills from every rate's numbers;
+    no sharpness panel, and no frames.
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
+    if lanes and (frames or sharpness is not None):
+        raise ValueError("the race's lanes are drawn by the player: no frames and no sharpness panel")
     plan = plan or thinning(len(history), train.n)
     if sharpness is not None and len(sharpness.values) != len(plan.frame_index):
         raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
     course = _Course.of(train, test, history, plan)
-    traces = _traces(train, test, course, plan, true_line, landscape, sharpness, font_scale)
+    traces = Traces()
+    traces.add(*_data_traces(train, test, plan, true_line, course.box))
+    if lanes:
+        _lane_traces(traces, landscape)
+    else:
+        _run_traces(traces, course, landscape, sharpness, font_scale)
     steps = enumerate(course.shown) if frames else ()
     animation = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in steps]
-    layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale)
+    layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale, lanes)
     return {"data": traces.data, "layout": layout, "frames": animation}
 
 
-def _traces(
-    train: Dataset,
-    test: Dataset | None,
-    course: _Course,
-    plan: Thinning,
-    true_line: tuple[np.ndarray, float] | None,
-    landscape: Landscape | None,
-    sharpness: Sharpness | None,
-    font_scale: float = 1.0,
-) -> Traces:
-    """Every trace in drawing order; the moving ones hold frame 0's values."""
-    empty = np.array([], dtype=np.float32)
-    hidden = {"type": "scatter", "mode": "markers", "x": empty, "y": empty, "showlegend": False, "hoverinfo": "skip"}
-    traces = Traces()
-    traces.add(*_points(train, plan.point_index, "train", False))
-    traces.add(*(_points(test, None, "test", True) if test is not None else [hidden, hidden]))
-    if true_line is not None:
-        tx, ty = segments(np.asarray(true_line[0], float)[None, :], np.array([true_line[1]]), [0.0], course.box)
-        traces.add(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "name": "true boundary",
-                "x": tx[0],
-                "y": ty[0],
-                "line": {"color": TRUE_COLOR, "dash": "dash", "width": 2.5},
-                "hoverinfo": "skip",
-            }
-        )
-    else:
-        traces.add({**hidden, "mode": "lines"})
+_HIDDEN = {"type": "scatter", "mode": "markers", "showlegend": False, "hoverinfo": "skip"}
+
+
+def _empty() -> dict:
+    return {**_HIDDEN, "x": np.array([], dtype=np.float32), "y": np.array([], dtype=np.float32)}
+
+
+def _data_traces(
+    train: Dataset, test: Dataset | None, plan: Thinning, true_line: tuple[np.ndarray, float] | None, box
+) -> list[dict]:
+    """The data panel's fixed traces: training and test points, a trace per class, and the true boundary
+    (empty traces stand in for what is missing, so every figure has the same trace positions)."""
+    traces = _points(train, plan.point_index, "train", False)
+    traces += _points(test, None, "test", True) if test is not None else [_empty(), _empty()]
+    if true_line is None:
+        return [*traces, {**_empty(), "mode": "lines"}]
+    tx, ty = segments(np.asarray(true_line[0], float)[None, :], np.array([true_line[1]]), [0.0], box)
+    line = {"color": TRUE_COLOR, "dash": "dash", "width": 2.5}
+    return [*traces, {"type": "scatter", "mode": "lines", "name": "true boundary", "x": tx[0], "y": ty[0],
+                      "line": line, "hoverinfo": "skip"}]  # fmt: skip
+
+
+def _marker(role: Role, first: dict, axis: str, marker: dict, **extra) -> dict:
+    """A moving marker on panel `axis`, holding frame 0's values."""
+    return {
+        **_HIDDEN,
+        **first[role],
+        "marker": {**first[role].get("marker", {}), **marker},
+        "xaxis": f"x{axis}",
+        "yaxis": f"y{axis}",
+        "cliponaxis": False,
+        **extra,
+    }
+
+
+def _run_traces(
+    traces: Traces, course: _Course, landscape: Landscape | None, sharpness: Sharpness | None, font_scale: float
+) -> None:
+    """One run's traces: its boundary and lines of equal probability, its curves and their markers, its
+    path and point on the landscape, and its sharpness; the moving ones hold frame 0's values."""
     first = course.updates(0, landscape, sharpness)
+    lines = {"type": "scatter", "mode": "lines", "hoverinfo": "skip"}
+    dots = {"color": "#555555", "dash": "dot", "width": 1.5}
     traces.add_moving(
-        Role.PROBABILITY,
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "p = 0.1, 0.25, 0.75, 0.9",
-            **first[Role.PROBABILITY],
-            "line": {"color": "#555555", "dash": "dot", "width": 1.5},
-            "hoverinfo": "skip",
-        },
+        Role.PROBABILITY, {**lines, "name": "p = 0.1, 0.25, 0.75, 0.9", **first[Role.PROBABILITY], "line": dots}
     )
+    solid = {"color": "#000000", "width": 3.5}
     traces.add_moving(
-        Role.BOUNDARY,
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": "learned boundary (p = 0.5)",
-            **first[Role.BOUNDARY],
-            "line": {"color": "#000000", "width": 3.5},
-            "hoverinfo": "skip",
-        },
+        Role.BOUNDARY, {**lines, "name": "learned boundary (p = 0.5)", **first[Role.BOUNDARY], "line": solid}
     )
     colors = [TRAIN_COLOR, TEST_COLOR][: 2 if course.test_loss is not None else 1]
     for what, axis, fmt, train_curve, test_curve in (
@@ -290,61 +302,64 @@ def _traces(
         ("accuracy", "3", ".1%", course.accuracy, course.test_accuracy),
     ):
         traces.add(*_curves(what, axis, fmt, course.epochs, train_curve, test_curve))
-        traces.add_moving(
-            Role(f"{what} marker"),
-            {
-                "type": "scatter",
-                "mode": "markers",
-                **first[Role(f"{what} marker")],
-                "marker": {"color": colors, "size": 12},
-                "xaxis": f"x{axis}",
-                "yaxis": f"y{axis}",
-                "showlegend": False,
-                "hoverinfo": "skip",
-                "cliponaxis": False,
-            },
-        )
+        role = Role(f"{what} marker")
+        traces.add_moving(role, _marker(role, first, axis, {"color": colors, "size": 12}))
     if landscape is not None:
         traces.add(*_landscape_traces(landscape, course.history))
         # one marker, always there: the point itself, or a cross on the panel's edge towards it, "off the panel"
-        traces.add_moving(
-            Role.LANDSCAPE_POINT,
-            {
-                "type": "scatter",
-                "mode": "markers+text",
-                **first[Role.LANDSCAPE_POINT],
-                "xaxis": "x4",
-                "yaxis": "y4",
-                "showlegend": False,
-                "textposition": "top center",
-                "textfont": {"size": 14, "color": "#D55E00"},
-                "cliponaxis": False,
-                "hoverinfo": "skip",
-                "marker": {
-                    **first[Role.LANDSCAPE_POINT]["marker"],
-                    "size": 14,
-                    "color": "#D55E00",
-                    "line": {"color": "#D55E00", "width": 2},
-                },
-            },
-        )
+        orange = {"size": 14, "color": "#D55E00", "line": {"color": "#D55E00", "width": 2}}
+        text = {"textposition": "top center", "textfont": {"size": 14, "color": "#D55E00"}}
+        point = _marker(Role.LANDSCAPE_POINT, first, "4", orange, mode="markers+text", **text)
+        traces.add_moving(Role.LANDSCAPE_POINT, point)
     if sharpness is not None:
         traces.add(*_sharpness_traces(sharpness, course, round(16 * font_scale)))
-        traces.add_moving(
-            Role.SHARPNESS_MARKER,
-            {
-                "type": "scatter",
-                "mode": "markers",
-                **first[Role.SHARPNESS_MARKER],
-                "xaxis": "x5",
-                "yaxis": "y5",
-                "showlegend": False,
-                "marker": {"size": 12, "color": "#7B3294"},
-                "hoverinfo": "skip",
-                "cliponaxis": False,
+        purple = {"size": 12, "color": "#7B3294"}
+        traces.add_moving(Role.SHARPNESS_MARKER, _marker(Role.SHARPNESS_MARKER, first, "5", purple))
+
+
+def _lane_traces(traces: Traces, landscape: Landscape | None) -> None:
+    """The race's LANES lanes, empty: the player fills each from the numbers of the rate it shows. A lane
+    differs from the others by colour, dash and marker shape, never by colour alone."""
+    if landscape is not None:
+        traces.add(*_landscape_traces(landscape, None))
+    for k in range(LANES):
+        color, dash, symbol = LANE_COLORS[k], LANE_DASHES[k], LANE_SYMBOLS[k]
+        line = {"type": "scatter", "mode": "lines", "showlegend": False, "hoverinfo": "skip", "x": [], "y": []}
+        marker = {
+            **_HIDDEN,
+            "x": [],
+            "y": [],
+            "cliponaxis": False,
+            "marker": {"color": color, "symbol": symbol, "size": 12},
+        }
+        ring = {**marker["marker"], "size": 14, "line": {"color": "#ffffff", "width": 1.5}}
+        parts = {
+            Role.LANE_BOUNDARY: {**line, "line": {"color": color, "dash": dash, "width": 3.5}},
+            Role.LANE_LOSS: {
+                **line,
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "line": {"color": color, "dash": dash, "width": 3, "simplify": False},
             },
-        )
-    return traces
+            Role.LANE_LOSS_MARKER: {**marker, "xaxis": "x2", "yaxis": "y2"},
+            Role.LANE_ACCURACY: {
+                **line,
+                "xaxis": "x3",
+                "yaxis": "y3",
+                "line": {"color": color, "dash": dash, "width": 3, "simplify": False},
+            },
+            Role.LANE_ACCURACY_MARKER: {**marker, "xaxis": "x3", "yaxis": "y3"},
+        }
+        if landscape is not None:
+            parts[Role.LANE_PATH] = {
+                **line,
+                "xaxis": "x4",
+                "yaxis": "y4",
+                "line": {"color": color, "dash": dash, "width": 2.5, "simplify": False},
+            }
+            parts[Role.LANE_POINT] = {**marker, "xaxis": "x4", "yaxis": "y4", "marker": ring}
+        for role, trace in parts.items():
+            traces.add({**trace, "uid": lane_uid(role, k)})
 
 
 def _curves(
@@ -375,12 +390,12 @@ def _curves(
     return curves
 
 
-def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict]:
-    """The landscape panel's fixed traces: the loss contours, the run's path, the minimum and the truth."""
-    path = np.array([s.w for s in history])  # float64, like the losses
+def _landscape_traces(land: Landscape, history: Sequence[Snapshot] | None) -> list[dict]:
+    """The landscape panel's fixed traces: the loss contours, the run's path (none for the race, whose
+    lanes have their own), the minimum and the truth."""
     cx, cy = land.contours
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
-    return [
+    traces = [
         {
             "type": "scatter",
             "mode": "lines",
@@ -392,19 +407,6 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
             "name": "loss contours",
             "showlegend": False,
             "hoverinfo": "skip",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": path[:, 0],
-            "y": path[:, 1],
-            "xaxis": "x4",
-            "yaxis": "y4",
-            "line": {"color": "#D55E00", "width": 2.5, "simplify": False},
-            "name": "path of (w1, w2)",
-            "showlegend": False,
-            "hoverinfo": "skip",
-            "uid": Role.PATH,
         },
         {
             **none,
@@ -429,6 +431,19 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot]) -> list[dict
         if land.truth
         else dict(none),
     ]
+    if history is not None:
+        path = np.array([s.w for s in history])  # float64, like the losses
+        traces.insert(1, {
+            **none,
+            "mode": "lines",
+            "x": path[:, 0],
+            "y": path[:, 1],
+            "line": {"color": "#D55E00", "width": 2.5, "simplify": False},
+            "name": "path of (w1, w2)",
+            "hoverinfo": "skip",
+            "uid": Role.PATH,
+        })  # fmt: skip
+    return traces
 
 
 def _sharpness_traces(sharp: Sharpness, course: _Course, font_size: int = 16) -> list[dict]:
@@ -495,6 +510,7 @@ _WIDE = {
     "5": ([0.78, 1.0], [0.0, 0.36]),
 }  # the gaps between rows hold an x axis's ticks and title even in a 560 px chart (a laptop)
 _WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.58, 1.0])}
+_RACE_ROWS = {"3": ([0.45, 1.0], [0.0, 0.36])}  # the race has no sharpness panel: accuracy takes the row
 # On a narrow screen the panels stack in this order, each this many pixels high ("width": square).
 NARROW_PANELS = (("", "width"), ("2", 240), ("3", 180), ("4", "width"), ("5", 200))
 
@@ -509,6 +525,7 @@ def _layout(
     height: int,
     player: bool,
     font_scale: float,
+    lanes: bool = False,
 ) -> dict:
     """Fixed axis ranges for every panel and large dark type; for the figure alone, Plotly's Play, Pause and
     scrubber above the plots, and for the player, each frame's readout in `meta` (its bar has the scrubber)."""
@@ -517,89 +534,107 @@ def _layout(
     curves = [course.loss] + ([course.test_loss] if course.test_loss is not None else [])
     loss_top = float(np.max(np.concatenate(curves))) * 1.08 or 1.0
     last_epoch = max(int(course.epochs[-1]), 1)
-    inside = ~np.isnan(course.line_x[:, 0])  # whether each frame's boundary crosses the data panel
-    labels = [readout(s, names, box, bool(inside[k])) for k, s in enumerate(course.shown)]
     domains = _WIDE if landscape is not None else _WIDE_NO_LANDSCAPE
-    size = lambda px: round(px * font_scale)  # noqa: E731
-    axis = {**AXIS, "tickfont": {"size": size(16)}, "title": {"font": {"size": size(18)}}}
-
-    def pair(k: str, x_range, y_range, x_title: str, y_title: str, **y_extra) -> dict:
-        x_dom, y_dom = domains[k]
-        return {
-            f"xaxis{k}": {
-                **axis,
-                "domain": x_dom,
-                "range": x_range,
-                "anchor": f"y{k}",
-                "title": {**axis["title"], "text": x_title},
-            },
-            f"yaxis{k}": {
-                **axis,
-                "domain": y_dom,
-                "range": y_range,
-                "anchor": f"x{k}",
-                "title": {**axis["title"], "text": y_title},
-                **y_extra,
-            },
-        }
-
+    domains = {**domains, **(_RACE_ROWS if lanes else {})}
+    pair = _Panels(domains, font_scale)
     layout = {
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 40 if player else 110, "b": 110},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "font": {"size": size(18), "color": INK},
-        "legend": {"orientation": "h", "x": 0, "y": -0.11, "yanchor": "top", "font": {"size": size(16)}},
+        "font": {"size": pair.size(18), "color": INK},
+        # under the panels, clear of the x axes' titles (the race's legend is one short row: lower still)
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": -0.16 if lanes else -0.11,
+            "yanchor": "top",
+            "font": {"size": pair.size(16)},
+        },
         **pair("", list(box[:2]), list(box[2:]), names[0], names[1]),
         **pair("2", [0, last_epoch], [0, loss_top], "epoch", "loss"),
         **pair("3", [0, last_epoch], [0, 1.02], "epoch", "accuracy", tickformat=".0%"),
         "annotations": [],
     }
     if player:
+        inside = ~np.isnan(course.line_x[:, 0])  # whether each frame's boundary crosses the data panel
+        labels = [readout(s, names, box, bool(inside[k])) for k, s in enumerate(course.shown)]
         layout["meta"] = {"readouts": labels}  # the player's own scrubber and readout line show them
     else:
-        # Play and Pause beside the scrubber, above the plots, where a laptop screen shows them
-        steps = [str(s.epoch) for s in course.shown]
-        scrubber = epoch_slider(steps, labels, font_size=size(16), x=0.16, len=0.84, y=1.0, yanchor="bottom")
-        layout["sliders"] = [{**scrubber, "pad": {"t": 0, "b": 40}}]
-        layout["updatemenus"] = [
-            play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom", pad={"t": 0, "r": 10, "b": 40})
-        ]
-    title = {
+        layout.update(_plotly_player(course, names, frame_ms, pair.size))
+    if landscape is not None:
+        w1, w2 = [float(landscape.w1[0]), float(landscape.w1[-1])], [float(landscape.w2[0]), float(landscape.w2[-1])]
+        layout.update(pair("4", w1, w2, f"w_{names[0]}", f"w_{names[1]}"))
+        layout["annotations"].append(_panel_title("loss landscape", "4", pair.size(16)))
+    if sharpness is not None:
+        y_range = sharpness.log_range
+        ticks = _log_ticks(*y_range)
+        log = {"type": "log", "tickvals": ticks, "ticktext": [number(v, ".3g") for v in ticks]}
+        layout.update(pair("5", [0, last_epoch], y_range, "epoch", "sharpness s(θ)", **log))
+    return layout
+
+
+def _panel_title(text: str, k: str, size: int) -> dict:
+    """A panel's name, above its top left corner."""
+    return {
         "showarrow": False,
         "x": 0,
         "y": 1.0,
         "xanchor": "left",
         "yanchor": "bottom",
-        "font": {"size": size(16), "color": INK},
+        "font": {"size": size, "color": INK},
+        "text": text,
+        "xref": f"x{k} domain",
+        "yref": f"y{k} domain",
     }
-    if landscape is not None:
-        layout.update(
-            pair(
-                "4",
-                [float(landscape.w1[0]), float(landscape.w1[-1])],
-                [float(landscape.w2[0]), float(landscape.w2[-1])],
-                f"w_{names[0]}",
-                f"w_{names[1]}",
-            )
-        )
-        layout["annotations"].append({**title, "text": "loss landscape", "xref": "x4 domain", "yref": "y4 domain"})
-    if sharpness is not None:
-        y_range = sharpness.log_range
-        ticks = _log_ticks(*y_range)
-        layout.update(
-            pair(
-                "5",
-                [0, last_epoch],
-                y_range,
-                "epoch",
-                "sharpness s(θ)",
-                type="log",
-                tickvals=ticks,
-                ticktext=[number(v, ".3g") for v in ticks],
-            )
-        )
-    return layout
+
+
+@dataclass(frozen=True)
+class _Panels:
+    """Axis pairs placed by `domains`, in type scaled by `font_scale`."""
+
+    domains: dict[str, tuple[list[float], list[float]]]
+    font_scale: float
+
+    def size(self, px: float) -> int:
+        return round(px * self.font_scale)
+
+    def __call__(self, k: str, x_range, y_range, x_title: str, y_title: str, **y_extra) -> dict:
+        axis = {**AXIS, "tickfont": {"size": self.size(16)}}
+        title = {"font": {"size": self.size(18)}}
+        x_dom, y_dom = self.domains[k]
+        return {
+            f"xaxis{k}": {
+                **axis,
+                "domain": x_dom,
+                "range": x_range,
+                "anchor": f"y{k}",
+                "title": {**title, "text": x_title},
+            },
+            f"yaxis{k}": {
+                **axis,
+                "domain": y_dom,
+                "range": y_range,
+                "anchor": f"x{k}",
+                "title": {**title, "text": y_title},
+                **y_extra,
+            },
+        }
+
+
+def _plotly_player(course: _Course, names: Sequence[str], frame_ms: int, size) -> dict:
+    """Play and Pause beside Plotly's scrubber, above the plots, where a laptop screen shows them (the
+    figure alone, as the offline file holds it)."""
+    inside = ~np.isnan(course.line_x[:, 0])
+    labels = [readout(s, names, course.box, bool(inside[k])) for k, s in enumerate(course.shown)]
+    steps = [str(s.epoch) for s in course.shown]
+    scrubber = epoch_slider(steps, labels, font_size=size(16), x=0.16, len=0.84, y=1.0, yanchor="bottom")
+    return {
+        "sliders": [{**scrubber, "pad": {"t": 0, "b": 40}}],
+        "updatemenus": [
+            play_controls(frame_ms, x=0, y=1.0, xanchor="left", yanchor="bottom", pad={"t": 0, "r": 10, "b": 40})
+        ],
+    }
 
 
 def _log_ticks(low: float, high: float) -> list[float]:

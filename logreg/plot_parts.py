@@ -59,11 +59,39 @@ class Role(StrEnum):
     RATE_EDGE = "rate edge"  # the dashed level 2/η on the sharpness panel
     RATE_EDGE_LABEL = "rate edge label"  # its value, written at its right end
     RATE_SELECTED = "rate selected"  # the chart of every rate: the ring around the rate on screen
+    # the race: each lane (one learning rate's run) has these traces, their uids `lane_uid(role, lane)`
+    LANE_BOUNDARY = "lane boundary"
+    LANE_LOSS = "lane loss"
+    LANE_LOSS_MARKER = "lane loss marker"
+    LANE_ACCURACY = "lane accuracy"
+    LANE_ACCURACY_MARKER = "lane accuracy marker"
+    LANE_PATH = "lane path"
+    LANE_POINT = "lane point"
+
+
+LANES = 4  # the race shows at most this many learning rates at once
+# each lane differs by colour (at least 4.5:1 on white, apart for colour-blind eyes), dash and marker
+LANE_COLORS = ("#000000", "#7B3294", "#A6611A", "#018571")
+LANE_DASHES = ("solid", "dash", "dot", "dashdot")
+LANE_SYMBOLS = ("circle", "square", "diamond", "triangle-down")
+LANE_ROLES = tuple(r for r in Role if r.name.startswith("LANE_"))
+LANE_CURVES = (Role.LANE_LOSS, Role.LANE_ACCURACY, Role.LANE_PATH)  # drawn up to the epoch on screen
+
+
+def lane_uid(role: Role, lane: int) -> str:
+    """The uid of a lane's trace. Plotly looks a removed trace's colour bar up with the selector ".cb" + uid,
+    so no digit follows a space."""
+    return f"{role.value}-{lane}"
 
 
 def roles() -> dict[str, str]:
     """Every role's name and uid, as the browser reads them."""
     return {role.name: role.value for role in Role}
+
+
+def lanes() -> list[dict[str, str]]:
+    """Each lane's traces' uids by role name, as the browser reads them (never composed twice)."""
+    return [{role.name: lane_uid(role, k) for role in LANE_ROLES} for k in range(LANES)]
 
 
 @dataclass

@@ -754,8 +754,8 @@ def test_each_tab_renders(view):
     elif view == "Math at one epoch":
         assert len(at.latex) == 8 and chart(at, "math_plot")
     elif view == "Learning rates side by side":  # the race plays in the run's place: one animation
-        assert chart(at, "race_plot")["frames"] and len(at.get("bidi_component")) == 1
-        assert player_data(at, "race_plot")["keys"] is True and "epochs" in player_data(at, "race_plot")["link"]
+        assert player_data(at)["race"]["chosen"] and len(at.get("bidi_component")) == 1
+        assert player_data(at)["keys"] is True and "epochs" in player_data(at)["link"]
     else:
         assert chart(at, "truth_plot") and any(m.value.startswith("**Lesson:**") for m in at.markdown)
     strict_specs(at)
@@ -815,59 +815,6 @@ def race_lanes_for(**settings):
     s = replace(Settings(), **settings)
     data = synthetic_data(s)
     return race_rates(data.X, data.y, LR_OPTIONS, l2=s.l2, epochs=s.epochs, init=s.init, seed=s.seed)
-
-
-def test_race_tab_starts_with_the_lesson_and_lists_one_verdict_per_rate():
-    at = app(view="Learning rates side by side")
-    no_exception(at)
-    lanes = race_lanes_for()
-    picked = at.multiselect[0].value
-    assert picked == [fmt(lane.learning_rate) for lane in lanes] and len(picked) >= 3
-    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
-    assert len(verdicts) == len(picked)
-    for v, lane in zip(verdicts, lanes):
-        assert v.startswith(f"- **η = {fmt(lane.learning_rate)}** *{lane.role}*")
-        assert v.endswith(run(replace(Settings(), lr=lane.learning_rate)).verdict.message)
-    spec = chart(at, "race_plot")
-    assert len(spec["frames"][0]["traces"]) == len(picked) * 3  # boundary, loss marker, landscape point per run
-    at.multiselect[0].set_value(["0.01", "1", "10", "20"])
-    at.run()
-    no_exception(at)
-    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
-    assert [v.split("**")[1] for v in verdicts] == ["η = 0.01", "η = 1", "η = 10", "η = 20"]
-    for v, p in zip(verdicts, (0.01, 1.0, 10.0, 20.0)):
-        assert v.endswith(run(replace(Settings(), lr=p)).verdict.message)
-    assert len(chart(at, "race_plot")["frames"][0]["traces"]) == 4 * 3
-    at.multiselect[0].set_value([])
-    at.run()
-    no_exception(at)
-    assert any("at least one" in i.value for i in at.info)
-
-
-def test_race_with_no_rate_chosen_shows_the_run_instead():
-    at = app(view="Learning rates side by side", epochs="40")
-    at.multiselect[0].set_value([]).run()
-    no_exception(at)
-    assert [i.value for i in at.info] == [
-        "Choose at least one learning rate. Meanwhile the chart shows the single run."
-    ]
-    assert len(at.get("bidi_component")) == 1 and len(frames(at)) == 41  # the run's chart, its player
-    assert player_data(at)["link"]["epochs"] == "40"  # and the share link still written
-
-
-def test_race_defaults_straddle_the_rate_where_runs_stop_settling():
-    from logreg.curvature import sharpness_at_minimum
-
-    at = app(view="Learning rates side by side", labels="logistic")
-    no_exception(at)
-    rates = [float(v) for v in at.multiselect[0].value]
-    data = synthetic_data(Settings(labels="logistic"))
-    best = optimum(data.X, data.y)
-    edge = 2 / sharpness_at_minimum(data.X, best)
-    assert min(rates) < edge < max(rates), (rates, edge)
-    verdicts = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
-    above = [v for v, r in zip(verdicts, rates) if r > edge]
-    assert above and all("Oscillating" in v for v in above)
 
 
 @pytest.mark.parametrize(
@@ -952,12 +899,6 @@ def test_settings_survive_a_trip_to_the_csv_source():
     assert at.slider(key="w1").value == 4.0
 
 
-def test_race_choices_include_the_pages_rate():
-    at = app(view="Learning rates side by side", lr="0.2")
-    no_exception(at)
-    assert "0.2" in at.multiselect[0].options
-
-
 def test_penalised_summary_shows_the_objective_and_its_minimum():
     at = app(l2="1", lr="1", epochs="1000", labels="logistic")
     no_exception(at)
@@ -1036,20 +977,6 @@ def test_a_page_cut_by_the_time_budget_says_so_in_one_sentence():
     shown = [r for r in cached_runs() if r.settings == Settings(n=20000, epochs=5000)]
     assert shown and all(len(r.history) == p.epochs + 1 for r in shown)
     assert not [w for w in app().warning if w.value.startswith(BUDGET_NOTE)]  # the default page is not cut
-
-
-def test_the_race_shares_the_page_budget_and_its_runs_stay_in_lockstep():
-    from logreg.app import cached
-    from logreg.app.budget import plan
-
-    cached.CACHE.clear()
-    at = app(view="Learning rates side by side", n="20000", epochs="5000")
-    no_exception(at)
-    p = plan(5000, 20000, 0, None, race=True)
-    assert [w.value for w in at.warning if w.value.startswith(BUDGET_NOTE)] == [p.note()]
-    assert "the race's runs" in p.note()
-    race = [r for r in cached_runs() if r.settings.n == 20000 and r.settings.epochs == 5000]
-    assert len(race) >= 3 and {len(r.history) for r in race} == {p.epochs + 1}
 
 
 def test_a_run_on_fewer_points_says_how_many():
@@ -1219,15 +1146,83 @@ def test_moving_eta_keeps_the_runs_and_a_preset_asks_for_its_rate():
     assert preset["request"] == {"index": LR_OPTIONS.index(0.1), "token": before["request"]["token"] + 1}
 
 
-def test_the_race_reads_its_lanes_from_the_family():
-    """On the race tab the lanes are the family's runs (no stop value, nothing cut): no lane is trained again."""
+# ---------------------------------------------------------------- the race: the family's runs as lanes
+def race_data(at: AppTest) -> dict:
+    return player_data(at)["race"]
+
+
+def test_the_race_starts_with_the_lessons_rates_and_their_roles():
+    from logreg.app.families import rate_index
+
+    at = app(view=TABS[2])
+    no_exception(at)
+    lanes = race_lanes_for()
+    race = race_data(at)
+    assert len(lanes) >= 3 and race["chosen"] == [rate_index(lane.learning_rate) for lane in lanes]
+    for lane in lanes:
+        assert race["roles"][rate_index(lane.learning_rate)] == lane.role
+    assert sum(r is not None for r in race["roles"]) == len(lanes)
+    # each lane is the family's run at that rate: the same numbers and words as training it alone
+    family = player_data(at)["family"]
+    for lane in lanes:
+        alone = run(replace(Settings(), lr=lane.learning_rate))
+        numbers = family["runs"][rate_index(lane.learning_rate)]
+        assert numbers["verdict"] == alone.verdict.message
+        assert float(decoded(numbers["loss"])[-1]) == alone.history[-1].loss
+    # the chart is the run's chart with four empty lanes, which the browser fills; no sharpness panel
+    uids = [t.get("uid") for t in chart(at)["data"]]
+    assert sum(1 for u in uids if u and u.startswith("lane boundary")) == 4
+    assert "boundary" not in uids and "xaxis5" not in chart(at)["layout"]
+    assert [lane["LANE_BOUNDARY"] for lane in race["lanes"]] == [f"lane boundary-{k}" for k in range(4)]
+
+
+def test_the_race_defaults_straddle_the_rate_where_runs_stop_settling():
+    from logreg.curvature import sharpness_at_minimum
+
+    at = app(view=TABS[2], labels="logistic")
+    no_exception(at)
+    race, family = race_data(at), player_data(at)["family"]
+    rates = [LR_OPTIONS[i] for i in race["chosen"]]
+    data = synthetic_data(Settings(labels="logistic"))
+    best = optimum(data.X, data.y)
+    edge = 2 / sharpness_at_minimum(data.X, best)
+    assert min(rates) < edge < max(rates), (rates, edge)
+    above = [family["runs"][i]["kind"] for i, r in zip(race["chosen"], rates) if r > edge]
+    assert above and all(kind == "oscillating" for kind in above)
+
+
+def test_the_race_shows_the_gap_to_the_minimum_on_a_log_axis():
+    at = app(view=TABS[2], labels="logistic")
+    no_exception(at)
+    race, family = race_data(at), player_data(at)["family"]
+    data = synthetic_data(Settings(labels="logistic"))
+    best = optimum(data.X, data.y)
+    low, high = race["gap_axis"]["range"]
+    for i, numbers in enumerate(family["runs"]):
+        gap = decoded(race["gap"][i])
+        # L − L* at each frame, from the core's numbers (float32: drawn, never printed); the floor for a 0
+        expected = np.maximum(decoded(numbers["loss"]) - best.objective, 1e-16).astype(np.float32)
+        assert np.array_equal(gap, expected)
+        assert low <= np.log10(gap.min()) and np.log10(gap.max()) <= high
+    # no minimum on the default data (a line separates the classes): no gap, the loss itself
+    assert race_data(app(view=TABS[2]))["gap"] is None
+
+
+def test_the_race_reads_its_lanes_from_the_family_and_trains_in_lockstep():
+    """On the race tab the lanes are the family's runs: no lane is trained again, and every rate's run makes
+    the page's epochs (the race's budget plans them whole)."""
     from logreg.app import cached
+    from logreg.app.budget import plan
 
     cached.CACHE.clear()
-    at = app(view=TABS[2])
+    at = app(view=TABS[2], n="20000", epochs="5000")
     no_exception(at)
     singles = [k for k in cached.CACHE._entries if isinstance(k, tuple) and k[0] == "run"]
     assert singles == [], singles  # every lane came from ("family", …)
-    assert any(isinstance(k, tuple) and k[0] == "family" for k in cached.CACHE._entries)
-    lanes = [m.value for m in at.markdown if m.value.startswith("- **η = ")]
-    assert len(lanes) >= 2
+    p = plan(5000, 20000, 0, None, race=True)
+    assert p.family_epochs == p.epochs < 5000
+    assert [w.value for w in at.warning if w.value.startswith(BUDGET_NOTE)] == [p.note()]
+    family = player_data(at)["family"]
+    assert {int(decoded(r["epoch"])[-1]) for r in family["runs"] if r is not None and r["kind"] != "diverged"} == {
+        p.epochs
+    }

@@ -555,7 +555,45 @@ def test_revealed_curves_carry_their_uid_and_every_point(default_fig):
     default_dict = to_browser(default_fig)  # a fresh copy: go.Figure(...) in other tests strips uids
     uids = {t.get("uid") for t in default_dict["data"]}
     assert {"loss curve", "test loss curve", "accuracy curve", "test accuracy curve", "path"} <= uids
-    assert set(REVEALED) - uids <= {"sharpness curve"}  # drawn only with a sharpness panel
+    lane_curves = {u for u in REVEALED if u.startswith("lane ")}  # drawn only on the race's chart
+    assert set(REVEALED) - uids - lane_curves <= {"sharpness curve"}  # drawn only with a sharpness panel
     for t in default_dict["data"]:
         if t.get("uid") in REVEALED:
             assert t["line"]["simplify"] is False
+
+
+# ---------------------------------------------------------------- the race: lanes on the run's chart
+def test_the_race_chart_has_four_empty_lanes_and_no_run_of_its_own(data, run100, land):
+    from logreg.plot_parts import LANE_CURVES, LANE_ROLES, LANES, Role, lane_uid, lanes
+    from logreg.ui.player import REVEALED
+
+    fig = animation_figure(data, run100, landscape=land, player=True, frames=False, lanes=True)
+    pio.from_json(json.dumps(to_browser(fig)), skip_invalid=False)  # a valid Plotly figure
+    uids = [t.get("uid") for t in fig["data"]]
+    expected = [lane_uid(role, k) for k in range(LANES) for role in LANE_ROLES]
+    assert [u for u in uids if u and u.startswith("lane ")] == expected
+    assert not {Role.BOUNDARY, Role.PROBABILITY, Role.LOSS_CURVE, Role.PATH, Role.SHARPNESS_CURVE} & set(uids)
+    assert fig["frames"] == [] and "xaxis5" not in fig["layout"]  # the player draws the lanes; no sharpness
+    for t in fig["data"]:
+        if (t.get("uid") or "").startswith("lane "):
+            assert len(t["x"]) == 0 and len(t["y"]) == 0
+    # every lane's uids as the browser reads them, its curves revealed up to the epoch on screen
+    assert lanes()[2]["LANE_PATH"] == lane_uid(Role.LANE_PATH, 2) == "lane path-2"
+    assert {lane_uid(r, k) for k in range(LANES) for r in LANE_CURVES} <= set(REVEALED)
+    # no digit after a space: Plotly looks a removed trace up with the selector ".cb" + uid
+    assert all(" " not in u.split("-")[-1] for u in expected)
+    # lanes differ by dash and marker, not by colour alone
+    boundaries = [t for t in fig["data"] if (t.get("uid") or "").startswith("lane boundary")]
+    assert len({t["line"]["dash"] for t in boundaries}) == LANES
+    # accuracy takes the row the sharpness had
+    assert fig["layout"]["xaxis3"]["domain"] == [0.45, 1.0]
+
+
+def test_the_race_chart_refuses_frames_and_a_sharpness_panel(data, run100):
+    from logreg.figures import Sharpness
+
+    with pytest.raises(ValueError, match="lanes"):
+        animation_figure(data, run100, lanes=True)
+    sharp = Sharpness(np.ones(len(thinning(len(run100), data.n).frame_index)), 0.1)
+    with pytest.raises(ValueError, match="lanes"):
+        animation_figure(data, run100, lanes=True, frames=False, sharpness=sharp)

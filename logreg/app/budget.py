@@ -13,7 +13,7 @@ Costs in µs, for n_train training rows and n_test test rows:
                       + FIGURE_FRAME·min(E + 1, MAX_FRAMES) + PAGE              figures and widgets
   the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
   an uploaded file    CSV_ROW·rows + CSV_CELL·rows·columns                     read, checked, split and scaled
-The race tab trains up to RACE_RUNS more runs, in lockstep with the page's run: all share the budget.
+The race tab trains up to RACE_RUNS more runs, to choose its rates: all share the budget.
 Every other rate of the η control (FAMILY_RUNS runs) is trained too, so that moving η needs no rerun: they
 get what the page's own run leaves of the budget, and the run of the η on screen is never cut for them.
 Where not even one epoch of theirs fits (mini-batches of a few points on many rows), they are not trained,
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from ..plot_parts import MAX_FRAMES
 
 PAGE_BUDGET_S = 1.5  # CPU seconds for one page load or rerun, whatever the link or file
-RACE_RUNS = 10  # the race's own runs (its picker allows four) and the up to six that choose its rates
+RACE_RUNS = 6  # the runs that choose the race's rates (lesson.race_rates); its lanes are the family's
 FAMILY_RUNS = 18  # the η control's other rates (19 in all): each run, its frames' sharpness and its verdict
 MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
 MIN_ROWS = 200  # never fewer points than this, whatever the settings
@@ -189,7 +189,8 @@ def plan(
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
 
-    race: the race tab is open, so up to RACE_RUNS more runs train in lockstep with the page's run.
+    race: the race tab is open, so up to RACE_RUNS more runs train to choose the race's rates, and every
+    rate's run (the race's lanes) makes the page's epochs: the race is in lockstep.
     file_rows, file_cells: the rows and cells of an uploaded file (0 for synthetic data): reading it is part of
     the page.
     The prediction depends on the sizes and settings only, never on what happens to be cached, so the
@@ -215,6 +216,10 @@ def plan(
         rows = largest(min(n_train, MIN_ROWS), n_train, lambda r: cost(floor, r) <= budget_us)
     epochs = largest(min(floor, max(asked, 0)), max(asked, 0), lambda e: cost(e, rows) <= budget_us)
     tests = round(n_test * rows / n_train)
+    with_family = lambda e: cost(e, rows) + (family_us(e, rows, tests, batch_size) if e else 0.0)  # noqa: E731
+    least = min(floor, epochs)  # the race's lanes make the page's epochs (lockstep), never fewer than the floor
+    if race and least and with_family(least) <= budget_us:
+        epochs = largest(least, epochs, lambda e: with_family(e) <= budget_us)
     left = budget_us - cost(epochs, rows)  # the other rates get what the page's own run leaves: maybe nothing
     family = largest(0, epochs, lambda e: e == 0 or family_us(e, rows, tests, batch_size) <= left)
     seconds = (cost(epochs, rows) + (family_us(family, rows, tests, batch_size) if family else 0.0)) / 1e6

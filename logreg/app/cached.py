@@ -133,13 +133,6 @@ def training(data: DataChoice, settings: Settings, plan: budget.Plan | None = No
     return _trained(data, settings, plan.epochs, plan.note(data.train.n))
 
 
-def race_run(data: DataChoice, r: Run, lr: float) -> Run:
-    """The same data, start, analysis and epochs as the page's run `r` at another learning rate, without an
-    early stop (lockstep); the page's own run when it is the same."""
-    settings = replace(r.settings, lr=lr, stop=0.0)
-    return _trained(data, settings, r.settings.epochs if r.epochs is None else r.epochs, None)
-
-
 def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None) -> Run:
     """The run of `settings` on `data` for `epochs` epochs, from the cache or trained; training stops, and
     nothing is kept, if its viewer goes away."""

@@ -96,15 +96,3 @@ def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -
 def rate_index(lr: float) -> int:
     """The position of η among the control's rates (the nearest one)."""
     return int(np.argmin([abs(np.log10(v) - np.log10(lr)) for v in LR_OPTIONS]))
-
-
-def race_run(data: DataChoice, r: Run, lr: float, plan: budget.Plan) -> Run:
-    """The race's lane at rate lr: the family's run of that rate when it is the lockstep run the race needs
-    (no stop value, the epochs of the page's run `r`), so the race trains nothing again; else that run
-    trained on its own (cached.race_run)."""
-    whole = plan.family_epochs >= plan.epochs or rate_index(lr) == rate_index(r.settings.lr)
-    if r.settings.stop == 0 and whole:  # then the family's run is that run, bit for bit
-        member = family(data, r.settings, plan)[rate_index(lr)]
-        if member is not None:
-            return member
-    return cached.race_run(data, r, lr)

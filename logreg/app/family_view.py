@@ -17,7 +17,7 @@ import numpy as np
 from ..figures import _log_ticks
 from ..formatting import number
 from ..geometry import PROBABILITY_LEVELS, logit
-from ..plot_parts import CLASS_COLORS, shown_names, thinning
+from ..plot_parts import CLASS_COLORS, LANE_COLORS, LANES, lanes, shown_names, thinning
 from ..rate_figure import loss_range, rates_figure
 from .run import Run
 from .settings import DEFAULTS, LR_OPTIONS
@@ -166,3 +166,47 @@ def eta_slug(lr: float) -> str:
 def frames_of(run: Run) -> np.ndarray:
     """The snapshots of a run that become frames: at most MAX_FRAMES, the first and the last kept."""
     return thinning(len(run.history), run.train.n).frame_index
+
+
+GAP_FLOOR = 1e-16  # L − L* below this is drawn at it: the log axis cannot show 0
+
+
+def race_payload(
+    members: Sequence[Member | None], chosen: Sequence[int], roles: Sequence[str | None], best_objective: float | None
+) -> dict:
+    """What the player needs to race up to LANES of the family's rates on the run's chart: the lanes' trace
+    uids, the rates chosen first (`chosen`, indices into LR_OPTIONS) and each rate's role in the lesson
+    (`roles`, None for most). With a minimum L* (best_objective), each run's L − L* at its frames and a log
+    axis holding them all: the race's loss panel can show how fast each rate closes the gap."""
+    payload = {
+        "lanes": lanes(),
+        "count": LANES,
+        "colors": list(LANE_COLORS),
+        "chosen": [int(i) for i in chosen if members[i] is not None][:LANES],
+        "roles": list(roles),
+        "gap": None,
+        "gap_axis": None,
+    }
+    if best_objective is None:
+        return payload
+    gaps = [None if m is None else _gap(m, best_objective) for m in members]
+    shown = np.concatenate([g for g in gaps if g is not None])
+    y_range = [float(np.log10(shown.min())) - 0.2, float(np.log10(shown.max())) + 0.2]
+    ticks = [10.0**d for d in range(int(np.ceil(y_range[0])), int(np.floor(y_range[1])) + 1)]
+    step = max(1, -(-len(ticks) // 6))
+    ticks = ticks[::step]
+    payload["gap"] = gaps
+    payload["gap_axis"] = {
+        "type": "log",
+        "range": y_range,
+        "tickvals": ticks,
+        "ticktext": [number(v, ".0e") if not 1e-3 <= v <= 1e3 else number(v, "g") for v in ticks],
+        "title": {"text": "L − L* (log)"},
+    }
+    return payload
+
+
+def _gap(m: Member, best_objective: float) -> np.ndarray:
+    """L(θ) − L* at a run's frames (the objective: the loss plus any penalty), at least GAP_FLOOR."""
+    objective = np.array([m.run.history[i].objective for i in m.frame_index])
+    return np.maximum(objective - best_objective, GAP_FLOOR).astype(np.float32)  # drawn, never printed

@@ -13,9 +13,9 @@ from ..app import cached, families
 from ..app.budget import Plan, one_blas_thread
 from ..app.cache import configure_malloc, release_freed_memory
 from ..app.exports import data_csv, history_csv
-from ..app.family_view import eta_slug, family_payload, fitted, rates_chart
+from ..app.family_view import eta_slug, family_payload, fitted, race_payload, rates_chart
 from ..app.run import Run
-from ..app.settings import DEFAULTS, PRESETS, Settings, plain
+from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings, plain
 from ..app.watch import watch_with
 from ..curvature import sharpness_at_minimum
 from ..figures import Sharpness, animation_figure
@@ -177,13 +177,20 @@ def files(data: cached.DataChoice, run) -> None:
 
 
 def main_figure(
-    data: cached.DataChoice, r: Run, *, player: bool = False, font_scale: float = 1.0, max_frames: int = MAX_FRAMES
+    data: cached.DataChoice,
+    r: Run,
+    *,
+    player: bool = False,
+    font_scale: float = 1.0,
+    max_frames: int = MAX_FRAMES,
+    lanes: bool = False,
 ) -> tuple[dict, Thinning, Landscape | None]:
     """The animation of run r, with the frames kept and the landscape it shows. player: for the page's
-    player (no Plotly buttons); without it, the figure alone, as the offline file holds it."""
+    player (no Plotly buttons); without it, the figure alone, as the offline file holds it. lanes: the race's
+    chart, whose lanes the player draws (no sharpness panel)."""
     land = cached.run_landscape(data, r) if r.settings.land == "on" else None
     plan = thinning(len(r.history), r.train.n, max_frames=max_frames)
-    sharp = Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
+    sharp = None if lanes else Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
     figure = animation_figure(
         r.train,
         r.history,
@@ -195,34 +202,45 @@ def main_figure(
         player=player,
         font_scale=font_scale,
         frames=not player,  # the player draws each frame itself from the runs' numbers
+        lanes=lanes,
     )
     return figure, plan, land
 
 
 def run_chart(
-    data: cached.DataChoice, settings: Settings, budget: Plan, r: Run, present: bool, autoplay: bool, link: dict
+    data: cached.DataChoice,
+    settings: Settings,
+    budget: Plan,
+    r: Run,
+    present: bool,
+    autoplay: bool,
+    link: dict,
+    race: bool = False,
 ) -> None:
     """Every learning rate's run in the player, with the run of the η on screen drawn first, and what to
-    read in it."""
+    read in it; race: the race tab is open, and the player races up to four of those runs on the chart."""
     runs = families.family(data, settings, budget)
     members = families.members(data, runs, budget)
     selected = families.rate_index(settings.lr)
-    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=1.25 if present else 1.0)
+    scale = 1.25 if present else 1.0
+    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=scale, lanes=race)
     figure = fitted(figure, members)
     best, stable = cached.analysis(data, settings.l2)
     s_min = sharpness_at_minimum(runs[selected].train.X, best, settings.l2)
     edges = [("2/L", stable)] + ([("2/s(θ*)", 2.0 / s_min)] if s_min else [])
+    every_rate = budget.family_epochs > 0
     epoch = player(
         figure,
         key="animation",
-        run_id=run_id(data, settings, present, every_rate=budget.family_epochs > 0),
+        run_id=run_id(data, settings, present, every_rate=every_rate) + ("-race" if race else ""),
         autoplay=autoplay,
         frame_ms=FRAME_MS,
         present=present,
         link=link,
         family=to_browser(family_payload(members, figure)),
-        rates_figure=rates_chart(members, selected, edges, 1.25 if present else 1.0),
+        rates_figure=rates_chart(members, selected, edges, scale),
         request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
+        race=to_browser(race_payload(members, *race_choice(data, r), best_objective(r))) if race else None,
     )
     follow(epoch)
     if not present:
@@ -230,7 +248,24 @@ def run_chart(
             st.caption(note)
         if land is not None:
             st.caption(landscape_caption(r, land))
-        st.caption(SHARPNESS_CAPTION)
+        if not race:
+            st.caption(SHARPNESS_CAPTION)
+
+
+def best_objective(r: Run) -> float | None:
+    return float(r.best.objective) if r.best.exists else None
+
+
+def race_choice(data: cached.DataChoice, r: Run) -> tuple[list[int], list[str | None]]:
+    """The rates the race starts with (the lesson's lanes, or η/4 and η) and each rate's role in the lesson."""
+    lanes = cached.race_lanes(data, r)
+    roles: list[str | None] = [None] * len(LR_OPTIONS)
+    for lane in lanes:
+        roles[families.rate_index(lane.learning_rate)] = lane.role
+    chosen = [families.rate_index(lane.learning_rate) for lane in lanes]
+    if not chosen:
+        chosen = sorted({families.rate_index(r.settings.lr / 4), families.rate_index(r.settings.lr)})
+    return chosen, roles
 
 
 def landscape_caption(r: Run, land) -> str:
@@ -301,11 +336,10 @@ def page() -> None:
         st.warning(budget.note(data.train.n))
     autoplay = st.query_params.get("autoplay") != "off"
     link = share_link(settings)
-    stage = st.container()  # the run's chart, unless the race takes its place
+    stage = st.container()  # the run's chart, or the race on it
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
-    if not tabs[2].open:
-        with stage:
-            run_chart(data, settings, budget, r, present, autoplay, link)
+    with stage:
+        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open)
     with tabs[0]:
         if tabs[0].open:
             summary(r)
@@ -313,11 +347,8 @@ def page() -> None:
         if tabs[1].open:
             views.math_panel(data, settings, budget)
     with tabs[2]:
-        if tabs[2].open:  # one animation on the page: the race plays where the run's chart was
-            land = cached.run_landscape(data, r)
-            if not views.race_panel(r, data, land, autoplay, budget, link=link, present=present):
-                with stage:
-                    run_chart(data, settings, budget, r, present, autoplay, link)
+        if tabs[2].open:  # one animation on the page: the race plays on the run's chart
+            views.race_notes(r, data, bool(cached.race_lanes(data, r)))
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(data, settings, budget)

@@ -7,6 +7,8 @@
 const SPEEDS = [0.25, 0.5, 1, 2, 4];
 const TYPING = 'input, textarea, select, button, [contenteditable="true"], [role="slider"], ' +
   '[role="combobox"], [role="listbox"], [role="spinbutton"], [role="textbox"]';
+const OWN_KEYS = 'input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"], ' +
+  '[role="slider"], [role="combobox"], [role="listbox"], [role="spinbutton"], [role="textbox"]';
 const NARROW = 700; // px: below this the panels stack
 
 function plotlyReady() {
@@ -42,6 +44,7 @@ class Player {
     this.eta = this.q('.lr-eta');
     this.eta.addEventListener('input', () => this.etaTo(Number(this.eta.value)));
     this.rates = this.q('.lr-rates');
+    this.q('.lr-log').addEventListener('change', (e) => this.raceLog(e.target.checked));
     new ResizeObserver(() => this.resize()).observe(root);
   }
 
@@ -50,6 +53,8 @@ class Player {
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
     this.q('.lr-player').classList.toggle('lr-family', Boolean(data.family));
+    this.q('.lr-player').classList.toggle('lr-racing', Boolean(data.family && data.race));
+    this.q('.lr-race').hidden = this.q('.lr-lanes').hidden = !(data.family && data.race);
     if (data.family && data.id !== this.id) this.family = decodeFamily(data.family);
     if (data.family && data.request && data.request.token !== this.requestToken) {
       this.requestToken = data.request.token; // a link or a preset chose η; otherwise the η on screen stays
@@ -66,6 +71,7 @@ class Player {
     this.writeLink();
     if (data.id === this.id) return; // the same run: keep the frame on screen
     const id = (this.id = data.id);
+    this.race = data.family && data.race ? new Race(this, data.race) : null;
     this.pause();
     // one drawing at a time: a newer run waits for this one, and this one gives way to it
     const previous = this.drawing || Promise.resolve();
@@ -90,12 +96,19 @@ class Player {
         this.rates.on('plotly_click', (e) => {
           const p = e.points && e.points[0];
           const members = p && p.data.meta && p.data.meta.rates;
-          if (members) this.etaTo(members[p.pointIndex]);
+          if (members && this.race) this.race.toggle(members[p.pointIndex]);
+          else if (members) this.etaTo(members[p.pointIndex]);
         });
       }
-      // the figure holds the run the page asked for: its curves are drawn already
-      const rate = this.rate ?? data.request.index;
-      await this.setRate(rate, false, rate !== data.request.index);
+      if (this.race) {
+        this.rate = this.rate ?? data.request.index;
+        this.race.renderChips();
+        await this.setLanes(false);
+      } else {
+        // the figure holds the run the page asked for: its curves are drawn already
+        const rate = this.rate ?? data.request.index;
+        await this.setRate(rate, false, rate !== data.request.index);
+      }
     } else {
       await Plotly.addFrames(this.gd, figure.frames);
       this.names = figure.frames.map((f) => f.name);
@@ -127,6 +140,7 @@ class Player {
     // a copy: Plotly keeps the layout it is given and relayout() changes it in place, which must not
     // reach the figure's own (a phone's domains would stay when the window widens again)
     const base = structuredClone(this.data.figure.layout);
+    if (this.race) base.yaxis2 = structuredClone(this.race.axis());
     if (width >= NARROW) {
       return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
     }
@@ -182,7 +196,7 @@ class Player {
       await window.Plotly.animate(this.gd, [this.names[k]], still);
       return;
     }
-    const moving = this.frameOf(k);
+    const moving = this.race ? this.race.frame(Number(this.names[k])) : this.frameOf(k);
     const frame = also ? { data: also.data.concat(moving.data), traces: also.traces.concat(moving.traces) } : moving;
     await Promise.all([
       window.Plotly.animate(this.gd, frame, still),
@@ -248,8 +262,9 @@ class Player {
         traces.push(i);
         data.push({ y: trace.meta.rates.map(at) });
       } else if (trace.uid === this.data.roles.RATE_SELECTED) {
-        traces.push(i);
-        data.push({ x: [f.rates[this.rate]], y: [at(this.rate)] });
+        traces.push(i); // the race rings every rate it shows
+        const shown = this.race ? this.race.chosen : [this.rate];
+        data.push({ x: shown.map((r) => f.rates[r]), y: shown.map(at) });
       }
     });
     return { data, traces };
@@ -302,6 +317,7 @@ class Player {
       data: curves.map(([, v]) => ({ ...v, x: Array.from(v.x), y: Array.from(v.y) })),
       traces: curves.map(([uid]) => this.traceIndex.get(uid)),
     };
+    this.curveRuns = new Map(curves.filter(([uid]) => uid !== R.RATE_EDGE && uid !== R.RATE_EDGE_LABEL).map(([uid]) => [uid, run]));
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
     this.scrub.disabled = this.names.length < 2;
     this.q('.lr-player').dataset.frames = String(this.names.length);
@@ -320,10 +336,34 @@ class Player {
     this.reveal();
   }
 
+  async setLanes(keepEpoch) {
+    // the race's lanes as chosen, at the epoch on screen (or at frame 0); playing goes on from there
+    const epoch = keepEpoch && this.names ? Number(this.names[this.frame]) : 0;
+    const longest = this.race.longest() || this.family.runs[this.rate];
+    this.names = Array.from(longest.epoch, String);
+    this.scrub.max = String(Math.max(this.names.length - 1, 0));
+    this.scrub.disabled = this.names.length < 2;
+    this.q('.lr-player').dataset.frames = String(this.names.length);
+    this.q('.lr-player').dataset.lanes = this.race.chosen.map((i) => this.family.labels[i]).join(' ');
+    const { data, traces, runs } = this.race.curves();
+    this.curveRuns = runs;
+    await this.go(frameAt(longest.epoch, epoch), { data, traces });
+    this.measure();
+    this.reveal();
+  }
+
+  async raceLog(on) {
+    // L − L* on a log scale, or the loss: the axis and the lanes' loss curves change together
+    if (!this.race) return;
+    this.race.log = on && Boolean(this.race.gap);
+    await window.Plotly.relayout(this.gd, { yaxis2: structuredClone(this.race.axis()) });
+    await this.setLanes(true);
+  }
+
   writeLink() {
     if (!this.data.link) return;
     const link = { ...this.data.link };
-    if (this.family) link.lr = this.rate === this.family.default_index ? null : this.family.labels[this.rate];
+    if (this.family && !this.race) link.lr = this.rate === this.family.default_index ? null : this.family.labels[this.rate];
     writeLink(link);
   }
 
@@ -345,9 +385,10 @@ class Player {
     this.scrub.setAttribute('aria-valuetext', `epoch ${epoch}`);
     this.q('.lr-epoch').textContent = epoch;
     this.q('.lr-last').textContent = this.names[this.names.length - 1];
-    this.q('.lr-readout').textContent = this.family
-      ? readoutLine(this.family.runs[this.rate], k, this.family.box)
-      : (this.data.readouts[k] || '');
+    if (this.race) this.race.words(Number(epoch));
+    this.q('.lr-readout').textContent = this.race ? ''
+      : this.family ? readoutLine(this.family.runs[this.rate], k, this.family.box)
+        : (this.data.readouts[k] || '');
     this.q('.lr-player').dataset.frame = String(k);
     this.reveal();
   }
@@ -444,9 +485,11 @@ class Player {
       const found = this.lineOf(uid);
       const path = found && found.g.querySelector('path.js-line');
       if (!path) continue;
-      // the curve's points are one per epoch, except the sharpness's, one per frame
-      const perFrame = this.family || uid === this.data.roles.SHARPNESS_CURVE;
-      const index = perFrame ? this.frame : Math.min(epoch, cum.length - 1);
+      // the curve's points are one per epoch, except the sharpness's, one per frame; with every rate's
+      // numbers, one per frame of the run the curve shows
+      const run = this.curveRuns && this.curveRuns.get(uid);
+      const index = run ? frameAt(run.epoch, epoch)
+        : uid === this.data.roles.SHARPNESS_CURVE ? this.frame : Math.min(epoch, cum.length - 1);
       const shown = cum[Math.max(index, 0)] + 0.01;
       path.style.strokeDasharray = `${shown}px ${cum[cum.length - 1] + 1e4}px`;
     }
@@ -490,7 +533,9 @@ function onKey(e) {
   const player = window.__lrPlayer;
   if (!player || !player.root.isConnected || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
   const target = e.composedPath ? e.composedPath()[0] : e.target;
-  if (target && target.closest && target.closest(TYPING)) return;
+  const control = target && target.closest && target.closest(TYPING);
+  // a control keeps the keys it uses; on a button or a check box the arrows and Home are the player's
+  if (control && (e.key === ' ' || control.matches(OWN_KEYS))) return;
   if (e.key === ' ') player.toggle();
   else if (e.key === 'ArrowRight') player.step(1);
   else if (e.key === 'ArrowLeft') player.step(-1);

@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..figures import NARROW_PANELS
-from ..plot_parts import Role, roles, to_browser
+from ..plot_parts import LANE_CURVES, LANES, Role, lane_uid, roles, to_browser
 from .chart import CONFIG
 
 HERE = Path(__file__).resolve().parent
@@ -29,7 +29,7 @@ REVEALED = tuple(
         Role.PATH,
         Role.SHARPNESS_CURVE,
     )
-)
+) + tuple(lane_uid(role, k) for k in range(LANES) for role in LANE_CURVES)
 HTML = """
 <div class="lr-player">
   <div class="lr-bar" role="toolbar" aria-label="Animation">
@@ -49,13 +49,20 @@ HTML = """
     title="Drag to any epoch of the run">
   <div class="lr-readout"></div>
   <div class="lr-chart"></div>
+  <div class="lr-race" hidden>
+    <span class="lr-race-title" id="lr-race-title">Race these learning rates η (up to four):</span>
+    <div class="lr-race-rates" role="group" aria-labelledby="lr-race-title"></div>
+    <label class="lr-race-log"><input type="checkbox" class="lr-log" checked> loss − minimum, log scale</label>
+    <span class="lr-race-status" aria-live="polite"></span>
+  </div>
+  <ul class="lr-lanes" aria-live="polite" hidden></ul>
   <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
   <div class="lr-rates" role="img"
     aria-label="What each learning rate does: the loss of every rate's run at the epoch on screen"></div>
 </div>
 """
 
-SCRIPT = (HERE / "draw.js").read_text(encoding="utf-8") + (HERE / "player.js").read_text(encoding="utf-8")
+SCRIPT = "".join((HERE / name).read_text(encoding="utf-8") for name in ("draw.js", "race.js", "player.js"))
 _COMPONENT = st.components.v2.component(
     "logreg.player",
     html=HTML,
@@ -97,6 +104,7 @@ def player(
     rates_figure: dict | None = None,
     request: dict | None = None,
     eta: str | None = None,
+    race: dict | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
@@ -109,6 +117,8 @@ def player(
     rates_figure: the chart of every rate drawn under the run; request: {"index", "token"}, the rate a link
     or a preset asks for (applied when its token is new; otherwise the η on screen stays); eta: the η the
     page knows, as page.eta_slug writes it (a player without the family marks the page with it).
+    race: with the family, the race (family_view.race_payload) on a figure built with lanes=True: the bar
+    then chooses up to four rates, each drawn as a lane, instead of η.
     """
     layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
     data = {
@@ -128,6 +138,7 @@ def player(
         "request": request,
         "roles": roles(),
         "eta": eta,
+        "race": race,
     }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

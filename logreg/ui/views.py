@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import inspect
 
 import numpy as np
@@ -12,17 +11,14 @@ from ..analysis import angle_degrees
 from ..app import cached, families
 from ..app.budget import Plan
 from ..app.cached import DataChoice
-from ..app.family_view import eta_slug
 from ..app.run import Run
-from ..app.settings import LR_OPTIONS, Settings
+from ..app.settings import Settings
 from ..formatting import number, tex_number
-from ..lesson import ROLES
 from ..model import gradients, loss
-from ..panels import epoch_detail_figure, race_figure, race_thinning, truth_figure
+from ..panels import epoch_detail_figure, truth_figure
 from ..train import step
 from .chart import held, show
 from .listen import eta_on_screen
-from .player import FRAME_MS, player
 
 
 def run_on_screen(data: DataChoice, settings: Settings, budget: Plan, key: str) -> Run:
@@ -119,76 +115,23 @@ def math_at_epoch(r: Run) -> None:
             st.code(inspect.getsource(function), language="python")
 
 
-def race_panel(
-    r: Run, data: DataChoice, land, autoplay: bool, budget: Plan, link: dict | None = None, present: bool = False
-) -> bool:
-    """The race, in the place of the run's chart while this tab is open: the page plays one animation, so
-    a change is redrawn as fast as on the other tabs, and the race sits right under η and the epochs.
-    link: the share link its player writes (the run's player is not on the page). Returns whether the race
-    was drawn (no learning rate chosen: it was not, and the page shows the run's chart instead)."""
-    st.caption(
-        "The same data and starting point trained at several learning rates, in lockstep; while this tab is "
-        "open the race takes the single run's place. With a minimum L*, the right axis shows L − L* on a log "
-        "scale, where steady (linear) convergence is a straight line."
-    )
-    lanes = cached.race_lanes(data, r)  # rates chosen by training, each showing its role
-    roles = {lane.learning_rate: lane.role for lane in lanes}
-    default = [number(v) for v in sorted(roles)] or [number(v) for v in (r.settings.lr / 4, r.settings.lr)]
-    choices = sorted({*default, number(r.settings.lr), *(number(v) for v in LR_OPTIONS if v >= 0.01)}, key=float)
-    picked = st.multiselect(
-        "learning rates", choices, default=default, max_selections=4, key=f"race_rates_{'_'.join(default)}"
-    )  # new data or settings: a new race
-    log_scale = st.toggle("log scale", value=True, key="race_log")
-    if not picked:
-        st.info("Choose at least one learning rate. Meanwhile the chart shows the single run.")
-        return False
-    rates = sorted(float(v) for v in picked)
-    runs = [families.race_run(data, r, v, budget) for v in rates]  # the family's runs: nothing trained again
-    labels = [f"η = {number(v)}" + (f" ({roles[v]})" if v in roles else "") for v in rates]
-    fig = race_figure(
-        r.train,
-        list(zip(labels, [x.history for x in runs])),
-        player=True,
-        best_objective=r.best.objective if r.best.exists else None,
-        landscape=land,
-        log_loss=log_scale,
-    )
-    race_id = repr((data.source, r.settings, tuple(rates), log_scale, land is not None))
-    length = max(len(x.history) for x in runs)
-    plan = race_thinning(length, r.train.n)
-    # a thinned race steps over several epochs a frame: each frame stays up to twice as long, so the race
-    # plays about as long as it did with twice the frames
-    stride = (length - 1) / max(len(plan.frame_index) - 1, 1)
-    player(
-        fig,
-        key="race_plot",
-        run_id=hashlib.sha256(race_id.encode()).hexdigest()[:16],
-        autoplay=autoplay,
-        frame_ms=round(FRAME_MS * min(max(stride, 1.0), 2.0)),
-        present=present,
-        link=link,
-        eta=eta_slug(r.settings.lr),
-    )
+def race_notes(r: Run, data: DataChoice, chosen_by_lesson: bool) -> None:
+    """What the race shows and what its rates can say, under the chart: the race itself is the player's (it
+    races up to four of the family's rates on the run's chart, chosen in its bar, with no rerun)."""
     summary, _ = cached.rate_note(data, r.settings.l2)
     mini = r.settings.batch_size is not None and r.settings.batch_size < r.train.n
     st.caption(
-        summary
+        "The same data and starting point trained at several learning rates, in lockstep: choose up to four "
+        "rates in the bar above the chart, each drawn in its own colour, dash and marker. "
+        + ("With a minimum L*, the loss panel can show L − L* on a log scale, where steady (linear) convergence "
+           "is a straight line. " if r.best.exists else "")
+        + summary
         + " "
-        + (
-            "With mini-batches these rates say nothing certain: each step follows a few points' gradient. "
-            if mini
-            else ""
-        )
-        + ("" if lanes or mini else "No rate of the control is below 2/L here, so no race was chosen. ")
+        + ("With mini-batches these rates say nothing certain: each step follows a few points' gradient. " * mini)
+        + ("" if chosen_by_lesson or mini else "No rate of the control is below 2/L here, so no race was chosen. ")
         + ("" if r.best.exists else f"No minimum L* exists ({r.best.reason}), so the curves show the loss. ")
         + ("With λ > 0, L includes the penalty (λ/2)·‖w‖². " if r.settings.l2 > 0 else "")
-        + ("" if log_scale else "The vertical axis is linear; switch on the log scale to see the rates. ")
-        + " ".join(plan.notes(length, what="This race", plot="This race", curves="its curves"))
-    )
-    for v, x in zip(rates, runs):
-        role = f" *{roles[v]}*: {ROLES[roles[v]]}." if v in roles else ""
-        st.markdown(f"- **η = {number(v)}**{role} {x.verdict.message}")
-    return True
+    )  # fmt: skip
 
 
 @st.fragment

@@ -475,7 +475,8 @@ OVERLAPS = """(gd) => {
     ticks.forEach(([a, ra]) => titles.forEach(([b, rb]) => { if (meet(ra, rb)) out.push(a + ' / ' + b); }));
     return out;
 }"""
-RACE_CHART = ".st-key-race_plot .js-plotly-plot"
+RACE_CHART = PLAYER_CHART  # the race is drawn on the run's chart
+
 RACE = "?autoplay=off&view=Learning+rates+side+by+side"
 
 
@@ -515,29 +516,51 @@ def test_the_truth_chart_is_updated_in_place(app):
     assert app.exceptions() == []
 
 
-def test_the_race_plays_in_the_run_place_and_takes_the_keys(app):
-    """On the race tab the race is the page's one animation: it sits under η and the epochs, the keys drive
-    it, and a change of the epochs redraws it (and writes the link)."""
-    page = open_at(app, "laptop", RACE, charts=1)
-    assert page.locator(PLAYER_CHART).count() == 1 and page.locator(RACE_CHART).count() == 1
-    top = page.evaluate("() => document.querySelector('.st-key-race_plot').getBoundingClientRect().top")
-    tabs = page.evaluate("() => document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top")
-    assert tabs < 720 and top < 720 + 200, (tabs, top)  # under the controls, not below a second chart
-    race = ".st-key-race_plot .lr-player"
-    frames = page.evaluate(f"() => Number(document.querySelector('{race}').dataset.frames)")
+def test_the_race_is_chosen_in_the_browser_and_takes_the_keys(app):
+    """On the race tab the run's chart races up to four of the family's rates: pressing a rate in the bar
+    adds or takes out its lane with no rerun, the words follow, the keys step it, and the log axis of
+    L − L* switches in place; a change of the epochs still retrains."""
+    page = open_at(app, "laptop", f"{RACE}&labels=logistic", charts=1)
+    player = ".st-key-animation .lr-player"
+    page.wait_for_function(f"() => document.querySelector('{player}')?.dataset.lanes")
+    assert page.locator(PLAYER_CHART).count() == 1  # one chart on the page: the race is drawn on it
+    lanes = page.evaluate(f"() => document.querySelector('{player}').dataset.lanes").split()
+    assert len(lanes) >= 3
+    assert page.locator(".lr-lanes li").count() == len(lanes)
+    lane_x = f"() => {MAIN}.data.filter(t => (t.uid || '').startsWith('lane loss-')).map(t => t.x.length)"
+    drawn = page.evaluate(lane_x)
+    assert sum(1 for n in drawn if n > 0) == len(lanes)
+    watch_reruns(page)
+    chips = page.locator(".lr-chip")
+    chips.filter(has_text=re.compile(f"^{re.escape(lanes[0])}$")).click()  # take the first rate out
+    page.wait_for_function(
+        f"() => document.querySelector('{player}').dataset.lanes.split(' ').length === {len(lanes) - 1}"
+    )
+    assert page.locator(".lr-lanes li").count() == len(lanes) - 1
+    spare = [c for c in chips.all_inner_texts() if c not in lanes][0]
+    chips.filter(has_text=re.compile(f"^{re.escape(spare)}$")).press("Enter")  # and another in, by keyboard
+    page.wait_for_function(f"() => document.querySelector('{player}').dataset.lanes.includes('{spare}')")
+    if len(lanes) == 4:
+        other = [c for c in chips.all_inner_texts() if c not in lanes and c != spare][0]
+        chips.filter(has_text=re.compile(f"^{re.escape(other)}$")).click()
+        assert "At most four" in page.locator(".lr-race-status").inner_text()
+    log_type = f"() => {MAIN}._fullLayout.yaxis2.type"
+    assert page.evaluate(log_type) == "log"  # a minimum exists: L − L* on a log scale
+    page.locator(".lr-log").uncheck()
+    page.wait_for_function(f"() => ({log_type})() === 'linear'")
     page.locator("body").press("ArrowRight")
-    page.wait_for_function(f"() => document.querySelector('{race}').dataset.frame === '1'", timeout=5_000)
+    page.wait_for_function(f"() => document.querySelector('{player}').dataset.frame === '1'", timeout=5_000)
+    assert "epoch 1" in page.locator(".lr-lanes li").first.inner_text()
+    assert page.evaluate("() => window.__scriptStates") == []  # none of this asked the server
     epochs = slider(page, "epochs")
     epochs.focus()
     epochs.press("ArrowRight")
     app.wait()
     page.wait_for_function("() => new URLSearchParams(location.search).get('epochs') === '101'", timeout=15_000)
-    page.wait_for_function(
-        f"() => document.querySelector('{race}').dataset.frame === '0' && "
-        f"document.querySelector('{RACE_CHART}')._transitionData._frames.length === {frames}",
-        timeout=15_000,
-    )
-    assert app.exceptions() == []
+    page.wait_for_function(f"() => document.querySelector('{player}').dataset.frames === '102'", timeout=15_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "race.png"))
+    assert app.exceptions() == [] and page.page_errors == []
 
 
 # ---------------------------------------------------------------- projector, laptop, phone
