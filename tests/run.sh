@@ -15,4 +15,9 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 
 "$PYTHON" -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# axe-core, which the browser suite injects into the page to check it against WCAG 2.2 A and AA (from npm,
+# pinned by tests/browser/package-lock.json; nothing is downloaded while the tests run)
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
 "$PYTHON" -m pytest "$@"

@@ -529,6 +529,20 @@ function writeLink(link) {
   window.history.replaceState(window.history.state, '', url);
 }
 
+function focusableScrolls() {
+  // a formula wider than its column scrolls: the keyboard must reach it to scroll it (WCAG 2.1.1)
+  const mark = () => document.querySelectorAll('.katex-display:not([tabindex])').forEach((el) => {
+    el.tabIndex = 0;
+    el.setAttribute('role', 'group');
+    el.setAttribute('aria-label', 'formula');
+  });
+  let pending = null;
+  mark();
+  new MutationObserver(() => {
+    if (!pending) pending = setTimeout(() => { pending = null; mark(); }, 300); // once per burst of changes
+  }).observe(document.body, { childList: true, subtree: true });
+}
+
 function onKey(e) {
   const player = window.__lrPlayer;
   if (!player || !player.root.isConnected || e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -551,6 +565,7 @@ export default function (component) {
   if (!window.__lrKeys) {
     window.__lrKeys = true;
     document.addEventListener('keydown', onKey);
+    focusableScrolls();
   }
   player.load(data);
 }

@@ -57,7 +57,7 @@ HTML = """
   </div>
   <ul class="lr-lanes" aria-live="polite" hidden></ul>
   <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
-  <div class="lr-rates" role="img"
+  <div class="lr-rates" role="group"
     aria-label="What each learning rate does: the loss of every rate's run at the epoch on screen"></div>
 </div>
 """
