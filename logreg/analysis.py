@@ -12,6 +12,7 @@ import numpy as np
 from .geometry import contour_lines
 from .model import logits, loss, loss_from_logits, sigmoid
 from .separation import Allowance, certify_separation, distinct_rows, margin_rows
+from .train import _check_xy
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -22,11 +23,15 @@ def lipschitz(X: np.ndarray, l2: float = 0.0) -> float:
     """L, the largest curvature the objective can have: λ_max(X̃ᵀX̃/(4n) + λ·diag(1, …, 1, 0)).
 
     σ'(z) ≤ ¼, so the Hessian X̃ᵀ diag(σ'(z)) X̃ / n + λ·I_w never exceeds this matrix.
+    Features beyond about 1e154 would overflow X̃ᵀX̃: then X̃ is divided by its largest entry c first and
+    L multiplied by c² after (∞ when L itself is beyond the floats, so that 2/L is 0, never NaN).
     """
     Xt = _with_ones(np.asarray(X, dtype=float))
     n, k = Xt.shape
-    H = Xt.T @ Xt / (4.0 * n) + l2 * np.diag([1.0] * (k - 1) + [0.0])
-    return float(np.linalg.eigvalsh(H)[-1])
+    c = float(np.max(np.abs(Xt)))
+    c = c if c > 1e150 else 1.0  # unscaled below: the same rounding as ever for every ordinary data set
+    H = (Xt / c).T @ (Xt / c) / (4.0 * n) + (l2 / c / c) * np.diag([1.0] * (k - 1) + [0.0])
+    return float(np.linalg.eigvalsh(H)[-1]) * c * c
 
 
 def max_stable_learning_rate(X: np.ndarray, l2: float = 0.0) -> float:
@@ -55,14 +60,15 @@ EXACT_TRIES = 48  # and project and check at most this many candidate directions
 def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) -> Optimum:
     """Newton's method (IRLS) on mean cross-entropy + (λ/2)‖w‖², with a halving line search.
 
-    Converged when the Newton step is below 1e-10·(1 + ‖θ‖). With no penalty, a finite minimiser
+    Converged when the full (undamped) Newton step is below 1e-10·(1 + ‖θ‖). With no penalty, a finite minimiser
     exists unless a line separates the classes, strictly or with ties on the line (see
     `logreg.separation`). Then Newton's iterates head off to infinity along a separating direction;
     directions taken from their path are checked exactly, and a passing one is reported as
     "no finite minimum" with its reason. "did not reach" is said only when no such proof is found.
+    Raises ValueError for data gradient descent could not train on either: X not (n, d) with n, d ≥ 1,
+    NaN or ±∞ in X, y not (n,) or labels other than 0 and 1.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+    X, y = _check_xy(X, y, "optimum:")
     n, d = X.shape
     if np.all(y == y[0]):
         return Optimum(False, None, None, None, "all labels are one class: the bias grows without bound", 0)
@@ -104,7 +110,7 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
                 found = no_minimum(it)  # every margin positive: θ itself is the certificate
                 if found is not None:
                     return found
-            if np.linalg.norm(t * step) <= 1e-10 * (1.0 + np.linalg.norm(theta)):
+            if np.linalg.norm(step) <= 1e-10 * (1.0 + np.linalg.norm(theta)):  # the full step, before damping
                 found = no_minimum(it)  # flat only because e^(−margin) underflowed?
                 if found is not None:
                     return found
@@ -129,14 +135,20 @@ def _newton_direction(
         return g, None
 
 
+ROUNDING = 64 * np.finfo(float).eps  # a mean of n log-losses is exact to within a few ulps of each term
+
+
 def _line_search(objective, theta: np.ndarray, f: float, g: np.ndarray, step: np.ndarray):
     """(t, θ − t·step, its objective) for the first t = 1, ½, ¼, … that lowers the objective enough
-    (Armijo, 1e-4), or None once t ≤ 1e-10."""
+    (Armijo, 1e-4), or None once t ≤ 1e-10. The full step (t = 1) is also taken when its objective is within
+    rounding of f (ROUNDING·|f|): near the minimum the decrease is below what the objective can show, Newton's
+    step is then accurate, and halving it would only stall the stopping test (on the full step)."""
     t = 1.0
     while t > 1e-10:
         candidate = theta - t * step
         fc = objective(candidate)
-        if np.isfinite(fc) and fc <= f + 1e-4 * t * float(g @ -step):
+        slack = ROUNDING * abs(f) if t == 1.0 else 0.0
+        if np.isfinite(fc) and fc <= f + 1e-4 * t * float(g @ -step) + slack:
             return t, candidate, fc
         t *= 0.5
     return None

@@ -238,6 +238,43 @@ def test_single_class_has_no_optimum(label, l2):
     assert "one class" in best.reason
 
 
+@pytest.mark.parametrize(
+    ("X", "y", "needle"),
+    [
+        (np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0.0, 2.0]), "labels 0 and 1 only; got also [2.0]"),
+        (np.array([[np.nan, 1.0], [1.0, 0.0]]), np.array([0.0, 1.0]), "finite numbers only"),
+        (np.array([[np.inf, 1.0], [1.0, 0.0]]), np.array([0.0, 1.0]), "finite numbers only"),
+        (np.zeros((0, 2)), np.zeros(0), "got shape (0, 2)"),
+        (np.zeros((3, 2)), np.zeros(2), "y must have shape (3,)"),
+    ],
+)
+def test_optimum_rejects_data_it_cannot_fit_with_a_clear_value_error(X, y, needle):
+    with pytest.raises(ValueError, match="optimum") as raised:
+        optimum(X, y)
+    assert needle in str(raised.value)
+
+
+def test_optimum_of_twice_the_labels_is_a_value_error_not_a_missed_minimum(logistic):
+    with pytest.raises(ValueError, match="labels 0 and 1 only"):
+        optimum(logistic.X, 2 * logistic.y)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("l2", [0.0, 0.01])
+def test_newtons_stopping_test_holds_for_the_full_step_at_the_answer(seed, l2):
+    # the test is on the undamped step: at the θ returned, the full Newton step is within the stated tolerance
+    d = make_synthetic(n=200, seed=seed, labels="logistic", flip=0.1)
+    best = optimum(d.X, d.y, l2)
+    assert best.exists
+    theta = np.append(best.w, best.b)
+    p = model.sigmoid(d.X @ best.w + best.b)
+    Xt = np.column_stack([d.X, np.ones(len(d.y))])
+    penalty = l2 * np.diag([1.0, 1.0, 0.0])
+    H = (Xt * (p * (1 - p))[:, None]).T @ Xt / len(d.y) + penalty
+    g = Xt.T @ (p - d.y) / len(d.y) + penalty @ theta
+    assert np.linalg.norm(np.linalg.solve(H, g)) <= 1e-10 * (1 + np.linalg.norm(theta))
+
+
 # --- lipschitz / stable step --------------------------------------------------------------------
 
 
@@ -275,6 +312,28 @@ def test_lipschitz_bounds_the_hessian_everywhere(seed, n, d, l2):
     ga = np.append(*model.gradients(X, y, a[:d], a[d], l2))
     gb = np.append(*model.gradients(X, y, b[:d], b[d], l2))
     assert np.linalg.norm(ga - gb) <= L * np.linalg.norm(a - b) * (1 + 1e-9) + 1e-12
+
+
+@pytest.mark.parametrize("c", [1e151, 1e154, 1e160, 1e200])
+def test_lipschitz_of_features_beyond_1e154_is_finite_or_infinite_never_nan(c):
+    # one sample x = (c, 0): L = ‖x̃‖²/4 = (c² + 1)/4, scaled back from X̃/c
+    X = np.array([[c, 0.0]])
+    L = lipschitz(X)
+    assert not math.isnan(L) and not math.isnan(max_stable_learning_rate(X))
+    if c * c < math.inf:
+        assert L == pytest.approx(c * c / 4, rel=1e-14)
+    else:
+        assert L == math.inf and max_stable_learning_rate(X) == 0.0
+    # scaled (entries above 1e150) it agrees with the plain formula where that does not overflow yet
+    big = np.array([[3.0, 4.0], [-1.0, 2.0]]) * 1e151
+    assert lipschitz(big) == pytest.approx(_unscaled(big), rel=1e-13)
+    assert lipschitz(big, l2=2.0) == pytest.approx(_unscaled(big), rel=1e-13)  # λ is nothing beside c²
+
+
+def _unscaled(X: np.ndarray) -> float:
+    """L the obvious way, for data whose X̃ᵀX̃ does not overflow."""
+    Xt = np.column_stack([X, np.ones(len(X))])
+    return float(np.linalg.eigvalsh(Xt.T @ Xt / (4 * len(X)))[-1])
 
 
 def test_max_stable_learning_rate_is_two_over_l(logistic):
