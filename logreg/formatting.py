@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 LARGE = 1e6  # from here on a number is written in scientific notation
 
 
@@ -14,6 +16,38 @@ def number(x: float, spec: str = "g") -> str:
     if abs(x) < LARGE or x != x:  # x != x: NaN, which the caller shows as it is
         return format(x, spec)
     return format(x, ("+" if "+" in spec else "") + ".3e")
+
+
+def plain(x: float, rounding: str = "nearest") -> str:
+    """x for a sentence a student reads: two significant digits in ordinary decimals, never e-notation.
+
+    rounding "down" or "up" (of |x|'s two digits) keeps a bound true: "below η = plain(r, "down")" holds for
+    every η the words allow when the true bound is r.
+    plain(19.42) == "19", plain(0.0001234) == "0.00012", plain(2.5e7) == "25,000,000", plain(-0.5) == "-0.5".
+    Beyond what decimals show in a few characters it says so in words: "almost 0" below 10⁻⁹ (and not 0),
+    "over a trillion" from 10¹², "too large to write" for ±∞; NaN is "not a number".
+    """
+    x = float(x)
+    if x != x:
+        return "not a number"
+    if x < 0:
+        return "-" + plain(-x, rounding)
+    if x == float("inf"):
+        return "too large to write"
+    if x == 0:
+        return "0"
+    if x < 1e-9:
+        return "almost 0"
+    if x >= 1e12:
+        return "over a trillion"
+    rounded = float(f"{x:.2g}")  # two significant digits
+    if rounding != "nearest":
+        unit = 10.0 ** (math.floor(math.log10(x)) - 1)
+        rounded = float(f"{(math.floor if rounding == 'down' else math.ceil)(x / unit) * unit:.2g}")
+    if rounded >= 100:
+        return f"{rounded:,.0f}"
+    decimals = max(0, 1 - math.floor(math.log10(rounded)))
+    return f"{rounded:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{rounded:.0f}"
 
 
 def tex_number(x: float) -> str:

@@ -17,17 +17,22 @@ import numpy as np
 
 from .analysis import Optimum, lipschitz, optimum
 from .curvature import sharpness_at_minimum
+from .formatting import plain
 from .train import Snapshot, train
-from .verdict import verdict
+from .verdict import Kind, verdict
 
 ROLES = {
-    "too slow": "far below 2/L: every step descends, but after these epochs it is still improving",
+    "too slow": "smaller than the guaranteed rate: every step descends, but after these epochs it is still improving",
     "guaranteed": "the largest rate below 2/L: every step is guaranteed to lower the objective",
     "smooth above 2/L": "above 2/L, where nothing is guaranteed, yet the objective never rose and it ends "
     "no higher than the guaranteed rate's",
-    "rose, then fell lower": "its objective rose at some epochs, yet it ends lower than the guaranteed rate",
+    "rose, then fell lower": "its objective rose at some epochs, then settled or kept falling, and it ends lower than "
+    "the guaranteed rate",
     "oscillating": "its objective still rises in the last quarter of the epochs",
 }
+
+
+SETTLING = (Kind.CONVERGED, Kind.IMPROVING, Kind.STALLED)  # verdicts of runs that end falling or settled
 
 
 @dataclass(frozen=True)
@@ -40,53 +45,89 @@ class Lane:
 
     learning_rate: float
     role: str
-    kind: str
+    kind: Kind
     rises: int
     final_objective: float
 
 
+@dataclass(frozen=True)
+class Words:
+    """A headline a student reads in one breath, then the exact numbers behind it, for the teacher."""
+
+    headline: str
+    details: str
+
+    def __str__(self) -> str:
+        return f"{self.headline} {self.details}".strip()
+
+
 def has_no_minimum_because_separable(best: Optimum, l2: float) -> bool:
-    """True when analysis.optimum found no finite minimum because a line separates the classes."""
-    return l2 == 0 and not best.exists and "separates" in best.reason
+    """True when analysis.optimum found no finite minimum because a line separates the classes (with or
+    without points on it: best.ties)."""
+    return l2 == 0 and not best.exists and best.ties is not None
 
 
-def learning_rate_note(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
+def rate_words(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> Words:
     """The words under the η control, fitted to X (n, d) and its optimum `best` (analysis.optimum, same l2).
 
-    Always 2/L as a guarantee; with a minimum, 2/s(θ*) as the rate above which the run cannot settle
-    there; on separable data, why large rates still descend. Every sentence holds for every start.
+    The headline rounds each rate the safe way (2/L down, 2/s(θ*) up); the details give 2/L as a guarantee;
+    with a minimum, 1/s(θ*) and 2/s(θ*), the rates at which steps near it start to overshoot and can no
+    longer settle; on separable data, why large rates still descend. Every sentence holds for every start.
     """
     objective = "loss" if l2 == 0 else "objective"
     guaranteed = 2.0 / lipschitz(X, l2)
-    words = [f"Below η = 2/L = {guaranteed:.3g} every step is guaranteed to lower the {objective}, from any start."]
     s_min = sharpness_at_minimum(X, best, l2)
-    if s_min is not None:
-        words.append(
-            f"The {objective} has a minimum, where the curvature is s(θ*) = {s_min:.3g}: above η = 2/s(θ*) = "
-            f"{2 / s_min:.3g} gradient descent cannot settle there, since near it every step overshoots; the run "
-            "oscillates, or moves away. Between the two rates nothing is guaranteed, yet runs can still settle."
+    if not guaranteed >= 1e-9:  # features so large that 2/L is below what a sentence can show (or 0)
+        return Words(
+            "The numbers in this data are so large that no step size is sure to go downhill.",
+            f"2/L = {guaranteed:.3g}: below it every step is guaranteed to lower the {objective}. Scaling the "
+            "features first fixes this.",
         )
-    elif has_no_minimum_because_separable(best, l2):
-        words.append(
+    low = plain(guaranteed, "down")
+    details = [f"Below η = 2/L = {guaranteed:.3g} every step is guaranteed to lower the {objective}, from any start."]
+    if s_min is not None:
+        high = "" if 2 / s_min >= 1e12 else f"; above η = {plain(2 / s_min, 'up')} the run cannot settle"
+        headline = f"Below η = {low} every step goes downhill{high}."
+        details.append(_minimum_words(objective, s_min))
+    elif has_no_minimum_because_separable(best, l2) and not best.ties:
+        headline = f"Below η = {low} every step goes downhill; larger steps may swing first, then fall too."
+        details.append(
             "A line separates the classes, so the loss has no minimum: it falls towards 0 as ‖w‖ grows, every "
             "p(1 − p) fades with it, and the curvature shrinks towards 0, below 2/η for any η in the end. So rates "
             "far above 2/L can descend here: a large one may first make the loss rise and fall, for a number of "
             "epochs that grows with η (possibly more than the run has), then fall faster than a small one."
         )
-    return " ".join(words)
+    elif has_no_minimum_because_separable(best, l2):
+        headline = f"Below η = {low} every step goes downhill; larger steps may keep swinging."
+        details.append(
+            "A line separates the classes, but some points lie exactly on every such line found: the loss has no "
+            "minimum, yet it falls only towards a floor above 0 (the loss of the points on the line), and the "
+            "curvature need not shrink, so a rate above 2/L may keep the loss swinging for as long as the run lasts."
+        )
+    else:
+        headline = f"Below η = {low} every step is sure to go downhill."
+    return Words(headline, " ".join(details))
+
+
+def _minimum_words(objective: str, s_min: float) -> str:
+    """The three rates near a minimum with curvature s(θ*): no overshoot, overshoots that shrink, no settling."""
+    return (
+        f"The {objective} has a minimum, where the curvature is s(θ*) = {s_min:.3g}. Below η = 1/s(θ*) = "
+        f"{1 / s_min:.3g} steps near it do not overshoot; between that and η = 2/s(θ*) = {2 / s_min:.3g} each "
+        "overshoots by less than the last, and the run can settle; above 2/s(θ*) gradient descent cannot settle "
+        "there, since near it every step overshoots by more than the last: the run oscillates, or moves away. "
+        "Between 2/L and 2/s(θ*) nothing is guaranteed, yet runs can still settle."
+    )
+
+
+def learning_rate_note(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
+    """`rate_words` as one text: the headline, then the exact numbers."""
+    return str(rate_words(X, best, l2=l2))
 
 
 def learning_rate_summary(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> str:
-    """`learning_rate_note` in one line: the guaranteed rate, and 2/s(θ*) or why there is no such rate."""
-    objective = "loss" if l2 == 0 else "objective"
-    guaranteed = 2.0 / lipschitz(X, l2)
-    line = f"Below η = 2/L = {guaranteed:.3g} every step lowers the {objective}."
-    s_min = sharpness_at_minimum(X, best, l2)
-    if s_min is not None:
-        return line + f" Above η = 2/s(θ*) = {2 / s_min:.3g} a run cannot settle at the minimum: it oscillates."
-    if has_no_minimum_because_separable(best, l2):
-        return line + " A line separates the classes, so there is no minimum and larger rates still descend."
-    return line
+    """`rate_words`' headline: one plain line."""
+    return rate_words(X, best, l2=l2).headline
 
 
 def race_rates(
@@ -111,7 +152,9 @@ def race_rates(
       "oscillating"           the smallest option whose run still rises in its last quarter (with a
                               minimum: the smallest such option above 2/s(θ*));
       "rose, then fell lower" the largest option whose run rose yet ends below the guaranteed lane's;
-      "smooth above 2/L"      the largest option above 2/L whose run never rose and ends no higher.
+      "smooth above 2/L"      the largest option above 2/L whose run never rose and ends no higher;
+    these two only for runs whose own verdict is Converged, Still improving or Stopped changing (SETTLING):
+    a run that ends lower only because of where its last epoch falls in a swing is not one of them.
     With a minimum the lanes straddle 2/s(θ*) whenever an option above it oscillates. Options that
     show none of these roles on this data are left out, so fewer than four lanes may come back, and
     none when no option is below 2/L. Full-batch only: 2/L and 2/s(θ*) say nothing of mini-batches.
@@ -140,7 +183,7 @@ def race_rates(
     slow = None
     for lr in reversed([o for o in below if o <= good.learning_rate / 100] or below[:1]):
         candidate = lane(lr, "too slow")
-        if candidate.kind == "improving" and lr < good.learning_rate:
+        if candidate.kind is Kind.IMPROVING and lr < good.learning_rate:
             slow = candidate
             break
     above = [o for o in opts if o > good.learning_rate]
@@ -153,13 +196,15 @@ def race_rates(
     for lr in beyond:
         candidate = lane(lr, "")
         between.append(candidate)
-        if candidate.kind == "oscillating" and (s_min is not None or candidate.final_objective >= good.final_objective):
+        ends_higher = candidate.final_objective >= good.final_objective
+        if candidate.kind is Kind.OSCILLATING and (s_min is not None or ends_higher):
             oscillating = Lane(lr, "oscillating", candidate.kind, candidate.rises, candidate.final_objective)
             break
     taken = None if oscillating is None else oscillating.learning_rate
     others = [c for c in between if c.learning_rate != taken]
-    rose = [c for c in others if c.rises > 0 and c.kind != "diverged" and c.final_objective < good.final_objective]
-    smooth = [c for c in others if c.rises == 0 and c.final_objective <= good.final_objective]
+    lower = [c for c in others if c.kind in SETTLING and c.final_objective < good.final_objective]
+    rose = [c for c in lower if c.rises > 0]
+    smooth = [c for c in others if c.kind in SETTLING and c.rises == 0 and c.final_objective <= good.final_objective]
     extras = [
         oscillating,
         _as(rose[-1], "rose, then fell lower") if rose else None,

@@ -194,7 +194,7 @@ def test_default_page(default_app):
     assert metrics(at)["final loss"] == "0.2897"
     assert metrics(at)["accuracy"].endswith("%")
     assert len(at.warning) == 0 and len(at.error) == 0
-    assert any("2/L" in c.value for c in at.main.caption)
+    assert any(c.value.startswith("Below η = 7.9 every step goes downhill") for c in at.main.caption)
     assert [b.key for b in at.button] == [f"preset_{p.name}" for p in PRESETS]
     strict_specs(at)
     assert_no_bad_numbers(at)
@@ -866,7 +866,8 @@ def test_extreme_settings_show_no_nan_or_inf(name):
 def test_diverging_run_page_is_clean():
     at = app(lr="100", l2="1")
     no_exception(at)
-    assert on_screen(at)["kind"] == "diverged" and on_screen(at)["verdict"].startswith("Diverged")
+    assert on_screen(at)["kind"] == "diverged" and on_screen(at)["verdict"].startswith("Diverging: ")
+    assert on_screen(at)["badge"] == "Diverging" and on_screen(at)["headline"].startswith("Too big")
     strict_specs(at)
     spec = chart(at)
     assert all(np.isfinite(spec["layout"][k]["range"]).all() for k in ("yaxis2", "xaxis4", "yaxis4"))
@@ -927,24 +928,29 @@ def test_the_verdict_on_the_page_is_true_of_the_run(query, lr):
     assert word == on_screen(at)["badge"] and word in (
         "Converged",
         "Still improving",
+        "Stopped changing",
         "Oscillating",
-        "Diverged",
+        "Diverging",
         "Noisy",
         "Stopped",
     ), verdicts
+    assert verdicts[0] == f"{word}: {on_screen(at)['headline']} {on_screen(at)['details']}"
     s = Settings.from_values({**DEFAULTS, **{k: BY_KEY[k].parse(v)[0] for k, v in {**query, "lr": lr}.items()}})
     r = run(s)
     objectives = np.array([x.objective for x in r.history])
     rises = rise_epochs(r.history)
     late = rises[rises > last_quarter_start(r.history[-1].epoch)] if len(rises) else rises
+    seen_late = [t for t in late if objectives[t] - objectives[t - 1] > np.ptp(objectives) / 200]  # on the chart
     if len(rises) == 0:
-        assert word not in ("Oscillating", "Diverged", "Noisy"), verdicts[0]
+        assert word not in ("Oscillating", "Diverging", "Noisy"), verdicts[0]
     if word == "Oscillating":
         assert len(late) > 0
     if word == "Converged" and r.best.exists:
         assert objectives[-1] - r.best.objective <= TOLERANCE * max(1.0, abs(r.best.objective))
-    if word == "Still improving":
-        assert len(late) == 0 and not r.history[-1].diverged
+    if word == "Diverging":
+        assert r.history[-1].diverged or objectives[-1] >= 100 * objectives[0]
+    if word in ("Still improving", "Stopped changing"):
+        assert len(seen_late) == 0 and not r.history[-1].diverged
     if word == "Noisy":
         assert s.batch != "full"
     # the chart shows the same run: its last frame is the run's last epoch and loss

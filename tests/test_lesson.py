@@ -16,9 +16,9 @@ from logreg.app.run import synthetic_split
 from logreg.app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings
 from logreg.curvature import sharpness_along, sharpness_at_minimum
 from logreg.data import Dataset
-from logreg.lesson import ROLES, learning_rate_note, race_rates
+from logreg.lesson import ROLES, SETTLING, Words, learning_rate_note, race_rates, rate_words
 from logreg.train import train
-from logreg.verdict import KINDS, TOLERANCE, last_quarter_start, rise_epochs, verdict
+from logreg.verdict import KINDS, TOLERANCE, Kind, last_quarter_start, rise_epochs, verdict
 
 PRESET_SETTINGS = {p.name: Settings.from_values({**DEFAULTS, **p.values}) for p in PRESETS}
 SWEEP_SETTINGS = {
@@ -62,17 +62,35 @@ def judged(s: Settings, lr: float):
 
 def test_note_with_a_minimum_names_both_rates():
     data, best, stable, s_min = prepared(PRESET_SETTINGS["Learning rate too large"])
+    words = rate_words(data.X, best)
+    assert words.headline == "Below η = 7.9 every step goes downhill; above η = 20 the run cannot settle."
+    assert 7.9 < stable < 8 and 19 < 2 / s_min < 20  # each rounded the safe way
     note = learning_rate_note(data.X, best)
-    assert note.startswith(f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss")
+    assert note == str(words) == f"{words.headline} {words.details}"
+    assert words.details.startswith(f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss")
     assert f"2/s(θ*) = {2 / s_min:.3g}" in note and f"s(θ*) = {s_min:.3g}" in note
+    assert f"1/s(θ*) = {1 / s_min:.3g} steps near it do not overshoot" in note and "by less than the last" in note
     assert "separates" not in note
 
 
 def test_note_on_separable_data_says_why_large_rates_work():
     data, best, stable, s_min = prepared(Settings())
     note = learning_rate_note(data.X, best)
-    assert s_min is None and f"2/L = {stable:.3g}" in note
+    assert s_min is None and f"2/L = {stable:.3g}" in note and best.ties == 0
     assert "no minimum" in note and "curvature shrinks" in note and "s(θ*)" not in note
+    assert rate_words(data.X, best).headline == (
+        "Below η = 7.9 every step goes downhill; larger steps may swing first, then fall too."
+    )
+
+
+def test_note_with_points_on_the_separating_line_claims_no_fall_to_zero():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [3.0, 1.0], [1.0, 0.0], [1.0, 0.5]])
+    y = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 1.0])  # x1 = 1 separates them, with three points on the line
+    best = optimum(X, y)
+    assert not best.exists and best.ties
+    words = rate_words(X, best)
+    assert words.headline.endswith("every step goes downhill; larger steps may keep swinging.")
+    assert "floor above 0" in words.details and "towards 0" not in words.details
 
 
 def test_note_under_a_penalty_speaks_of_the_objective():
@@ -84,9 +102,16 @@ def test_note_under_a_penalty_speaks_of_the_objective():
 def test_note_without_a_known_minimum_claims_only_the_guarantee():
     data, _, stable, _ = prepared(Settings(labels="logistic"))
     unknown = Optimum(False, None, None, None, "Newton's method did not reach the minimum in 100 steps", 100)
-    assert learning_rate_note(data.X, unknown) == (
-        f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss, from any start."
+    assert rate_words(data.X, unknown) == Words(
+        "Below η = 7.9 every step is sure to go downhill.",
+        f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss, from any start.",
     )
+
+
+def test_note_on_features_too_large_for_two_over_l_says_so_plainly():
+    X = np.array([[1e200, 1.0], [-1e200, 2.0], [3e199, -1.0]])
+    words = rate_words(X, Optimum(False, None, None, None, "unknown", 0))
+    assert "nan" not in str(words) and words.headline.startswith("The numbers in this data are so large")
 
 
 # --- the race's rates, checked by training each one again -----------------------------------------
@@ -109,13 +134,14 @@ def test_race_rates_show_what_their_roles_say(name):
         assert (lane.kind, lane.rises, lane.final_objective) == (v.kind, v.rises, h[-1].objective)
         rises = rise_epochs(h)
         if lane.role == "too slow":
-            assert v.kind == "improving" and len(rises) == 0 and h[-1].objective > good_end
+            assert v.kind is Kind.IMPROVING and len(rises) == 0 and h[-1].objective > good_end
         elif lane.role == "smooth above 2/L":
             assert lane.learning_rate > stable and len(rises) == 0 and h[-1].objective <= good_end
-        elif lane.role == "rose, then fell lower":
-            assert len(rises) > 0 and h[-1].objective < good_end
+            assert v.kind in SETTLING
+        elif lane.role == "rose, then fell lower":  # and its own verdict says it settled or still falls
+            assert len(rises) > 0 and h[-1].objective < good_end and v.kind in SETTLING
         elif lane.role == "oscillating":
-            assert v.kind == "oscillating" and np.any(rises > last_quarter_start(s.epochs))
+            assert v.kind is Kind.OSCILLATING and np.any(rises > last_quarter_start(s.epochs))
     if s_min is not None:  # the race straddles 2/s(θ*), and the lane above it oscillates
         assert lanes[0].learning_rate < 2 / s_min < lanes[-1].learning_rate
         assert lanes[-1].role == "oscillating"
@@ -149,8 +175,8 @@ def test_race_too_slow_lane_steps_down_until_its_run_is_still_improving():
     lanes = {x.role: x for x in race_rates(data.X, data.y, LR_OPTIONS, epochs=5000)}
     good, slow = lanes["guaranteed"], lanes["too slow"]
     h = list(train(data.X, data.y, learning_rate=good.learning_rate / 100, epochs=5000))
-    assert verdict(h, good.learning_rate / 100, stable, best).kind == "converged"  # one step down is not enough
-    assert slow.learning_rate < good.learning_rate / 100 and slow.kind == "improving"
+    assert verdict(h, good.learning_rate / 100, stable, best).kind is Kind.CONVERGED  # one step down is not enough
+    assert slow.learning_rate < good.learning_rate / 100 and slow.kind is Kind.IMPROVING
 
 
 def test_race_needs_an_option_below_two_over_l():
@@ -173,29 +199,36 @@ def test_sweep_every_verdict_is_true_of_its_run():
     for name, s, lr, h, v in sweep_rows():
         data, best, stable, s_min = prepared(s)
         rises, where = rise_epochs(h), f"{name}, η = {lr}"
+        objectives = np.array([x.objective for x in h])
+        tail = objectives[last_quarter_start(h[-1].epoch) :]
+        shows = np.ptp(objectives) / 200  # a change the chart shows
+        seen_rises = [
+            t for t in rises if t > last_quarter_start(h[-1].epoch) and objectives[t] - objectives[t - 1] > shows
+        ]
         seen.add(v.kind)
         assert v.kind in KINDS, where
         assert v.rises == len(rises) + int(h[-1].diverged), where
         if lr < stable:  # the guarantee on the words under the control
             assert len(rises) == 0 and not h[-1].diverged, where
         if s_min is not None and lr > 2 / s_min:  # "cannot settle there"
-            assert v.kind != "converged", where
+            assert v.kind is not Kind.CONVERGED, where
         if v.rises == 0:
-            assert v.kind not in ("oscillating", "diverged", "noisy"), where
-        if v.kind == "converged":
+            assert v.kind not in (Kind.OSCILLATING, Kind.DIVERGING, Kind.NOISY), where
+        if v.kind is Kind.CONVERGED:
             assert h[-1].objective - best.objective <= TOLERANCE * max(1.0, best.objective), where
-            assert not np.any(rises > last_quarter_start(h[-1].epoch)), where
-        if v.kind == "oscillating":
+            assert not seen_rises, where
+        if v.kind is Kind.OSCILLATING:
             assert np.any(rises > last_quarter_start(h[-1].epoch)), where
-            tail = np.array([x.objective for x in h[last_quarter_start(h[-1].epoch) :]])
             assert ("rises and falls" in v.message) == bool(np.any(np.diff(tail) < 0)), where
-        if v.kind == "improving":
-            assert not np.any(rises > last_quarter_start(h[-1].epoch)), where
+        if v.kind in (Kind.IMPROVING, Kind.STALLED):
+            assert not seen_rises, where
             assert best.exists is False or h[-1].objective - best.objective > TOLERANCE * max(1.0, best.objective)
-        if v.kind == "diverged":
-            assert h[-1].diverged and s.l2 > 0 and lr * s.l2 > 2, where
-        assert (f"2/L = {stable:.3g}" in v.message) or v.kind == "stopped", where
-    assert {"converged", "improving", "oscillating", "diverged"} <= seen  # the sweep reaches every full-batch kind
+        if v.kind is Kind.STALLED:
+            assert np.ptp(tail) <= shows, where
+        if v.kind is Kind.DIVERGING:
+            assert h[-1].diverged or objectives[-1] >= 100 * objectives[0], where
+        assert (f"2/L = {stable:.3g}" in v.message) or v.kind is Kind.STOPPED, where
+    assert {Kind.CONVERGED, Kind.IMPROVING, Kind.OSCILLATING, Kind.DIVERGING} <= seen  # every full-batch kind
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis import Landscape, Optimum, landscape, landscape_box
 from ..curvature import sharpness_along
 from ..data import Dataset
-from ..lesson import Lane, learning_rate_note, learning_rate_summary, race_rates
+from ..lesson import Lane, race_rates, rate_words
 from ..tabular import Scaler, TabularData, read_csv
 from ..tabular import feature_columns as find_feature_columns
 from . import budget
@@ -72,13 +72,15 @@ def analysis(data: DataChoice, l2: float) -> tuple[Optimum, float]:
 
 
 def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
-    """The words under the η control, in one line and in full: what this data guarantees, and where
-    runs oscillate."""
+    """The words under the η control: (headline, details), the plain line first, then the exact numbers
+    (lesson.rate_words): what this data guarantees, and where runs overshoot and oscillate."""
     best, _ = analysis(data, l2)
-    return CACHE.get(
-        ("rate note", data.source, l2),
-        lambda: (learning_rate_summary(data.train.X, best, l2=l2), learning_rate_note(data.train.X, best, l2=l2)),
-    )
+
+    def words() -> tuple[str, str]:
+        said = rate_words(data.train.X, best, l2=l2)
+        return said.headline, said.details
+
+    return CACHE.get(("rate note", data.source, l2), words)
 
 
 def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:

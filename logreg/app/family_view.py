@@ -19,17 +19,11 @@ from ..formatting import number
 from ..geometry import PROBABILITY_LEVELS, logit
 from ..plot_parts import CLASS_COLORS, LANE_COLORS, LANES, lanes, shown_names, thinning
 from ..rate_figure import loss_range, rates_figure
+from ..verdict import Kind
 from .run import Run
 from .settings import DEFAULTS, LR_OPTIONS
 
-BADGES = {  # each verdict kind as the short word that starts its message
-    "converged": "Converged",
-    "improving": "Still improving",
-    "oscillating": "Oscillating",
-    "diverged": "Diverged",
-    "noisy": "Noisy",
-    "stopped": "Stopped",
-}
+BADGES = {kind: kind.badge for kind in Kind}  # each verdict kind as the short word that starts its message
 SHARPNESS_DECADES = 1e-8  # the sharpness panel spans at most eight decades below the largest value
 LOSS_HEADROOM = 4.0  # the loss panel holds every run up to this many times the starting loss; above, it is clipped
 
@@ -66,7 +60,8 @@ def member_numbers(m: Member) -> dict:
         W, b = m.run.scaler.history_to_original(np.array([s.w for s in shown]), columns["b"])
         columns.update(w1_file=W[:, 0].copy(), w2_file=W[:, 1].copy(), b_file=np.asarray(b, float))
     verdict = m.run.verdict
-    return {**columns, "kind": verdict.kind, "badge": BADGES[verdict.kind], "verdict": verdict.message}
+    words = {"headline": verdict.headline, "details": verdict.details, "verdict": verdict.message}
+    return {**columns, "kind": str(verdict.kind), "badge": BADGES[verdict.kind], **words}
 
 
 def trained(members: Sequence[Member | None]) -> list[Member]:

@@ -17,6 +17,7 @@ from ..formatting import number, tex_number
 from ..model import gradients, loss
 from ..panels import epoch_detail_figure, truth_figure
 from ..train import step
+from ..verdict import Kind
 from .chart import held, show
 from .listen import eta_on_screen
 
@@ -157,7 +158,7 @@ def truth_of(r: Run) -> None:
         f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f})."
     )
     s = r.settings
-    if r.verdict.kind in ("diverged", "oscillating", "noisy"):
+    if r.verdict.kind in (Kind.DIVERGING, Kind.OSCILLATING, Kind.NOISY):
         st.markdown(
             f"**Lesson:** this run did not settle ({r.verdict.kind}): the weights jump with every step, so "
             "compare them with the truth only after choosing a smaller learning rate."
