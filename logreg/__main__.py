@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .analysis import max_stable_learning_rate, optimum
+from .curvature import sharpness_along, sharpness_at_minimum
 from .data import LABEL_MODES, Dataset, make_synthetic, split
+from .formatting import number
 from .train import INITS, Snapshot, train
+from .verdict import Verdict, last_quarter_start, verdict
 
 if TYPE_CHECKING:  # pandas is imported only when a CSV is read
     from .tabular import Scaler
@@ -178,11 +182,11 @@ def main(argv: list[str] | None = None) -> int:
             + test_head
         )
 
-        def line(s: Snapshot) -> str:
-            tail = f"  {s.test_loss:>9.4f}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
+        def line(s: Snapshot) -> str:  # numbers from 10⁶ on in e-notation (formatting.number)
+            tail = f"  {number(s.test_loss, '.4f'):>9}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
             return (
-                f"{s.epoch:>6}  {s.loss:>8.4f}  {s.accuracy:>8.3f}  {s.w[0]:>12.5f}  {s.w[1]:>12.5f}  "
-                f"{s.b:>10.5f}{tail}"
+                f"{s.epoch:>6}  {number(s.loss, '.4f'):>8}  {s.accuracy:>8.3f}  {number(s.w[0], '.5f'):>12}  "
+                f"{number(s.w[1], '.5f'):>12}  {number(s.b, '.5f'):>10}{tail}"
             )
 
         for s in history:
@@ -207,10 +211,34 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.csv:
             write_history(args.csv, history, scaler if scaled else None)
+        judged = judge(data, history, args)
+        print(f"verdict: {judged.badge}: {judged.headline}")
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def judge(data: Dataset, history: list[Snapshot], args: argparse.Namespace) -> Verdict:
+    """The run's verdict, judged as the page judges it: the optimum, 2/L, s(θ*) and the sharpness over the
+    last quarter of the epochs (full batch only: mini-batch runs are judged by their curve)."""
+    best = optimum(data.X, data.y, args.l2)
+    tail = history[last_quarter_start(history[-1].epoch) :]
+    with np.errstate(all="ignore"):  # a diverged run's last weights may be huge: its sharpness is then 0 or NaN
+        curvature = sharpness_along(data.X, np.array([x.w for x in tail]), np.array([x.b for x in tail]), args.l2)
+    finite = curvature[np.isfinite(curvature)]
+    return verdict(
+        history,
+        args.lr,
+        max_stable_learning_rate(data.X, args.l2),
+        best,
+        l2=args.l2,
+        mini_batch=args.batch_size is not None and args.batch_size < data.n,
+        loss_threshold=args.loss_threshold,
+        sharpness_at_min=sharpness_at_minimum(data.X, best, args.l2),
+        sharpness_now=float(curvature[-1]) if np.isfinite(curvature[-1]) else None,
+        sharpness_peak=float(finite.max()) if finite.size else None,
+    )
 
 
 def write_history(path: str, history: list[Snapshot], scaler: Scaler | None) -> None:

@@ -405,3 +405,33 @@ def test_divide_naming_a_column_that_is_not_a_feature(tmp_path):
         "income=100",
     )
     assert result.returncode == 2 and "'income'" in result.stderr and "not a feature" in result.stderr
+
+
+def test_the_last_line_is_the_runs_verdict_as_the_page_gives_it():
+    from logreg.app.run import run
+    from logreg.app.settings import Settings
+
+    result = cli()
+    assert result.returncode == 0, result.stderr
+    v = run(Settings()).verdict  # the page's default run is the command line's default run
+    assert result.stdout.splitlines()[-1] == f"verdict: {v.badge}: {v.headline}"
+    assert (
+        result.stdout.splitlines()[-1]
+        == "verdict: Still improving: The loss is still going down at the end of the run."
+    )
+
+
+def test_a_diverging_run_prints_large_numbers_in_e_notation_and_says_diverging():
+    result = cli("--lr", "100", "--l2", "1", "--epochs", "20", "--every", "5")
+    assert result.returncode == 0, result.stderr
+    rows = table(result.stdout)
+    assert rows[20][0].endswith("e+39") and rows[20][2].endswith("e+39")  # loss and w_x1
+    for row in rows.values():  # no number wider than its column, as a 40-digit integer would be
+        assert all(len(cell) <= 12 for cell in row), row
+    assert result.stdout.splitlines()[-1].startswith("verdict: Diverging: Too big")
+
+
+def test_a_mini_batch_run_gets_a_verdict_without_rates():
+    result = cli("--batch-size", "1", "--lr", "2", "--epochs", "20", "--labels", "logistic")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("verdict: Noisy: ")
