@@ -79,18 +79,18 @@ def rate_words(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> Words:
     s_min = sharpness_at_minimum(X, best, l2)
     if not guaranteed >= 1e-9:  # features so large that 2/L is below what a sentence can show (or 0)
         return Words(
-            "The numbers in this data are so large that no step size is sure to go downhill.",
+            f"The numbers are so large that no step is sure to lower the {objective}.",
             f"2/L = {guaranteed:.3g}: below it every step is guaranteed to lower the {objective}. Scaling the "
             "features first fixes this.",
         )
     low = plain(guaranteed, "down")
     details = [f"Below η = 2/L = {guaranteed:.3g} every step is guaranteed to lower the {objective}, from any start."]
     if s_min is not None:
-        high = "" if 2 / s_min >= 1e12 else f"; above η = {plain(2 / s_min, 'up')} the run cannot settle"
-        headline = f"Below η = {low} every step goes downhill{high}."
+        high = "" if 2 / s_min >= 1e12 else f" Above η = {plain(2 / s_min, 'up')} the run can't settle."
+        headline = f"Steps below η = {low} always lower the {objective}.{high}"
         details.append(_minimum_words(objective, s_min))
     elif has_no_minimum_because_separable(best, l2) and not best.ties:
-        headline = f"Below η = {low} every step goes downhill; larger steps may swing first, then fall too."
+        headline = f"Steps below η = {low} always lower the loss. Big steps may swing, then fall too."
         details.append(
             "A line separates the classes, so the loss has no minimum: it falls towards 0 as ‖w‖ grows, every "
             "p(1 − p) fades with it, and the curvature shrinks towards 0, below 2/η for any η in the end. So rates "
@@ -98,14 +98,14 @@ def rate_words(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> Words:
             "epochs that grows with η (possibly more than the run has), then fall faster than a small one."
         )
     elif has_no_minimum_because_separable(best, l2):
-        headline = f"Below η = {low} every step goes downhill; larger steps may keep swinging."
+        headline = f"Steps below η = {low} always lower the loss. Larger steps may keep swinging."
         details.append(
             "A line separates the classes, but some points lie exactly on every such line found: the loss has no "
             "minimum, yet it falls only towards a floor above 0 (the loss of the points on the line), and the "
             "curvature need not shrink, so a rate above 2/L may keep the loss swinging for as long as the run lasts."
         )
     else:
-        headline = f"Below η = {low} every step is sure to go downhill."
+        headline = f"Steps below η = {low} are sure to lower the {objective}."
     return Words(headline, " ".join(details))
 
 

@@ -194,7 +194,7 @@ def test_default_page(default_app):
     assert metrics(at)["final loss"] == "0.2897"
     assert metrics(at)["accuracy"].endswith("%")
     assert len(at.warning) == 0 and len(at.error) == 0
-    assert any(c.value.startswith("Below η = 7.9 every step goes downhill") for c in at.main.caption)
+    assert any(c.value.startswith("Steps below η = 7.9 always lower the loss.") for c in at.main.caption)
     assert [b.key for b in at.button] == [f"preset_{p.name}" for p in PRESETS]
     strict_specs(at)
     assert_no_bad_numbers(at)

@@ -63,7 +63,7 @@ def judged(s: Settings, lr: float):
 def test_note_with_a_minimum_names_both_rates():
     data, best, stable, s_min = prepared(PRESET_SETTINGS["Learning rate too large"])
     words = rate_words(data.X, best)
-    assert words.headline == "Below η = 7.9 every step goes downhill; above η = 20 the run cannot settle."
+    assert words.headline == "Steps below η = 7.9 always lower the loss. Above η = 20 the run can't settle."
     assert 7.9 < stable < 8 and 19 < 2 / s_min < 20  # each rounded the safe way
     note = learning_rate_note(data.X, best)
     assert note == str(words) == f"{words.headline} {words.details}"
@@ -79,7 +79,7 @@ def test_note_on_separable_data_says_why_large_rates_work():
     assert s_min is None and f"2/L = {stable:.3g}" in note and best.ties == 0
     assert "no minimum" in note and "curvature shrinks" in note and "s(θ*)" not in note
     assert rate_words(data.X, best).headline == (
-        "Below η = 7.9 every step goes downhill; larger steps may swing first, then fall too."
+        "Steps below η = 7.9 always lower the loss. Big steps may swing, then fall too."
     )
 
 
@@ -89,7 +89,7 @@ def test_note_with_points_on_the_separating_line_claims_no_fall_to_zero():
     best = optimum(X, y)
     assert not best.exists and best.ties
     words = rate_words(X, best)
-    assert words.headline.endswith("every step goes downhill; larger steps may keep swinging.")
+    assert words.headline.endswith("always lower the loss. Larger steps may keep swinging.")
     assert "floor above 0" in words.details and "towards 0" not in words.details
 
 
@@ -103,7 +103,7 @@ def test_note_without_a_known_minimum_claims_only_the_guarantee():
     data, _, stable, _ = prepared(Settings(labels="logistic"))
     unknown = Optimum(False, None, None, None, "Newton's method did not reach the minimum in 100 steps", 100)
     assert rate_words(data.X, unknown) == Words(
-        "Below η = 7.9 every step is sure to go downhill.",
+        "Steps below η = 7.9 are sure to lower the loss.",
         f"Below η = 2/L = {stable:.3g} every step is guaranteed to lower the loss, from any start.",
     )
 
@@ -111,7 +111,7 @@ def test_note_without_a_known_minimum_claims_only_the_guarantee():
 def test_note_on_features_too_large_for_two_over_l_says_so_plainly():
     X = np.array([[1e200, 1.0], [-1e200, 2.0], [3e199, -1.0]])
     words = rate_words(X, Optimum(False, None, None, None, "unknown", 0))
-    assert "nan" not in str(words) and words.headline.startswith("The numbers in this data are so large")
+    assert "nan" not in str(words) and words.headline.startswith("The numbers are so large")
 
 
 # --- the race's rates, checked by training each one again -----------------------------------------
