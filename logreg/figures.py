@@ -512,7 +512,7 @@ _WIDE = {
 _WIDE_NO_LANDSCAPE = {**_WIDE, "2": ([0.45, 1.0], [0.58, 1.0])}
 _RACE_ROWS = {"3": ([0.45, 1.0], [0.0, 0.36])}  # the race has no sharpness panel: accuracy takes the row
 # On a narrow screen the panels stack in this order, each this many pixels high ("width": square).
-NARROW_PANELS = (("", "width"), ("2", 240), ("3", 180), ("4", "width"), ("5", 200))
+NARROW_PANELS = (("", 250), ("2", 150), ("3", 150), ("4", "width"), ("5", 180))  # the data: 300 px wide or more
 
 
 def _layout(

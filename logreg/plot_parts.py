@@ -23,7 +23,7 @@ from .geometry import clip_lines
 # Okabe–Ito colours (distinguishable with colour-blindness); classes also differ by marker shape.
 CLASS_COLORS = ("#0072B2", "#D55E00")
 CLASS_SYMBOLS = ("circle", "triangle-up")
-TRAIN_COLOR, TEST_COLOR, TRUE_COLOR = "#0072B2", "#CC79A7", "#009E73"
+TRAIN_COLOR, TEST_COLOR, TRUE_COLOR = "#0072B2", "#AA3377", "#009E73"  # test: apart from train for colour-blind eyes
 INK, GRID = "#111111", "#d9d9d9"  # text and grid: 18:1 and a light grid on white
 MAX_FRAMES = 150  # every frame adds to a redraw: 150 instead of 300 took 0.80–0.86 of the time (bench_redraw)
 MAX_POINTS = (

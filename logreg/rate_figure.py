@@ -16,14 +16,16 @@ import numpy as np
 from .figures import _log_ticks
 from .formatting import number
 from .plot_parts import AXIS, INK, Role
+from .verdict import Kind
 
 KIND_STYLE = {  # verdict kind: (marker symbol, colour, legend text); colour-blind-safe (Okabe–Ito)
-    "converged": ("circle", "#009E73", "converged"),
-    "stopped": ("diamond", "#56B4E9", "stopped at the loss asked"),
-    "improving": ("square", "#0072B2", "still improving"),
-    "noisy": ("star", "#CC79A7", "noisy"),
-    "oscillating": ("triangle-up", "#E69F00", "oscillating"),
-    "diverged": ("x", "#D55E00", "diverged"),
+    Kind.CONVERGED: ("circle", "#009E73", "converged"),
+    Kind.STOPPED: ("diamond", "#56B4E9", "stopped at the loss asked"),
+    Kind.IMPROVING: ("square", "#0072B2", "still improving"),
+    Kind.STALLED: ("hourglass", "#555555", "stopped changing"),
+    Kind.NOISY: ("star", "#CC79A7", "noisy"),
+    Kind.OSCILLATING: ("triangle-up", "#E69F00", "oscillating"),
+    Kind.DIVERGING: ("x", "#D55E00", "diverging"),
 }
 
 

@@ -30,13 +30,13 @@ from .player import FRAME_MS, player, plotly_loader
 from .session import still_wanted
 
 PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding: 2.5rem 2rem 3rem 2rem; max-width: none; }
+[data-testid="stMainBlockContainer"] { padding: 3rem 2rem 3rem 2rem; max-width: none; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.65rem; }
-h1 { font-size: 2.1rem !important; padding: 0 0 0.2rem 0 !important; }
+h1 { font-size: 1.75rem !important; padding: 0 0 0.1rem 0 !important; }
 /* the selected option of a segmented control: the theme's blue on its tint is 4.0:1, this one 5.8:1 */
 [data-selected="true"] [data-testid="stMarkdownContainer"] p { color: #005a8c; }
 @media (max-width: 640px) {
-  h1 { font-size: 1.55rem !important; }
+  h1 { font-size: 1.2rem !important; }
   /* the title's smaller type would start under Streamlit's 3.75rem header */
   [data-testid="stMainBlockContainer"] { padding: 4.25rem 0.75rem 3rem 0.75rem; }
 }
@@ -218,9 +218,11 @@ def run_chart(
     autoplay: bool,
     link: dict,
     race: bool = False,
+    notes=None,
 ) -> None:
     """Every learning rate's run in the player, with the run of the η on screen drawn first, and what to
-    read in it; race: the race tab is open, and the player races up to four of those runs on the chart."""
+    read in it (in `notes`, a container further down the page; default: under the player); race: the race
+    tab is open, and the player races up to four of those runs on the chart."""
     runs = families.family(data, settings, budget)
     members = families.members(data, runs, budget)
     selected = families.rate_index(settings.lr)
@@ -245,13 +247,14 @@ def run_chart(
         race=to_browser(race_payload(members, *race_choice(data, r), best_objective(r))) if race else None,
     )
     follow(epoch)
+    notes = notes or st.container()
     if not present:
         for note in plan.notes(len(r.history)):
-            st.caption(note)
+            notes.caption(note)
         if land is not None:
-            st.caption(landscape_caption(r, land))
+            notes.caption(landscape_caption(r, land))
         if not race:
-            st.caption(SHARPNESS_CAPTION)
+            notes.caption(SHARPNESS_CAPTION)
 
 
 def best_objective(r: Run) -> float | None:
@@ -318,30 +321,34 @@ def page() -> None:
     )
     read_share_link()
     st.html(PAGE_CSS)
+    if present:  # no title: the player's bar starts under Streamlit's header
+        st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 4rem; }</style>")
     plotly_loader()
     if not present:
         st.title("Watch logistic regression learn")
-        st.caption(
-            "Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
-            "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar."
-        )
     for notice in st.session_state.get("_notices", []):
         st.warning(notice, icon="🔗")
-    presets = st.container()
-    settings, data, budget = controls(st.container(), race=open_tab() == TABS[2])  # the race trains more runs
+    # one screen: the player (η, the bar, the chart, the verdict) first; below it, in this order, what the
+    # budget cut, the presets, the note under η and the epochs, what to read in the chart, and the tabs
+    stage, cut, presets, main, notes = (st.container() for _ in range(5))
+    settings, data, budget = controls(main, race=open_tab() == TABS[2])  # the race trains more runs
     presets_row(presets, settings, describe=not present)
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
     r = families.family(data, settings, budget)[families.rate_index(settings.lr)]  # the η the page knows
     if budget.cut:  # fewer epochs, fewer points, or fewer epochs for the other rates: one sentence says which
-        st.warning(budget.note(data.train.n))
+        cut.warning(budget.note(data.train.n))
     autoplay = st.query_params.get("autoplay") != "off"
     link = share_link(settings)
-    stage = st.container()  # the run's chart, or the race on it
+    if not present:
+        notes.caption(
+            "Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
+            "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar."
+        )
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
     with stage:
-        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open)
+        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open, notes=notes)
     with tabs[0]:
         if tabs[0].open:
             summary(r)

@@ -9,7 +9,11 @@ const TYPING = 'input, textarea, select, button, [contenteditable="true"], [role
   '[role="combobox"], [role="listbox"], [role="spinbutton"], [role="textbox"]';
 const OWN_KEYS = 'input:not([type="checkbox"]):not([type="radio"]), textarea, select, [contenteditable="true"], ' +
   '[role="slider"], [role="combobox"], [role="listbox"], [role="spinbutton"], [role="textbox"]';
-const NARROW = 700; // px: below this the panels stack
+const NARROW = 700;
+const COLUMN_GAP = 96; // px between two columns of panels: the right one's y ticks and title
+const ROW_GAP = 92; // px between two rows of panels: the upper one's x ticks and title
+const LEGEND_BELOW = 90; // px from the panels' bottom to the legend: an x axis's ticks and title
+const MIN_HEIGHT = 400; // px: the wide chart's least height (a loss panel of a third still reads) // px: below this the panels stack
 
 function plotlyReady() {
   // Streamlit loads plotly.js with its first Plotly chart; the page keeps a hidden one for this.
@@ -45,11 +49,15 @@ class Player {
     this.eta.addEventListener('input', () => this.etaTo(Number(this.eta.value)));
     this.rates = this.q('.lr-rates');
     this.q('.lr-log').addEventListener('change', (e) => this.raceLog(e.target.checked));
+    this.q('.lr-table').addEventListener('toggle', () => numbersTable(this));
+    if (!window.__lrKeysBack) { window.__lrKeysBack = true; giveKeysBack(root); }
     new ResizeObserver(() => this.resize()).observe(root);
+    window.addEventListener('resize', () => this.resize(true)); // a taller or shorter window: the chart fits it
   }
 
   async load(data) {
     this.data = data;
+    if (data.keys) foldSidebarOnce();
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
     this.q('.lr-player').classList.toggle('lr-family', Boolean(data.family));
@@ -122,7 +130,9 @@ class Player {
     this.scrub.disabled = this.names.length < 2;
     this.measure();
     this.show(0); // the new figure's own data is frame 0 and its scrubber's step 0: nothing to animate
-    if (data.autoplay && this.names.length > 1 && id === this.id) this.play();
+    // the reader's "reduce motion": a new run waits for Play (the page says so)
+    if (data.autoplay && !reducedMotion() && this.names.length > 1 && id === this.id) this.play();
+    numbersTable(this);
   }
 
   async clearFrames(count) {
@@ -142,20 +152,26 @@ class Player {
     const base = structuredClone(this.data.figure.layout);
     if (this.race) base.yaxis2 = structuredClone(this.race.axis());
     if (width >= NARROW) {
-      return { ...base, height: Math.round(Math.min(Math.max(width * 0.46, 560), 800)) };
+      const height = this.fitHeight(width);
+      base.margin = { ...base.margin, b: LEGEND_BELOW + 52 }; // the legend, in up to two rows, under the x titles
+      const plot = height - base.margin.t - base.margin.b;
+      const scale = (base.font?.size ?? 18) / 18; // the presenter's larger type needs wider gaps
+      spread(base, 'y', (ROW_GAP * scale) / plot); // rows of panels keep an x axis's ticks and title between them
+      spread(base, 'x', (COLUMN_GAP * scale) / (width - base.margin.l - base.margin.r)); // columns: a y axis's
+      return { ...base, width, height, legend: { ...base.legend, y: -LEGEND_BELOW / plot } }; // under the x titles
     }
     // a phone: every panel full width, stacked, the data and landscape panels square. Narrow margins, so
     // that the data panel keeps 300 px, and ticks at 14 px, so that the axis titles stay clear of them;
     // ticks written as powers of ten (10⁻¹) need a wider margin still.
     const powers = Object.keys(base).some((k) => /^yaxis\d*$/.test(k) && base[k].exponentformat === 'power');
-    const m = { ...base.margin, l: powers ? 70 : 54, r: 8 };
+    const m = { ...base.margin, l: powers ? 70 : 54, r: 8, t: 12 };
     const small = (axis) => ({ ...axis, tickfont: { ...axis.tickfont, size: Math.min(axis.tickfont?.size ?? 14, 14) } });
     const plotWidth = width - m.l - m.r;
-    const gap = 90;
+    const gap = 72; // an x axis's ticks and title
     const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
     const heights = panels.map(([, h]) => (h === 'width' ? plotWidth : h));
     const total = heights.reduce((a, b) => a + b, 0) + gap * (panels.length - 1);
-    const layout = { ...base, margin: m, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total, yanchor: 'top' } };
+    const layout = { ...base, width, margin: m, height: total + m.t + m.b + 70, legend: { ...base.legend, y: -50 / total, yanchor: 'top' } };
     let top = 1;
     panels.forEach(([k], i) => {
       const bottom = top - heights[i] / total;
@@ -166,23 +182,30 @@ class Player {
     return layout;
   }
 
-  resize() {
+  fitHeight(width) {
+    // one screen: the chart as tall as its width suits, but no taller than the window leaves under its top
+    // (the page scrolled to the top) with the verdict still in view; never below MIN_HEIGHT
+    const ideal = Math.round(Math.min(Math.max(width * 0.46, 560), 800));
+    const main = document.querySelector('[data-testid="stMain"]');
+    const top = this.root.querySelector('.lr-chart').getBoundingClientRect().top + (main ? main.scrollTop : window.scrollY);
+    const verdict = this.q('.lr-verdict');
+    const below = (this.race ? 0 : Math.max(verdict.offsetHeight, 40)) + 20;
+    return Math.max(MIN_HEIGHT, Math.min(ideal, Math.floor(window.innerHeight - top - below)));
+  }
+
+  resize(force = false) {
     const width = this.root.clientWidth;
-    if (!this.names || !width || Math.abs(width - this.width) < 8) return;
-    const wasNarrow = this.width < NARROW;
+    if (!this.names || !width || (!force && Math.abs(width - this.width) < 8)) return;
     this.width = width;
     const layout = this.layout(width);
-    const changes = { height: layout.height };
-    if (wasNarrow !== width < NARROW || width < NARROW) {
-      for (const key of Object.keys(layout)) {
-        if (!/^[xy]axis\d*$/.test(key)) continue;
-        changes[`${key}.domain`] = layout[key].domain;
-        if (layout[key].tickfont) changes[`${key}.tickfont.size`] = layout[key].tickfont.size;
-      }
-      changes['legend.y'] = layout.legend.y;
-      changes.margin = layout.margin;
+    const changes = { width, height: layout.height, margin: layout.margin, 'legend.y': layout.legend.y };
+    for (const key of Object.keys(layout)) {
+      if (!/^[xy]axis\d*$/.test(key)) continue;
+      changes[`${key}.domain`] = layout[key].domain;
+      if (layout[key].tickfont) changes[`${key}.tickfont.size`] = layout[key].tickfont.size;
     }
     window.Plotly.relayout(this.gd, changes);
+    if (this.family && this.rates._fullLayout) window.Plotly.relayout(this.rates, { width });
   }
 
   // ---- frames
@@ -325,7 +348,13 @@ class Player {
     this.eta.value = String(this.rate);
     this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
     this.q('.lr-eta-value').textContent = f.labels[this.rate];
-    this.q('.lr-words').textContent = run.verdict; // it starts with its badge, the kind in one word or two
+    // a headline a student reads in one breath, starting with its badge; the exact numbers folded under it
+    this.q('.lr-words').innerHTML = '';
+    const badge = document.createElement('b');
+    badge.textContent = run.headline ? `${run.badge}:` : '';
+    this.q('.lr-words').append(badge, ` ${run.headline || run.verdict}`);
+    this.q('.lr-details').textContent = run.details || '';
+    this.q('.lr-more').hidden = !run.details;
     this.q('.lr-verdict').dataset.kind = run.kind;
     this.writeLink();
     window.__lrEta = f.labels[this.rate];
@@ -334,6 +363,7 @@ class Player {
     await this.go(frameAt(run.epoch, epoch), withCurves ? also : null);
     this.measure(); // the new curves' lengths, then the part of them up to the epoch on screen
     this.reveal();
+    numbersTable(this);
   }
 
   async setLanes(keepEpoch) {
@@ -350,6 +380,7 @@ class Player {
     await this.go(frameAt(longest.epoch, epoch), { data, traces });
     this.measure();
     this.reveal();
+    numbersTable(this);
   }
 
   async raceLog(on) {
@@ -391,6 +422,14 @@ class Player {
         : (this.data.readouts[k] || '');
     this.q('.lr-player').dataset.frame = String(k);
     this.reveal();
+    this.sayLater();
+  }
+
+  sayLater() {
+    // the live line: while playing, every few seconds; at rest, once the viewer stops stepping or dragging
+    clearTimeout(this.sayTimer);
+    if (this.playing) say(this, false);
+    else this.sayTimer = setTimeout(() => say(this, true), 250);
   }
 
   play() {
@@ -414,7 +453,7 @@ class Player {
   }
 
   toggle() {
-    if (this.playing) { this.pause(); this.report(); } else this.play();
+    if (this.playing) { this.pause(); this.report(); this.sayLater(); } else this.play();
   }
 
   step(delta) {
@@ -430,7 +469,7 @@ class Player {
 
   label() {
     const button = this.q('.lr-play');
-    button.textContent = this.playing ? '❚❚ Pause' : '▶ Play';
+    button.innerHTML = this.playing ? '❚❚<span class="lr-long"> Pause</span>' : '▶<span class="lr-long"> Play</span>';
     button.setAttribute('aria-label', this.playing ? 'Pause' : 'Play');
     this.q('.lr-player').dataset.playing = String(this.playing);
   }
@@ -494,6 +533,33 @@ class Player {
       path.style.strokeDasharray = `${shown}px ${cum[cum.length - 1] + 1e4}px`;
     }
   }
+}
+
+function spread(layout, axis, gap) {
+  // widen the gaps between the panels along one direction (axis 'x' or 'y') to at least `gap` of the
+  // plot's size, each panel shrunk in proportion: a gap must hold an axis's tick labels and title
+  const keys = Object.keys(layout).filter((k) => new RegExp(`^${axis}axis\\d*$`).test(k) && layout[k].domain);
+  const all = keys.map((k) => layout[k].domain);
+  // a panel that spans others (the data panel's full height, the race's accuracy across two columns) moves
+  // with them but sets no gap of its own
+  const spans = all.filter((d) => !all.some((e) => e[0] > d[0] + 1e-9 && e[0] < d[1] - 1e-9)).sort((a, b) => a[0] - b[0]);
+  const covered = [];
+  for (const [a, b] of spans) {
+    const last = covered[covered.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b); else covered.push([a, b]);
+  }
+  if (covered.length < 2) return;
+  const gaps = covered.slice(1).map(([a], i) => Math.max(a - covered[i][1], gap));
+  const width = covered.reduce((t, [a, b]) => t + b - a, 0);
+  const scale = (1 - covered[0][0] - gaps.reduce((t, g) => t + g, 0) - (1 - covered[covered.length - 1][1])) / width;
+  if (scale >= 1) return; // every gap is wide enough already
+  let at = covered[0][0];
+  const starts = covered.map(([a, b], i) => { const start = at; at += (b - a) * scale + (gaps[i] || 0); return start; });
+  const map = (v) => {
+    const i = covered.findIndex(([a, b]) => v >= a - 1e-9 && v <= b + 1e-9);
+    return i < 0 ? v : starts[i] + (v - covered[i][0]) * scale;
+  };
+  for (const k of keys) layout[k] = { ...layout[k], domain: layout[k].domain.map(map) };
 }
 
 function frameAt(epochs, epoch) {

@@ -33,36 +33,47 @@ REVEALED = tuple(
 HTML = """
 <div class="lr-player">
   <div class="lr-bar" role="toolbar" aria-label="Animation">
-    <button type="button" class="lr-restart" aria-label="Restart" title="Restart from epoch 0 (Home)">↺ Restart</button>
-    <button type="button" class="lr-back" aria-label="Step back" title="One frame back (←)">◀ Step</button>
-    <button type="button" class="lr-play" aria-label="Play" title="Play or pause (Space)">▶ Play</button>
-    <button type="button" class="lr-forward" aria-label="Step forward" title="One frame on (→)">Step ▶</button>
-    <label>speed <select class="lr-speed" aria-label="Speed"></select></label>
-    <label class="lr-eta-control">learning rate η
+    <button type="button" class="lr-restart" aria-label="Restart"
+      title="Restart from epoch 0 (Home)">↺<span class="lr-long"> Restart</span></button>
+    <button type="button" class="lr-back" aria-label="Step back"
+      title="One frame back (←)">◀<span class="lr-long"> Step</span></button>
+    <button type="button" class="lr-play" aria-label="Play"
+      title="Play or pause (Space)">▶<span class="lr-long"> Play</span></button>
+    <button type="button" class="lr-forward" aria-label="Step forward"
+      title="One frame on (→)"><span class="lr-long">Step </span>▶</button>
+    <label><span class="lr-long">speed </span><select class="lr-speed" aria-label="Speed"></select></label>
+    <label class="lr-eta-control"><span class="lr-long">learning rate </span>η
       <input type="range" class="lr-eta" min="0" max="0" step="1" value="0" aria-label="learning rate η"
         title="Every learning rate's run is already here: move η to switch, the epoch on screen stays">
       <output class="lr-eta-value"></output></label>
-    <span class="lr-counter" aria-live="polite">epoch <span class="lr-epoch">0</span>
+    <span class="lr-counter">epoch <span class="lr-epoch">0</span>
       <span class="lr-of">of <span class="lr-last">0</span></span></span>
   </div>
   <input type="range" class="lr-scrub" min="0" max="0" step="1" value="0" aria-label="epoch shown"
     title="Drag to any epoch of the run">
   <div class="lr-readout"></div>
-  <div class="lr-chart"></div>
+  <div class="lr-chart" role="group" aria-describedby="lr-now" aria-label="The run at the epoch on screen:
+    the data with its decision boundary, the loss, the accuracy, the loss landscape and the sharpness"></div>
   <div class="lr-race" hidden>
     <span class="lr-race-title" id="lr-race-title">Race these learning rates η (up to four):</span>
     <div class="lr-race-rates" role="group" aria-labelledby="lr-race-title"></div>
     <label class="lr-race-log"><input type="checkbox" class="lr-log" checked> loss − minimum, log scale</label>
     <span class="lr-race-status" aria-live="polite"></span>
   </div>
-  <ul class="lr-lanes" aria-live="polite" hidden></ul>
-  <div class="lr-verdict" data-testid="verdict" aria-live="polite"><span class="lr-words"></span></div>
+  <ul class="lr-lanes" hidden></ul>
+  <div class="lr-verdict" data-testid="verdict"><span class="lr-words" aria-live="polite"></span>
+    <details class="lr-more"><summary>the numbers</summary><p class="lr-details"></p></details></div>
+  <p class="lr-motion">Reduced motion is on, so a new run waits: press Play, or → to step one frame.</p>
+  <p class="lr-now" id="lr-now" aria-live="polite"></p>
+  <details class="lr-table"><summary>The numbers of the run on screen, as a table</summary>
+    <div class="lr-table-body" tabindex="0" role="region" aria-label="the run's numbers, frame by frame"></div>
+  </details>
   <div class="lr-rates" role="group"
     aria-label="What each learning rate does: the loss of every rate's run at the epoch on screen"></div>
 </div>
 """
 
-SCRIPT = "".join((HERE / name).read_text(encoding="utf-8") for name in ("draw.js", "race.js", "player.js"))
+SCRIPT = "".join((HERE / name).read_text(encoding="utf-8") for name in ("draw.js", "race.js", "access.js", "player.js"))
 _COMPONENT = st.components.v2.component(
     "logreg.player",
     html=HTML,

@@ -430,19 +430,22 @@ def test_tab_opens_without_exception(app, tab):
     app.wait(timeout=60_000)
     page.wait_for_function("() => new URLSearchParams(location.search).get('view') !== null", timeout=15_000)
     panel = page.get_by_role("tabpanel").filter(visible=True).first
-    charts = panel.locator(
-        "[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot, .lr-held.js-plotly-plot"
+    race = tab == "Learning rates side by side"  # the race is drawn on the run's chart, above the tabs
+    charts = (
+        (page if race else panel)
+        .locator("[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot, .lr-held.js-plotly-plot")
+        .filter(visible=True)
     )
     charts.first.wait_for(state="visible")
     app.wait()
     assert app.exceptions() == []
     assert charts.count() >= 1
-    if tab == "Learning rates side by side":  # the race starts with the lesson's rates, each with its role
-        chips = panel.locator("[data-testid='stMultiSelect'] [data-tag]")
-        assert chips.count() >= 3
-        bullets = panel.locator("[data-testid='stMarkdownContainer'] li")
-        assert bullets.count() == chips.count()
-        assert "guaranteed" in " ".join(bullets.all_inner_texts())
+    if race:  # the race starts with the lesson's rates, each with its role
+        page.wait_for_function("() => document.querySelectorAll('.lr-chip[aria-pressed=true]').length >= 3")
+        chips = page.locator(".lr-chip[aria-pressed=true]")
+        lanes = page.locator(".lr-lanes li")
+        assert lanes.count() == chips.count()
+        assert "guaranteed" in " ".join(lanes.all_inner_texts())
 
 
 OVERLAPS = """(gd) => {
@@ -618,7 +621,8 @@ def test_phone_stacks_the_panels(app):
         }});
     }}""")
     data = next(p for p in panels if p["name"] == "xaxis")
-    assert data["width"] >= 300 and 0.9 <= data["height"] / data["width"] <= 1.1, data
+    # the data panel 300 px wide or more, and short enough that the loss panel is on the first screen
+    assert data["width"] >= 300 and 240 <= data["height"] <= data["width"], data
     assert page.evaluate(TYPE)["tick"] == 14  # a phone's ticks: smaller than a projector's 16, still legible
     spans = sorted((p["top"], p["top"] + p["height"]) for p in panels)
     for (_, end), (start, _) in zip(spans, spans[1:]):
@@ -752,7 +756,7 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
     app.assert_ok(charts=1)
     page.evaluate(f"() => {{ const s = {SCRUB}; s.value = '20'; s.dispatchEvent(new Event('input')); }}")
     page.wait_for_function(f"() => {SHOWN_JS} === 20", timeout=10_000)
-    before = page.locator("[data-testid='verdict']").inner_text()
+    before = page.locator("[data-testid='verdict']").text_content()
     watch_reruns(page)
     lr = eta(page)
     lr.focus()
@@ -765,7 +769,8 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
     assert page.evaluate("() => window.__scriptStates") == []  # no rerun: the browser had every run
     drawn = page.evaluate(DRAWN, "loss curve")  # the new run's curve, drawn up to epoch 20 only
     assert 0 < drawn["dash"] < 0.5 * drawn["total"], drawn
-    assert page.locator("[data-testid='verdict']").inner_text() != before
+    # the verdict of η = 5's run (its headline may read as η = 0.1's; its exact numbers differ)
+    assert page.locator("[data-testid='verdict']").text_content() != before
     assert lr.get_attribute("aria-valuetext") == "learning rate η = 5"
     button(page, "Play").click()  # playing goes on from the epoch on screen
     page.wait_for_function(f"() => {SHOWN_JS} > 21", timeout=10_000)
