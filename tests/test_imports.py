@@ -110,6 +110,7 @@ LAYERS = {
     "panels.py": {"numpy"},
     "plot_parts.py": {"numpy"},
     "formatting.py": set(),
+    "metrics.py": {"numpy"},  # the core's too (`import logreg.metrics`): NumPy only
     # app/: the page's logic without Streamlit or Plotly
     "app/__init__.py": set(),
     "app/settings.py": set(),

@@ -10,10 +10,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logreg.app.settings import BY_KEY, CONTROLS, DEFAULTS, PRESETS, Settings, parse_query, quote_value
+from logreg.app.settings import (
+    BY_KEY,
+    CONTROLS,
+    DEFAULTS,
+    PRESETS,
+    READINGS,
+    Settings,
+    parse_query,
+    quote_value,
+)
 from logreg.formatting import number as fmt
 
-KEYS = [c.key for c in CONTROLS]
+KEYS = [c.key for c in CONTROLS + READINGS]
 
 
 def url_text(control, value) -> str:
@@ -150,6 +159,8 @@ def test_n_snaps_to_its_step_with_a_notice():
         ("l2", "0.0009", 0.001),
         ("epochs", "12.4", 12),
         ("stop", "0.69512", 0.6951),
+        ("threshold", "0.72", 0.7),
+        ("threshold", "0.074", 0.05),
     ],
 )
 def test_snapping_examples(key, raw, expected):
@@ -179,6 +190,9 @@ def test_snapping_examples(key, raw, expected):
         ("source", "excel"),
         ("init", "zero"),
         ("land", "yes"),
+        ("threshold", "0"),
+        ("threshold", "1"),
+        ("threshold", "0.96"),
     ],
 )
 def test_out_of_range_values_are_refused_with_the_default(key, raw):
@@ -391,3 +405,29 @@ def test_preset_values_are_valid_controls(preset):
         assert c.parse(url_text(c, value)) == (value, None)
     s = Settings.from_values({**DEFAULTS, **preset.values})
     assert all(getattr(s, k) == v for k, v in preset.values.items())
+
+
+# ---------------------------------------------------------------- readings: the threshold τ
+def test_the_threshold_is_a_reading_of_the_run_with_its_grid_and_default():
+    c = BY_KEY["threshold"]
+    assert [r.key for r in READINGS] == ["threshold"] and c not in CONTROLS
+    assert (c.low, c.high, c.step, c.default) == (0.05, 0.95, 0.05, 0.5) and Settings().threshold == 0.5
+    grid = [round(0.05 * k, 10) for k in range(1, 20)]
+    assert [c.parse(fmt(t)) for t in grid] == [(t, None) for t in grid]  # every option opens as itself
+
+
+def test_a_bad_threshold_in_a_link_gets_a_notice_in_plain_words():
+    values, notices = parse_query({"threshold": "0.73"})
+    assert values == {"threshold": 0.75}
+    assert len(notices) == 1 and notices[0].startswith("The link's threshold=")
+    assert notices[0].endswith("was rounded to 0.75: threshold τ must be a number from 0.05 to 0.95 in steps of 0.05.")
+    values, notices = parse_query({"threshold": "NaN"})
+    assert values == {} and len(notices) == 1 and notices[0].endswith("Using the default, 0.5.")
+
+
+def test_the_threshold_plays_no_part_in_the_data_or_training():
+    from logreg.app.run import Synthetic, train_options
+
+    a, b = Settings(), Settings(threshold=0.8)
+    assert Synthetic.of(a) == Synthetic.of(b)
+    assert train_options(a, None) == train_options(b, None)

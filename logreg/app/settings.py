@@ -129,6 +129,7 @@ class Settings:
     batch: str = "full"  # full-batch gradient descent
     stop: float = 0.0  # 0: no early stop
     land: str = "on"  # the loss landscape panel is shown
+    threshold: float = 0.5  # τ: a point is called 1 where p ≥ 0.5, the class the model finds more likely
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:
@@ -179,9 +180,13 @@ CONTROLS: tuple[Control, ...] = (
     _control("stop", "stop at loss (0 = off)", "float", 0.0, 0.7, 0.0001),  # typed exactly, as a notebook's
     _control("land", "loss landscape panel", "choice", options=("on", "off")),
 )
-BY_KEY = {c.key: c for c in CONTROLS}
-DEFAULTS = {c.key: c.default for c in CONTROLS}
-assert [f.name for f in fields(Settings)] == [c.key for c in CONTROLS], "every setting has exactly one control"
+# Readings of a run: they change what the page reads from a run's probabilities, never the run itself (no
+# training, no run's identity: the caches key runs with each reading at its default). The page's sidebar
+# does not draw them: each is drawn, and written into the address bar, by the tab that reads with it.
+READINGS: tuple[Control, ...] = (_control("threshold", "threshold τ", "float", 0.05, 0.95, 0.05),)
+BY_KEY = {c.key: c for c in CONTROLS + READINGS}
+DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS}
+assert [f.name for f in fields(Settings)] == list(BY_KEY), "every setting has exactly one control"
 
 
 MAX_SHOWN = 1000  # characters of any visitor's text (a name, a value, a message quoting them) shown on the page
