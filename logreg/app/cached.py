@@ -21,7 +21,7 @@ from ..tabular import feature_columns as find_feature_columns
 from . import budget
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
-from .settings import LR_OPTIONS, Settings
+from .settings import DEFAULTS, LR_OPTIONS, Settings
 from .watch import still_wanted
 
 MEMORY_BYTES = 150 * 2**20  # what the server may grow by beyond its warm baseline, whatever the links and uploads
@@ -139,7 +139,7 @@ def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None
     """The run of `settings` on `data` for `epochs` epochs, from the cache or trained; training stops, and
     nothing is kept, if its viewer goes away."""
     return CACHE.get(
-        ("run", data.source, settings, epochs),
+        ("run", data.source, replace(settings, threshold=DEFAULTS["threshold"]), epochs),  # τ reads a run only
         lambda: run(
             settings,
             data.train,
@@ -206,4 +206,5 @@ def frame_sharpness(data: DataChoice, r: Run, frame_index: np.ndarray) -> np.nda
         values.flags.writeable = False
         return values
 
-    return CACHE.get(("sharpness", data.source, r.settings, tuple(frame_index.tolist())), compute)
+    key = ("sharpness", data.source, replace(r.settings, threshold=DEFAULTS["threshold"]), tuple(frame_index.tolist()))
+    return CACHE.get(key, compute)
