@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .kernel import BLOCK
-from .train import Snapshot, _check_xy, initial_parameters, train
+from .train import Snapshot, _check_xy, _snapshot, initial_parameters, train
 
 _ABOVE_ZERO = float(np.nextafter(0.0, 1.0))  # the least double above 0: r < it ⇔ r ≤ 0
 
@@ -133,25 +133,22 @@ class Family:
     stopped: np.ndarray  # (K,) bool
 
     def snapshots(self, k: int) -> list[Snapshot]:
-        """Run k as `train` yields it: snapshots 0 … epochs[k], the last with its diverged flag."""
+        """Run k as `train` yields it: snapshots 0 … epochs[k], the last with its diverged flag.
+
+        Each column of the run becomes Python floats in one tolist() (float(x) of each entry, the same
+        numbers), and each Snapshot is filled as `train` fills its own (train._snapshot)."""
         last = int(self.epochs[k])
-        tests = self.test_loss is not None
-        return [
-            Snapshot(
-                epoch=t,
-                w=self.w[k, t],
-                b=float(self.b[k, t]),
-                loss=float(self.loss[k, t]),
-                objective=float(self.objective[k, t]),
-                accuracy=float(self.accuracy[k, t]),
-                gradient_w=self.gradient_w[k, t],
-                gradient_b=float(self.gradient_b[k, t]),
-                test_loss=float(self.test_loss[k, t]) if tests else None,
-                test_accuracy=float(self.test_accuracy[k, t]) if tests else None,
-                diverged=bool(self.diverged[k]) and t == last,
-            )
-            for t in range(last + 1)
+        shown = slice(0, last + 1)
+        scalars = [getattr(self, name) for name in _SCALARS]
+        columns = [[None] * (last + 1) if a is None else a[k, shown].tolist() for a in scalars]
+        w, gradient_w = self.w[k], self.gradient_w[k]
+        run = [
+            _snapshot(t, w[t], b, loss, objective, accuracy, gradient_w[t], gradient_b, test_loss, test_accuracy)
+            for t, b, loss, objective, accuracy, gradient_b, test_loss, test_accuracy in zip(range(last + 1), *columns)
         ]
+        if self.diverged[k]:
+            run[-1] = replace(run[-1], diverged=True)
+        return run
 
 
 _SCALARS = ("b", "loss", "objective", "accuracy", "gradient_b", "test_loss", "test_accuracy")
