@@ -14,6 +14,8 @@ When a line separates the classes there is no θ*: ‖w‖ grows, every p(1 − 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .analysis import Optimum
@@ -99,6 +101,39 @@ def sharpness_along(
         H[block, cols, rows] = entries
     H += _penalty(d, l2)
     return np.linalg.eigvalsh(H)[:, -1]
+
+
+def sharpness_along_runs(
+    X: np.ndarray, runs: Sequence[tuple[np.ndarray, np.ndarray]], l2: float = 0.0
+) -> list[np.ndarray]:
+    """`sharpness_along(X, W, B, l2)` for each (W, B) of `runs` (many runs on the same data), bit for bit.
+
+    Each run's Hessians are made as sharpness_along makes them, in blocks of the same snapshots; what
+    does not depend on the run (X̃, the products of its column pairs) is made once, and eigvalsh runs
+    once on every run's stack together (it solves each 3 × 3 problem on its own: the same numbers)."""
+    X = np.asarray(X, dtype=float)
+    n, d = X.shape
+    k = d + 1
+    Xt = _with_ones(X)
+    rows, cols = np.triu_indices(k)
+    M = Xt[:, rows] * Xt[:, cols]  # (n, k(k+1)/2), as in sharpness_along
+    thetas = [np.column_stack([np.asarray(W, dtype=float).reshape(len(B), -1), B]) for W, B in runs]
+    H = np.empty((sum(len(t) for t in thetas), k, k))
+    step = max(1, _CHUNK // max(n, 1))
+    first = 0
+    for Theta in thetas:  # each run's blocks start at its own first snapshot, as in sharpness_along
+        for start in range(0, len(Theta), step):
+            block = slice(first + start, first + min(start + step, len(Theta)))
+            Q = sigmoid_slope(Xt @ Theta[start : start + step].T)  # (n, c)
+            entries = (M.T @ Q).T / n
+            H[block, rows, cols] = entries
+            H[block, cols, rows] = entries
+        first += len(Theta)
+    H += _penalty(d, l2)
+    if not thetas:
+        return []
+    ends = np.cumsum([len(t) for t in thetas])[:-1]
+    return np.split(np.linalg.eigvalsh(H)[:, -1], ends)
 
 
 def sharpness_at_minimum(X: np.ndarray, best: Optimum, l2: float = 0.0) -> float | None:

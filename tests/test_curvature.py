@@ -12,7 +12,14 @@ from hypothesis.extra import numpy as hnp
 
 from logreg import model
 from logreg.analysis import lipschitz, optimum
-from logreg.curvature import hessian, sharpness, sharpness_along, sharpness_at_minimum, sigmoid_slope
+from logreg.curvature import (
+    hessian,
+    sharpness,
+    sharpness_along,
+    sharpness_along_runs,
+    sharpness_at_minimum,
+    sigmoid_slope,
+)
 from logreg.data import make_synthetic
 from logreg.train import train
 
@@ -154,6 +161,21 @@ def test_sharpness_along_blocks_of_many_snapshots():
     np.testing.assert_allclose(
         sharpness_along(d.X, W, B), [sharpness(d.X, None, w, b) for w, b in zip(W, B)], rtol=1e-12
     )
+
+
+@pytest.mark.parametrize("n", [1, 7, 400, 3000])
+@pytest.mark.parametrize("l2", [0.0, 0.1])
+def test_sharpness_along_runs_is_sharpness_along_of_each_run_bit_for_bit(n, l2):
+    # runs of many lengths (one, a block's worth and more: 16384 // n snapshots a block) on one data set
+    d = make_synthetic(n=n, seed=4, labels="logistic")
+    rng = np.random.RandomState(n)
+    lengths = [1, 2, 5, 16384 // n, 16384 // n + 1, 101, 150]
+    runs = [(rng.randn(t, 2) * 4, rng.randn(t)) for t in lengths]
+    together = sharpness_along_runs(d.X, runs, l2)
+    assert [len(v) for v in together] == lengths
+    for (W, B), values in zip(runs, together):
+        np.testing.assert_array_equal(values, sharpness_along(d.X, W, B, l2))
+    assert sharpness_along_runs(d.X, [], l2) == []
 
 
 def test_sharpness_along_on_a_row_sample():

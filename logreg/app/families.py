@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..curvature import sharpness_along
+from ..curvature import sharpness_along_runs
 from ..family import train_family
 from . import budget, cached
 from .cached import CACHE, DataChoice, analysis
@@ -76,17 +76,19 @@ def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -
     key = ("family frames", data.source, shared, plan.epochs, lengths)
 
     def compute() -> tuple[tuple[np.ndarray, np.ndarray] | None, ...]:
-        # only the frames and their sharpness are kept here: the runs are the family entry's, counted there
+        # only the frames and their sharpness are kept here: the runs are the family entry's, counted there.
+        # Every run is on the same data with the same λ: their sharpness is computed together.
+        shown = [r for r in runs if r is not None]
+        indices = [frames_of(r) for r in shown]
+        histories = [[r.history[i] for i in index] for r, index in zip(shown, indices)]
+        thetas = [(np.array([s.w for s in h]), np.array([s.b for s in h])) for h in histories]
+        frames = iter(zip(indices, sharpness_along_runs(trained.train.X, thetas, trained.settings.l2)))
         out: list[tuple[np.ndarray, np.ndarray] | None] = []
         for r in runs:
             if r is None:
                 out.append(None)
                 continue
-            index = frames_of(r)
-            shown = [r.history[i] for i in index]
-            values = sharpness_along(
-                r.train.X, np.array([s.w for s in shown]), np.array([s.b for s in shown]), r.settings.l2
-            )
+            index, values = next(frames)
             index.flags.writeable = values.flags.writeable = False
             out.append((index, values))
         return tuple(out)
