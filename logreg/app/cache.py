@@ -75,6 +75,20 @@ def _uniform_records(value: list | tuple) -> bool:
     return all(type(v) is kind for v in value)
 
 
+_ATOMS = frozenset({float, int, bool, str, bytes, type(None), complex})  # sized by getsizeof alone
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's field names, looked up once per class (dataclasses.fields filters them at every call)."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
 def size_of(value, _seen: set | None = None) -> int:
     """Bytes held by a value: NumPy arrays by their buffers, pandas objects by memory_usage(deep=True),
     containers and dataclasses by their parts.
@@ -86,6 +100,8 @@ def size_of(value, _seen: set | None = None) -> int:
     if id(value) in seen:
         return 0
     seen.add(id(value))
+    if type(value) in _ATOMS:  # most of a value's parts: numbers and words, nothing inside them
+        return sys.getsizeof(value)
     if isinstance(value, pd.DataFrame):  # its blocks, index and every Python string in object columns
         return sys.getsizeof(value) + int(value.memory_usage(index=True, deep=True).sum())
     if isinstance(value, (pd.Series, pd.Index)):
@@ -107,7 +123,7 @@ def size_of(value, _seen: set | None = None) -> int:
     elif isinstance(value, (list, tuple, set, frozenset)):
         total += sum(size_of(v, seen) for v in value)
     elif is_dataclass(value) and not isinstance(value, type):
-        total += sum(size_of(getattr(value, f.name), seen) for f in fields(value))
+        total += sum(size_of(getattr(value, name), seen) for name in _field_names(type(value)))
         if hasattr(value, "__dict__"):  # the instance's own dict, and what cached properties put there
             total += size_of(vars(value), seen)
     return total
