@@ -109,6 +109,7 @@ LAYERS = {
     "figures.py": {"numpy"},
     "panels.py": {"numpy"},
     "plot_parts.py": {"numpy"},
+    "predictions_figure.py": {"numpy"},
     "formatting.py": set(),
     "metrics.py": {"numpy"},  # the core's too (`import logreg.metrics`): NumPy only
     # app/: the page's logic without Streamlit or Plotly
