@@ -25,7 +25,8 @@ from .data import Dataset, make_synthetic, split
 from .family import Family, FamilyPass, train_family
 from .lesson import Lane, learning_rate_note, race_rates
 from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
-from .train import Snapshot, initial_parameters, step, train
+from .optimizers import NoFiniteMinimum, Optimizer, adam, gradient_descent, newton, sgd
+from .train import Snapshot, compare, first_epoch_below, initial_parameters, step, train
 from .verdict import Verdict, verdict
 
 __all__ = [
@@ -34,11 +35,17 @@ __all__ = [
     "FamilyPass",
     "Landscape",
     "Lane",
+    "NoFiniteMinimum",
+    "Optimizer",
     "Optimum",
     "Snapshot",
     "Verdict",
     "accuracy",
+    "adam",
     "angle_degrees",
+    "compare",
+    "first_epoch_below",
+    "gradient_descent",
     "gradients",
     "hessian",
     "initial_parameters",
@@ -52,10 +59,12 @@ __all__ = [
     "loss_grid",
     "make_synthetic",
     "max_stable_learning_rate",
+    "newton",
     "optimum",
     "point_contributions",
     "predict",
     "race_rates",
+    "sgd",
     "sharpness",
     "sharpness_along",
     "sharpness_at_minimum",

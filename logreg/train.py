@@ -1,4 +1,4 @@
-"""Gradient descent as a generator: one frozen snapshot per epoch, the caller owns the loop.
+"""Gradient descent (or another optimizer) as a generator: one frozen snapshot per epoch, the caller owns the loop.
 
 An epoch of full-batch gradient descent is one update of θ = (w, b) over all n samples,
     θ_{t+1} = θ_t − η·∇L(θ_t),   ∇L = (Xᵀ(σ(z) − y)/n + λ·w, mean(σ(z) − y)).
@@ -9,6 +9,9 @@ Snapshot t holds θ_t (the parameters after t epochs) with its loss, gradient an
 the training data, so snapshot 0 is the starting point and `epochs` epochs give `epochs + 1`
 snapshots. The numbers come from the one-pass kernel in `kernel.py`, equal to `model.loss`,
 `model.gradients` and `model.accuracy`.
+Other optimizers (momentum, Nesterov, Adam, Newton's method: `optimizers.py`) replace the update
+θ ← θ − η·g by θ ← θ + step, with the step and the optimizer's state from its `update`, once per
+update as gradient descent: once an epoch with the full batch, once a batch with mini-batches.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 import contextvars
 import math
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .kernel import Pass
 from .model import gradients
+from .optimizers import NewtonState, NoFiniteMinimum, Optimizer, Transformation, parse_optimizer, transformation
 
 INITS = ("zeros", "ones", "random")
 
@@ -36,6 +40,9 @@ class Snapshot:
     gradient_w (d,), gradient_b: ∇objective at (w, b) over all training data.
     test_loss, test_accuracy: the same on held-out data, None without it.
     diverged: True on the last snapshot when the next update would leave the finite numbers.
+    no_minimum: True on the last snapshot of Newton's method when its next step could not be taken because
+        the Hessian has vanished, as on data a line separates: no finite minimum (optimizers.NoFiniteMinimum).
+    halvings: how many times Newton's method halved the step that led here (0: the full step; 0 for the others).
     """
 
     epoch: int
@@ -49,6 +56,8 @@ class Snapshot:
     test_loss: float | None = None
     test_accuracy: float | None = None
     diverged: bool = False
+    no_minimum: bool = False
+    halvings: int = 0
 
 
 def _check_xy(X: np.ndarray, y: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -109,17 +118,48 @@ def train(
     seed: int = 0,
     X_test: np.ndarray | None = None,
     y_test: np.ndarray | None = None,
+    optimizer: Optimizer | str = Optimizer.GD,
+    momentum: float = 0.9,
 ) -> Iterator[Snapshot]:
-    """Gradient descent on the mean cross-entropy (+ (λ/2)‖w‖²), one snapshot per epoch.
+    """Gradient descent (or `optimizer`) on the mean cross-entropy (+ (λ/2)‖w‖²), one snapshot per epoch.
 
     X (n, d), y (n,) of 0/1. Yields snapshots 0..epochs; stops early at the first snapshot whose
     training loss is ≤ loss_threshold (that snapshot is the last), or when the parameters would
     stop being finite (the last snapshot then has diverged=True).
     batch_size: None or ≥ n is full-batch descent (every tutorial's); smaller runs one shuffled
     pass of mini-batch updates per epoch, shuffled by `seed` (which also seeds init="random").
+    optimizer: "gd" (the default), "momentum", "nesterov", "adam" or "newton" (an Optimizer or its value), each
+    as `optimizers.py` writes it with η = learning_rate; momentum is β of momentum and Nesterov. Newton's method
+    takes the full batch only; on data with no finite minimum its last snapshot has no_minimum=True.
     """
     X, y = _check_xy(X, y, "training")
     n, d = X.shape
+    optimizer = parse_optimizer(optimizer)
+    _check_settings(learning_rate, epochs, l2, loss_threshold, batch_size, momentum)
+    mini_batch = batch_size is not None and batch_size < n
+    if optimizer is Optimizer.NEWTON and mini_batch:
+        raise ValueError(f"Newton's method takes the full batch: batch_size must be None or ≥ {n}; got {batch_size}")
+    test_pass = _test_pass(X_test, y_test, d)
+
+    rng = np.random.RandomState(seed)
+    w, b = initial_parameters(init, d, rng)
+    descent = _Descent(float(learning_rate), int(epochs), loss_threshold, float(l2))
+    batches = _MiniBatches(X, y, int(batch_size), rng) if mini_batch else None
+    other = None  # gradient descent keeps its own update, on floats, unchanged
+    if optimizer is not Optimizer.GD:
+        other = transformation(optimizer, float(learning_rate), momentum=float(momentum), X=X, y=y, l2=float(l2))
+    return _descend(_Epochs(Pass(X, y), test_pass, descent, batches, other), w.tolist() + [b])
+
+
+def _check_settings(
+    learning_rate: float,
+    epochs: int,
+    l2: float,
+    loss_threshold: float | None,
+    batch_size: int | None,
+    momentum: float,
+) -> None:
+    """ValueError naming the first setting of `train` out of its range."""
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise ValueError(f"learning_rate must be a finite number > 0; got {learning_rate!r}")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
@@ -130,20 +170,62 @@ def train(
         raise ValueError(f"loss_threshold must be a finite number or None; got {loss_threshold!r}")
     if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
         raise ValueError(f"batch_size must be a whole number ≥ 1 or None; got {batch_size!r}")
-    test_pass = None
+    if not (np.isfinite(momentum) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number from 0 up to (not including) 1; got {momentum!r}")
+
+
+def _test_pass(X_test: np.ndarray | None, y_test: np.ndarray | None, d: int) -> Pass | None:
+    """The kernel over the held-out data, None without it."""
     if (X_test is None) != (y_test is None):
         raise ValueError("X_test and y_test must be given together")
-    if X_test is not None:
-        X_test, y_test = _check_xy(X_test, y_test, "test")
-        if X_test.shape[1] != d:
-            raise ValueError(f"X_test must have {d} columns like X; got {X_test.shape[1]}")
-        test_pass = Pass(X_test, y_test)
+    if X_test is None:
+        return None
+    X_test, y_test = _check_xy(X_test, y_test, "test")
+    if X_test.shape[1] != d:
+        raise ValueError(f"X_test must have {d} columns like X; got {X_test.shape[1]}")
+    return Pass(X_test, y_test)
 
-    rng = np.random.RandomState(seed)
-    w, b = initial_parameters(init, d, rng)
-    descent = _Descent(float(learning_rate), int(epochs), loss_threshold, float(l2))
-    batches = _MiniBatches(X, y, int(batch_size), rng) if batch_size is not None and batch_size < n else None
-    return _descend(_Epochs(Pass(X, y), test_pass, descent, batches), w.tolist() + [b])
+
+def compare(
+    X: np.ndarray,
+    y: np.ndarray,
+    optimizers: Sequence[Optimizer | str],
+    *,
+    learning_rate: float,
+    epochs: int,
+    momentum: float = 0.9,
+    newton_rate: float = 1.0,
+    init: str | tuple = "zeros",
+    l2: float = 0.0,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> dict[Optimizer, list[Snapshot]]:
+    """Each optimizer's whole history on the same data, from the same start, with the same shuffles:
+    {optimizer: [snapshot 0, …]} in the order given. η = learning_rate for all but Newton's method, which
+    takes newton_rate (1: the classical method)."""
+    histories = {}
+    for optimizer in map(parse_optimizer, optimizers):
+        rate = newton_rate if optimizer is Optimizer.NEWTON else learning_rate
+        histories[optimizer] = list(
+            train(
+                X,
+                y,
+                learning_rate=rate,
+                epochs=epochs,
+                init=init,
+                l2=l2,
+                batch_size=batch_size,
+                seed=seed,
+                optimizer=optimizer,
+                momentum=momentum,
+            )
+        )
+    return histories
+
+
+def first_epoch_below(history: Sequence[Snapshot], loss: float) -> int | None:
+    """The epoch of the first snapshot whose training loss is at or below `loss`; None if none is."""
+    return next((s.epoch for s in history if s.loss <= loss), None)
 
 
 @dataclass(frozen=True)
@@ -174,6 +256,20 @@ class _MiniBatches:
             w, b = step(w, b, gradient_w, gradient_b, learning_rate)
         return w, b
 
+    def optimized_epoch(
+        self, theta: np.ndarray, optimizer: Transformation, state: object, l2: float
+    ) -> tuple[np.ndarray, object]:
+        """θ (d + 1,) and the optimizer's state after one shuffled pass: θ ← θ + step, the step from the
+        optimizer's `update` with the `gradients` of each batch of B rows in turn."""
+        d = self.X.shape[1]
+        order = self.rng.permutation(len(self.y))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            gradient_w, gradient_b = gradients(self.X[rows], self.y[rows], theta[:d], float(theta[d]), l2)
+            update, state = optimizer.update(np.append(gradient_w, gradient_b), state, theta)
+            theta = theta + update
+        return theta, state
+
 
 def _snapshot(
     epoch: int,
@@ -187,7 +283,7 @@ def _snapshot(
     test_loss: float | None,
     test_accuracy: float | None,
 ) -> Snapshot:
-    """Snapshot(...) with diverged=False, filled in one step. A frozen dataclass's own __init__
+    """Snapshot(...) with diverged=False (and the other defaults), filled in one step. A frozen dataclass's own __init__
     sets its eleven fields one object.__setattr__ at a time, a tenth of an epoch at n = 1,000;
     the object is the same (tests/test_train.py compares the two)."""
     snapshot = object.__new__(Snapshot)
@@ -203,6 +299,8 @@ def _snapshot(
         test_loss=test_loss,
         test_accuracy=test_accuracy,
         diverged=False,
+        no_minimum=False,
+        halvings=0,
     )
     return snapshot
 
@@ -216,8 +314,17 @@ class _Epochs:
     read-only array.
     """
 
-    def __init__(self, data: Pass, test: Pass | None, descent: _Descent, batches: _MiniBatches | None):
+    def __init__(
+        self,
+        data: Pass,
+        test: Pass | None,
+        descent: _Descent,
+        batches: _MiniBatches | None,
+        optimizer: Transformation | None = None,
+    ):
         self.data, self.test, self.descent, self.batches = data, test, descent, batches
+        self.optimizer = optimizer  # None: gradient descent, by the update in `advance`
+        self.state: object = None  # the optimizer's state, made from θ_0 at the first update
         self.d, self.l2, self.eta = data.d, descent.l2, descent.learning_rate
         self.theta: list[float] = []  # θ of the last snapshot made
         self.gradient: list[float] = []  # ∇ of the objective there: ∇_w (λ·w included), then ∂/∂b
@@ -254,6 +361,8 @@ class _Epochs:
 
     def advance(self, epoch: int) -> Snapshot | None:
         """Snapshot `epoch`: one epoch of updates from the current point, then the snapshot there."""
+        if self.optimizer is not None:
+            return self.optimized(epoch)
         if self.batches is None:  # θ ← θ − η·∇, the `step` of full-batch descent, on floats
             eta = self.eta
             theta = [p - eta * g for p, g in zip(self.theta, self.gradient)]
@@ -264,6 +373,21 @@ class _Epochs:
             )
             theta = w.tolist() + [float(b)]
         return self.snapshot(epoch, theta)
+
+    def optimized(self, epoch: int) -> Snapshot | None:
+        """`advance` with the optimizer's updates θ ← θ + step instead of gradient descent's."""
+        theta = np.array(self.theta)
+        if self.state is None:
+            self.state = self.optimizer.init(theta)
+        if self.batches is None:  # the gradient at θ is the current snapshot's
+            update, self.state = self.optimizer.update(np.array(self.gradient), self.state, theta)
+            theta = theta + update
+        else:
+            theta, self.state = self.batches.optimized_epoch(theta, self.optimizer, self.state, self.l2)
+        snapshot = self.snapshot(epoch, theta.tolist())
+        if snapshot is not None and isinstance(self.state, NewtonState) and self.state.halvings:
+            snapshot = replace(snapshot, halvings=self.state.halvings)
+        return snapshot
 
 
 def _descend(epochs: _Epochs, theta: list[float]) -> Iterator[Snapshot]:
@@ -281,7 +405,11 @@ def _descend(epochs: _Epochs, theta: list[float]) -> Iterator[Snapshot]:
     for epoch in range(1, epochs.descent.epochs + 1):
         if threshold is not None and current.loss <= threshold:
             break
-        following = quiet.run(epochs.advance, epoch)
+        try:
+            following = quiet.run(epochs.advance, epoch)
+        except NoFiniteMinimum:  # Newton's method: the Hessian has vanished, so its next step cannot be taken
+            yield replace(current, no_minimum=True)
+            return
         if following is None:
             yield replace(current, diverged=True)
             return

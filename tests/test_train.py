@@ -513,3 +513,46 @@ def test_the_callers_floating_point_settings_are_left_alone(batch_size):
             np.exp(np.array([1000.0]))
     assert count == 7
     assert np.geterr() == before
+
+
+# --- gradient descent stays the default, to the bit ----------------------------------------------
+
+# (settings, {epoch: (loss, w, b)}) printed with repr by the code before other optimizers were added
+GD_BEFORE_OPTIMIZERS = [
+    (
+        {},
+        {
+            1: (0.6224462432160414, [0.07805137847013742, -0.17319280786505525], 0.0425),
+            7: (0.43211194799807223, [0.4221967609471933, -0.832259569758134], 0.21195704808977567),
+            30: (0.3064967096045609, [1.0142754396295628, -1.7894024435693787], 0.49379901189969094),
+        },
+    ),
+    (
+        {"l2": 0.01, "init": "random", "seed": 5},
+        {
+            1: (0.81574871438837, [0.5023054671739334, -0.4863213924721326], 2.2680142418512346),
+            7: (0.4541681159695095, [0.770749904967416, -1.1673806515974072], 1.5286492562821528),
+            30: (0.29661380708371765, [1.1263218401205504, -1.9306596156679472], 0.7637827131986243),
+        },
+    ),
+    (
+        {"batch_size": 16, "seed": 2},
+        {
+            1: (0.37363523952610467, [0.6351645661901771, -1.1961471073264358], 0.19907495038853978),
+            7: (0.2678816509013323, [1.5561987090151717, -2.6228360221530798], 0.798193131962074),
+            30: (0.25822485485363317, [2.0202062165739076, -3.481520122250049], 1.033927634355239),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize("settings_, expected", GD_BEFORE_OPTIMIZERS, ids=["full", "l2-random", "mini-batch"])
+@pytest.mark.parametrize("optimizer", [None, "gd", logreg.Optimizer.GD])
+def test_the_default_is_gradient_descent_bit_for_bit_as_before_other_optimizers(settings_, expected, optimizer):
+    data = make_synthetic(n=200, true_w=(2.0, -3.0), bias=0.5, seed=3, labels="logistic")
+    chosen = {} if optimizer is None else {"optimizer": optimizer}
+    history = run(data.X, data.y, learning_rate=0.5, epochs=30, **settings_, **chosen)
+    for epoch, (loss, w, b) in expected.items():
+        s = history[epoch]
+        assert (s.loss, s.w.tolist(), s.b) == (loss, w, b)
+        assert (s.no_minimum, s.halvings) == (False, 0)
