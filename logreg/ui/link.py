@@ -7,7 +7,7 @@ import streamlit as st
 from ..app.settings import CONTROLS, Settings, parse_query, quote_value
 from ..formatting import number
 
-TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth")
+TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth", "Predictions")
 
 
 def read_share_link() -> None:

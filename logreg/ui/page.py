@@ -27,6 +27,7 @@ from .controls import CSV_HELP, controls
 from .link import TABS, open_tab, read_share_link, share_link
 from .listen import eta_on_screen
 from .player import FRAME_MS, player, plotly_loader
+from .predictions import predictions_panel
 from .session import still_wanted
 
 PAGE_CSS = """<style>
@@ -361,4 +362,7 @@ def page() -> None:
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(data, settings, budget)
+    with tabs[4]:
+        if tabs[4].open:
+            predictions_panel(data, settings, budget)
     downloads(data, settings, budget)
