@@ -25,7 +25,7 @@ from .data import Dataset, make_synthetic, split
 from .family import Family, FamilyPass, train_family
 from .lesson import Lane, learning_rate_note, race_rates
 from .model import accuracy, gradients, logits, loss, loss_from_logits, predict, sigmoid
-from .optimizers import NoFiniteMinimum, Optimizer, adam, gradient_descent, newton, sgd
+from .optimizers import HessianVanished, NoFiniteMinimum, Optimizer, adam, gradient_descent, newton, sgd
 from .train import Snapshot, compare, first_epoch_below, initial_parameters, step, train
 from .verdict import Verdict, verdict
 
@@ -33,6 +33,7 @@ __all__ = [
     "Dataset",
     "Family",
     "FamilyPass",
+    "HessianVanished",
     "Landscape",
     "Lane",
     "NoFiniteMinimum",

@@ -13,6 +13,8 @@ from .analysis import max_stable_learning_rate, optimum
 from .curvature import sharpness_along, sharpness_at_minimum
 from .data import LABEL_MODES, Dataset, make_synthetic, split
 from .formatting import number
+from .optimizer_words import ending_sentence, halving_sentence, settings_words
+from .optimizers import Optimizer
 from .train import INITS, Snapshot, train
 from .verdict import Verdict, last_quarter_start, verdict
 
@@ -67,7 +69,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--split-seed", type=int, default=None, metavar="SEED", help="random_state of that split (default: --seed)"
     )
     run = p.add_argument_group("training")
-    run.add_argument("--lr", type=float, default=0.1, help="learning rate η (default 0.1)")
+    run.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate η (default 0.1; 1 with --optimizer newton, the classical method)",
+    )
+    run.add_argument(
+        "--optimizer",
+        choices=[o.value for o in Optimizer],
+        default=Optimizer.GD.value,
+        help="gd (gradient descent, the default), momentum, nesterov, adam (optax's defaults) or newton "
+        "(Newton's method, full batch only)",
+    )
+    run.add_argument(
+        "--momentum", type=float, default=0.9, metavar="BETA", help="β of momentum and nesterov (default 0.9)"
+    )
     run.add_argument(
         "--epochs",
         type=int,
@@ -94,7 +111,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     out = p.add_argument_group("output")
     out.add_argument("--every", type=int, default=10, help="print every k-th epoch (default 10)")
     out.add_argument("--csv", metavar="PATH", help="write every epoch to this CSV file")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.optimizer = Optimizer(args.optimizer)
+    if args.lr is None:
+        args.lr = 1.0 if args.optimizer is Optimizer.NEWTON else 0.1
+    return args
 
 
 def parse_divide(items: list[str]) -> dict[str, float]:
@@ -166,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 X_test=None if test is None else test.X,
                 y_test=None if test is None else test.y,
+                optimizer=args.optimizer,
+                momentum=args.momentum,
             )
         )
         names = data.feature_names
@@ -197,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line(last))
         if last.diverged:
             print("stopped: the next update would leave the finite numbers (diverged)")
+        elif last.no_minimum:
+            print(f"stopped: {ending_sentence(args.optimizer, history)}")
         elif args.loss_threshold is not None and last.loss <= args.loss_threshold:
             print(
                 f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below "
@@ -211,8 +236,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.csv:
             write_history(args.csv, history, scaler if scaled else None)
-        judged = judge(data, history, args)
-        print(f"verdict: {judged.badge}: {judged.headline}")
+        print(f"optimizer: {settings_words(args.optimizer, args.lr, args.momentum)}")
+        halved = halving_sentence(history)
+        if halved:
+            print(halved)
+        if args.optimizer is Optimizer.GD:  # the verdicts judge gradient descent's step against 2/L and 2/s(θ*)
+            judged = judge(data, history, args)
+            print(f"verdict: {judged.badge}: {judged.headline}")
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -84,9 +84,15 @@ class NewtonState:
     halved_steps: int = 0
 
 
-class NoFiniteMinimum(ValueError):
-    """Newton's method cannot take its next step: the Hessian has vanished (to below VANISHED·L), as it does on
-    data a line separates, where the loss keeps falling as ‖w‖ grows and there is no finite minimum."""
+class HessianVanished(ValueError):
+    """Newton's method cannot take its next step: the Hessian H(θ) has vanished (to below VANISHED·L), so H⁻¹g
+    cannot be computed. Every sample's p(1 − p) is then almost 0: each lies far from the line, on its own side or
+    (from a far start) some on the wrong side."""
+
+
+class NoFiniteMinimum(HessianVanished):
+    """The Hessian has vanished at a θ that puts every sample strictly on its own side of the line: a line
+    separates the classes, so the loss keeps falling towards 0 as ‖w‖ grows and there is no finite minimum."""
 
 
 def gradient_descent(learning_rate: float) -> Transformation:
@@ -186,11 +192,7 @@ def newton(X: np.ndarray, y: np.ndarray, learning_rate: float = 1.0, l2: float =
         H = hessian(X, None, theta[:d], float(theta[d]), l2)
         sharpest = float(np.linalg.eigvalsh(H)[-1])
         if not sharpest > VANISHED * largest:
-            raise NoFiniteMinimum(
-                f"Newton's method cannot take its next step: the Hessian has vanished (largest curvature "
-                f"{sharpest:.3g}, against {largest:.3g} at most), as on data a line separates: the loss keeps "
-                "falling as the weights grow, so there is no finite minimum to reach"
-            )
+            raise _vanished(X, y, theta, sharpest, largest)
         full = -learning_rate * np.linalg.lstsq(H, gradient, rcond=None)[0]
         f = objective(theta)
         t, halvings = 1.0, 0
@@ -202,6 +204,23 @@ def newton(X: np.ndarray, y: np.ndarray, learning_rate: float = 1.0, l2: float =
         return t * full, NewtonState(halvings, state.halved_steps + (halvings > 0))
 
     return Transformation(init, update)
+
+
+def _vanished(X: np.ndarray, y: np.ndarray, theta: np.ndarray, sharpest: float, largest: float) -> HessianVanished:
+    """NoFiniteMinimum when θ separates the classes (every margin (2y − 1)·z > 0), else HessianVanished."""
+    vanished = (
+        f"Newton's method cannot take its next step: the Hessian has vanished (largest curvature {sharpest:.3g}, "
+        f"against {largest:.3g} at most)"
+    )
+    margins = (2.0 * y - 1.0) * (X @ theta[:-1] + theta[-1])
+    if np.all(margins > 0):
+        return NoFiniteMinimum(
+            f"{vanished}, and its weights put every point on its own side of the line: a line separates the "
+            "classes, so the loss keeps falling as the weights grow and there is no finite minimum to reach"
+        )
+    return HessianVanished(
+        f"{vanished} with points far on the wrong side of the line; start nearer w = 0, b = 0 (or use an L2 penalty)"
+    )
 
 
 def transformation(

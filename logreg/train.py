@@ -130,7 +130,8 @@ def train(
     pass of mini-batch updates per epoch, shuffled by `seed` (which also seeds init="random").
     optimizer: "gd" (the default), "momentum", "nesterov", "adam" or "newton" (an Optimizer or its value), each
     as `optimizers.py` writes it with η = learning_rate; momentum is β of momentum and Nesterov. Newton's method
-    takes the full batch only; on data with no finite minimum its last snapshot has no_minimum=True.
+    takes the full batch only; on data with no finite minimum its last snapshot has no_minimum=True, and from a
+    start so far out that its Hessian vanishes with points on the wrong side it raises optimizers.HessianVanished.
     """
     X, y = _check_xy(X, y, "training")
     n, d = X.shape
