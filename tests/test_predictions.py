@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from sklearn import metrics as sk
-from test_app import app, assert_no_bad_numbers, decoded, no_exception, strict_specs
+from test_app import app, assert_no_bad_numbers, chart, decoded, no_exception, strict_specs
 
 from logreg.app import cached, families
 from logreg.app.run import Synthetic, run
@@ -83,8 +83,7 @@ def test_the_tab_renders_from_a_link_with_its_threshold():
     assert len(at.table) == 2  # the confusion matrix and the rates (no test rows)
     assert [m.value for m in at.markdown if m.value.startswith("**Raising τ from 0.5 to 0.7")]
     assert any("AUC" in c.value and c.value.startswith("**ROC curve at epoch 100.**") for c in at.caption)
-    figure = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-predictions_plot")).proto.spec)
-    assert figure["data"][2]["name"] == "τ = 0.7, training rows"
+    assert chart(at, "roc_plot")["data"][2]["name"] == "τ = 0.7, training rows"
     strict_specs(at)
     assert_no_bad_numbers(at)
 
@@ -147,8 +146,7 @@ def test_the_numbers_are_scikit_learns_at_the_epoch_the_player_rests_on(epoch, t
             assert cells[1].startswith(f"{precision:.1%}")
         words = next(c.value for c in at.caption if c.value.startswith("**ROC curve"))
         assert f"{sk.roc_auc_score(d.y, p):.3f} on the {column}" in words
-    figure = json.loads(next(c for c in at.get("plotly_chart") if c.proto.id.endswith("-predictions_plot")).proto.spec)
-    auc_curve = figure["data"][3]
+    auc_curve = chart(at, "auc_plot")["data"][0]
     assert decoded(auc_curve["x"]).max() == epoch  # drawn up to the epoch on screen only
     assert decoded(auc_curve["y"])[-1] == pytest.approx(sk.roc_auc_score(r.train.y, probabilities(r.train, snapshot)))
     assert_no_bad_numbers(at)
@@ -158,7 +156,7 @@ def test_rows_of_one_class_say_so_instead_of_a_curve():
     at = app(view=VIEW, bias="-5", w1="0.1", w2="0.1", n="100")  # every label 0
     no_exception(at)
     assert any("hold only class 0" in i.value for i in at.info)
-    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith("-predictions_plot")]
+    assert not [c for c in at.get("plotly_chart") if c.proto.id.endswith(("-roc_plot", "-auc_plot"))]
     assert "no point is class 1" in at.table[1].value["training rows"].tolist()[2]
     assert_no_bad_numbers(at)
 

@@ -22,7 +22,7 @@ from ..data import Dataset
 from ..formatting import number, shorten
 from ..metrics import Confusion, both_classes, confusion, roc_auc, roc_auc_along, roc_curve, threshold_trade
 from ..model import logits, sigmoid
-from ..predictions_figure import RocView, predictions_figure
+from ..predictions_figure import RocView, auc_figure, roc_figure
 from .chart import show
 from .controls import widget
 from .views import run_on_screen
@@ -195,7 +195,11 @@ def roc_chart(data: DataChoice, r: Run, rows: list[Rows], tau: float, epoch: int
     if not drawn:
         return
     views = [roc_view(data, r, x, tau, epoch) for x in drawn]
-    show(predictions_figure(views, tau, epoch, r.history[-1].epoch), key="predictions_plot")
+    left, right = st.columns(2)  # one above the other on a phone
+    with left:
+        show(roc_figure(views, tau), key="roc_plot")
+    with right:
+        show(auc_figure(views, epoch, r.history[-1].epoch), key="auc_plot")
     st.caption(roc_words(views, tau, epoch))
 
 
@@ -209,7 +213,7 @@ def roc_words(views: list[RocView], tau: float, epoch: int) -> str:
         f"that guesses. The marked point is τ = {tau:g}: on the {first.rows}, true positive rate "
         f"{first.point[1]:.1%} at false positive rate {first.point[0]:.1%}. The area under the curve (AUC), "
         f"the chance that a random point of class 1 gets a higher p than a random point of class 0, is {aucs}. "
-        f"**AUC over the epochs**, on the right, up to epoch {epoch}: from {first.aucs[0]:.3f} at epoch "
+        f"**AUC over the epochs**, beside it, up to epoch {epoch}: from {first.aucs[0]:.3f} at epoch "
         f"{int(first.epochs[0])} to {first.aucs[-1]:.3f}. τ moves the point along the curve; training moves the "
         "curve."
     )
