@@ -69,22 +69,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--split-seed", type=int, default=None, metavar="SEED", help="random_state of that split (default: --seed)"
     )
     run = p.add_argument_group("training")
-    run.add_argument(
-        "--lr",
-        type=float,
-        default=None,
-        help="learning rate η (default 0.1; 1 with --optimizer newton, the classical method)",
-    )
-    run.add_argument(
-        "--optimizer",
-        choices=[o.value for o in Optimizer],
-        default=Optimizer.GD.value,
-        help="gd (gradient descent, the default), momentum, nesterov, adam (optax's defaults) or newton "
-        "(Newton's method, full batch only)",
-    )
-    run.add_argument(
-        "--momentum", type=float, default=0.9, metavar="BETA", help="β of momentum and nesterov (default 0.9)"
-    )
+    add_optimizer_arguments(run)
     run.add_argument(
         "--epochs",
         type=int,
@@ -116,6 +101,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.lr is None:
         args.lr = 1.0 if args.optimizer is Optimizer.NEWTON else 0.1
     return args
+
+
+def add_optimizer_arguments(run: argparse._ArgumentGroup) -> None:
+    """--lr, --optimizer and --momentum. --lr is None when not given: 0.1, or 1 for Newton's method (parse_args)."""
+    run.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        help="learning rate η (default 0.1; 1 with --optimizer newton, the classical method)",
+    )
+    run.add_argument(
+        "--optimizer",
+        choices=[o.value for o in Optimizer],
+        default=Optimizer.GD.value,
+        help="gd (gradient descent, the default), momentum, nesterov, adam (optax's defaults) or newton "
+        "(Newton's method, full batch only)",
+    )
+    run.add_argument(
+        "--momentum", type=float, default=0.9, metavar="BETA", help="β of momentum and nesterov (default 0.9)"
+    )
 
 
 def parse_divide(items: list[str]) -> dict[str, float]:
@@ -236,17 +241,23 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.csv:
             write_history(args.csv, history, scaler if scaled else None)
-        print(f"optimizer: {settings_words(args.optimizer, args.lr, args.momentum)}")
-        halved = halving_sentence(history)
-        if halved:
-            print(halved)
-        if args.optimizer is Optimizer.GD:  # the verdicts judge gradient descent's step against 2/L and 2/s(θ*)
-            judged = judge(data, history, args)
-            print(f"verdict: {judged.badge}: {judged.headline}")
+        print_closing(data, history, args)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def print_closing(data: Dataset, history: list[Snapshot], args: argparse.Namespace) -> None:
+    """The optimizer that ran, where Newton's method halved its step, and a gradient-descent run's verdict (the
+    verdicts judge gradient descent's step against 2/L and 2/s(θ*), which bound no other optimizer's)."""
+    print(f"optimizer: {settings_words(args.optimizer, args.lr, args.momentum)}")
+    halved = halving_sentence(history)
+    if halved:
+        print(halved)
+    if args.optimizer is Optimizer.GD:
+        judged = judge(data, history, args)
+        print(f"verdict: {judged.badge}: {judged.headline}")
 
 
 def judge(data: Dataset, history: list[Snapshot], args: argparse.Namespace) -> Verdict:
