@@ -237,7 +237,7 @@ def animation_figure(
     traces = Traces()
     traces.add(*_data_traces(train, test, plan, true_line, course.box))
     if lanes:
-        _lane_traces(traces, landscape)
+        _lane_traces(traces, landscape, course.history)
     else:
         _run_traces(traces, course, landscape, sharpness, font_scale)
     steps = enumerate(course.shown) if frames else ()
@@ -289,13 +289,9 @@ def _run_traces(
     first = course.updates(0, landscape, sharpness)
     lines = {"type": "scatter", "mode": "lines", "hoverinfo": "skip"}
     dots = {"color": "#555555", "dash": "dot", "width": 1.5}
-    traces.add_moving(
-        Role.PROBABILITY, {**lines, "name": "p = 0.1, 0.25, 0.75, 0.9", **first[Role.PROBABILITY], "line": dots}
-    )
+    traces.add_moving(Role.PROBABILITY, {**lines, "name": "p = 0.1 … 0.9", **first[Role.PROBABILITY], "line": dots})
     solid = {"color": "#000000", "width": 3.5}
-    traces.add_moving(
-        Role.BOUNDARY, {**lines, "name": "learned boundary (p = 0.5)", **first[Role.BOUNDARY], "line": solid}
-    )
+    traces.add_moving(Role.BOUNDARY, {**lines, "name": "boundary (p = 0.5)", **first[Role.BOUNDARY], "line": solid})
     colors = [TRAIN_COLOR, TEST_COLOR][: 2 if course.test_loss is not None else 1]
     for what, axis, fmt, train_curve, test_curve in (
         ("loss", "2", ".4f", course.loss, course.test_loss),
@@ -317,11 +313,11 @@ def _run_traces(
         traces.add_moving(Role.SHARPNESS_MARKER, _marker(Role.SHARPNESS_MARKER, first, "5", purple))
 
 
-def _lane_traces(traces: Traces, landscape: Landscape | None) -> None:
+def _lane_traces(traces: Traces, landscape: Landscape | None, history: Sequence[Snapshot]) -> None:
     """The race's LANES lanes, empty: the player fills each from the numbers of the rate it shows. A lane
     differs from the others by colour, dash and marker shape, never by colour alone."""
     if landscape is not None:
-        traces.add(*_landscape_traces(landscape, None))
+        traces.add(*_landscape_traces(landscape, history, path=False))
     for k in range(LANES):
         color, dash, symbol = LANE_COLORS[k], LANE_DASHES[k], LANE_SYMBOLS[k]
         line = {"type": "scatter", "mode": "lines", "showlegend": False, "hoverinfo": "skip", "x": [], "y": []}
@@ -390,9 +386,9 @@ def _curves(
     return curves
 
 
-def _landscape_traces(land: Landscape, history: Sequence[Snapshot] | None) -> list[dict]:
+def _landscape_traces(land: Landscape, history: Sequence[Snapshot], path: bool = True) -> list[dict]:
     """The landscape panel's fixed traces: the loss contours, the run's path (none for the race, whose
-    lanes have their own), the minimum and the truth."""
+    lanes have their own), the minimum, the truth and the start, each named where it is drawn."""
     cx, cy = land.contours
     none = {"type": "scatter", "x": [], "y": [], "showlegend": False, "xaxis": "x4", "yaxis": "y4"}
     traces = [
@@ -410,40 +406,64 @@ def _landscape_traces(land: Landscape, history: Sequence[Snapshot] | None) -> li
         },
         {
             **none,
-            "mode": "markers",
             "x": [land.minimum[0]],
             "y": [land.minimum[1]],
+            "mode": "markers+text",
             "name": "minimum",
             "marker": {"symbol": "star", "size": 17, "color": "#F0E442", "line": {"color": "#000", "width": 1.5}},
+            **_label("minimum", "top center"),
             "hovertemplate": "minimum of the loss<extra></extra>",
         }
         if land.minimum
         else dict(none),
         {
             **none,
-            "mode": "markers",
             "x": [land.truth[0]],
             "y": [land.truth[1]],
+            "mode": "markers+text",
             "name": "true weights",
             "marker": {"symbol": "x", "size": 13, "color": TRUE_COLOR},
+            **_label("true w", "bottom left", TRUE_COLOR),
             "hovertemplate": "true weights<extra></extra>",
         }
         if land.truth
         else dict(none),
     ]
-    if history is not None:
-        path = np.array([s.w for s in history])  # float64, like the losses
+    if history:  # where every run starts, named (the run's own point moves away from it)
+        traces.append(_start(history[0].w))
+    if path:
+        ws = np.array([s.w for s in history])  # float64, like the losses
         traces.insert(1, {
             **none,
             "mode": "lines",
-            "x": path[:, 0],
-            "y": path[:, 1],
+            "x": ws[:, 0],
+            "y": ws[:, 1],
             "line": {"color": "#D55E00", "width": 2.5, "simplify": False},
             "name": "path of (w1, w2)",
             "hoverinfo": "skip",
             "uid": Role.PATH,
         })  # fmt: skip
     return traces
+
+
+def _start(w0: np.ndarray) -> dict:
+    """The landscape's start point, named."""
+    marker = {"symbol": "circle-open", "size": 12, "color": INK, "line": {"width": 2}}
+    return {"type": "scatter", "mode": "markers+text", "x": [float(w0[0])], "y": [float(w0[1])], "xaxis": "x4",
+            "yaxis": "y4", "name": "start", "showlegend": False, "marker": marker,
+            **_label("start", "middle right"), "hoverinfo": "skip"}  # fmt: skip
+
+
+def _curve_key(k: str, test: bool, size: int) -> dict:
+    """Panel k's curves named over its top right corner: training solid, test dashed."""
+    key = f"<span style='color:{TRAIN_COLOR}'>━ training</span>"
+    key += f"   <span style='color:{TEST_COLOR}'>╍ test</span>" if test else ""
+    return {**_panel_title(key, k, size), "x": 1, "xanchor": "right"}
+
+
+def _label(text: str, position: str, color: str = INK) -> dict:
+    """A marker's name, written beside it."""
+    return {"text": [text], "textposition": position, "textfont": {"size": 14, "color": color}}
 
 
 def _sharpness_traces(sharp: Sharpness, course: _Course, font_size: int = 16) -> list[dict]:
@@ -562,6 +582,8 @@ def _layout(
         layout["meta"] = {"readouts": labels}  # the player's own scrubber and readout line show them
     else:
         layout.update(_plotly_player(course, names, frame_ms, pair.size))
+    if not lanes:  # the curves named where they are drawn: training solid, test dashed
+        layout["annotations"] += [_curve_key(k, course.test_loss is not None, pair.size(14)) for k in ("2", "3")]
     if landscape is not None:
         w1, w2 = [float(landscape.w1[0]), float(landscape.w1[-1])], [float(landscape.w2[0]), float(landscape.w2[-1])]
         layout.update(pair("4", w1, w2, f"w_{names[0]}", f"w_{names[1]}"))

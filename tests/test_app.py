@@ -282,7 +282,8 @@ def test_every_control_can_be_changed(key, default_app):
     elif key == "stop":
         assert len(frames(at)) < 101 and float(metrics(at)["final loss"]) <= 0.5
     elif key == "land":
-        assert len(spec["data"]) == len(base_spec["data"]) - 5 and "xaxis4" not in spec["layout"]
+        # contours, path, minimum, truth, start and the moving point: no landscape panel
+        assert len(spec["data"]) == len(base_spec["data"]) - 6 and "xaxis4" not in spec["layout"]
         assert metrics(at) == base_metrics
     elif key == "test":
         assert set(metrics(at)) == {"final loss", "accuracy", "test loss", "test accuracy"}
@@ -719,7 +720,7 @@ def test_downloads_deliver_history_data_and_animation(default_run):
     data = pd.read_csv(io.BytesIO(files["dataset.csv"]))
     assert list(data.columns) == ["x1", "x2", "label", "split"] and len(data) == 1000
     html = files["logistic-regression.html"].decode()
-    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,17,21]') == 101
+    assert "Plotly.addFrames" in html and html.count('"traces":[5,6,9,12,18,22]') == 101
     assert '"updatemenus"' in html  # the file plays without the page: Plotly's own Play and Pause
 
 
@@ -756,6 +757,8 @@ def test_each_tab_renders(view):
     elif view == "Learning rates side by side":  # the race plays in the run's place: one animation
         assert player_data(at)["race"]["chosen"] and len(at.get("bidi_component")) == 1
         assert player_data(at)["keys"] is True and "epochs" in player_data(at)["link"]
+    elif view == "Predictions":  # the confusion matrix, its rates, the ROC and the AUC over the epochs
+        assert chart(at, "roc_plot") and len(at.table) >= 2
     else:
         assert chart(at, "truth_plot") and any(m.value.startswith("**Lesson:**") for m in at.markdown)
     strict_specs(at)

@@ -12,7 +12,9 @@ const OWN_KEYS = 'input:not([type="checkbox"]):not([type="radio"]), textarea, se
 const NARROW = 700;
 const COLUMN_GAP = 96; // px between two columns of panels: the right one's y ticks and title
 const ROW_GAP = 92; // px between two rows of panels: the upper one's x ticks and title
-const LEGEND_BELOW = 90; // px from the panels' bottom to the legend: an x axis's ticks and title
+const LEGEND_ROW = 30; // px: the legend's row, above the chart's panels
+const PANEL_TITLES = 30; // px above the panels: their names ("loss landscape", the curves' key)
+const X_TITLES = 74; // px under the lowest panels: their x ticks and titles
 const MIN_HEIGHT = 400; // px: the wide chart's least height (a loss panel of a third still reads) // px: below this the panels stack
 
 function plotlyReady() {
@@ -153,12 +155,14 @@ class Player {
     if (this.race) base.yaxis2 = structuredClone(this.race.axis());
     if (width >= NARROW) {
       const height = this.fitHeight(width);
-      base.margin = { ...base.margin, b: LEGEND_BELOW + 52 }; // the legend, in up to two rows, under the x titles
+      // the legend in a row above the panels' own titles, so that the panels keep the height below
+      base.margin = { ...base.margin, t: PANEL_TITLES + LEGEND_ROW, b: X_TITLES };
       const plot = height - base.margin.t - base.margin.b;
       const scale = (base.font?.size ?? 18) / 18; // the presenter's larger type needs wider gaps
       spread(base, 'y', (ROW_GAP * scale) / plot); // rows of panels keep an x axis's ticks and title between them
       spread(base, 'x', (COLUMN_GAP * scale) / (width - base.margin.l - base.margin.r)); // columns: a y axis's
-      return { ...base, width, height, legend: { ...base.legend, y: -LEGEND_BELOW / plot } }; // under the x titles
+      const legend = { ...base.legend, y: 1 + (base.margin.t - LEGEND_ROW + 4) / plot, yanchor: 'bottom' };
+      return { ...base, width, height, legend };
     }
     // a phone: every panel full width, stacked, the data and landscape panels square. Narrow margins, so
     // that the data panel keeps 300 px, and ticks at 14 px, so that the axis titles stay clear of them;
@@ -360,7 +364,10 @@ class Player {
     window.__lrEta = f.labels[this.rate];
     document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
     window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
-    await this.go(frameAt(run.epoch, epoch), withCurves ? also : null);
+    const k = frameAt(run.epoch, epoch);
+    // a new figure drawn for this very rate already shows its frame 0 (both charts): nothing to move
+    if (withCurves || k !== 0) await this.go(k, withCurves ? also : null);
+    else this.show(0);
     this.measure(); // the new curves' lengths, then the part of them up to the epoch on screen
     this.reveal();
     numbersTable(this);

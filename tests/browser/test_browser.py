@@ -116,7 +116,7 @@ def test_play_pause_step_and_restart(app):
     assert page.evaluate(N_FRAMES) == 141
     assert page.evaluate(SHOWN) == 0 and page.evaluate(ACTIVE) == 0
     before = page.evaluate(BOUNDARY)
-    assert before["name"].startswith("learned boundary")
+    assert before["name"].startswith("boundary (p = 0.5)")
     for name in ("Play", "Step back", "Step forward", "Restart", "Speed"):
         assert page.get_by_role("combobox" if name == "Speed" else "button", name=name, exact=True).count() == 1
 
