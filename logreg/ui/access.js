@@ -111,3 +111,66 @@ function foldSidebarOnce() {
   sessionStorage.setItem('lr-sidebar-folded', '1');
   if (button.getAttribute('aria-expanded') === 'true') button.click();
 }
+
+const LISTEN_S = 2.5; // the whole loss curve up to the epoch on screen, heard in this long
+const LOW_HZ = 220;
+const HIGH_HZ = 880; // two octaves: the highest loss of the run is the highest note
+
+function listen(player) {
+  // the loss curve up to the epoch on screen as pitch: a falling loss is a falling tone, a rate that is too
+  // large a tone that jumps up and down. The pitches are the run's own losses, on a log scale.
+  const f = player.family;
+  if (!f || player.race) return null;
+  const run = f.runs[player.rate];
+  const losses = Array.from(run.loss.slice(0, player.frame + 1), (v) => Math.max(v, 1e-12));
+  const logs = losses.map(Math.log);
+  const all = Array.from(run.loss, (v) => Math.log(Math.max(v, 1e-12)));
+  const low = Math.min(...all);
+  const high = Math.max(...all);
+  const pitch = logs.map((v) => LOW_HZ * (HIGH_HZ / LOW_HZ) ** (high > low ? (v - low) / (high - low) : 0.5));
+  const Audio = window.AudioContext || window.webkitAudioContext;
+  if (Audio) {
+    const context = player.audio || (player.audio = new Audio());
+    const tone = context.createOscillator();
+    const gain = context.createGain();
+    const step = LISTEN_S / Math.max(pitch.length, 1);
+    const t0 = context.currentTime + 0.05;
+    pitch.forEach((hz, i) => tone.frequency.setValueAtTime(hz, t0 + i * step));
+    gain.gain.setValueAtTime(0.0001, t0);
+    gain.gain.exponentialRampToValueAtTime(0.2, t0 + 0.05);
+    gain.gain.setValueAtTime(0.2, t0 + LISTEN_S - 0.05);
+    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + LISTEN_S);
+    tone.connect(gain).connect(context.destination);
+    tone.start(t0);
+    tone.stop(t0 + LISTEN_S + 0.05);
+  }
+  const heard = { hz: pitch, seconds: LISTEN_S, epochs: run.epoch[player.frame] };
+  player.q('.lr-now').textContent = `Listening: the loss from epoch 0 to epoch ${heard.epochs} as pitch, ` +
+    'high for a high loss, low for a low one.';
+  return heard;
+}
+
+function holdTabsInPlace() {
+  // opening a tab reruns the page, and what is above the tab bar changes (the race's bar and words, the
+  // captions): from the click until that run has ended, the page scrolls by as much, so the bar stays
+  // under the pointer
+  document.addEventListener('click', (e) => {
+    const tab = e.target.closest && e.target.closest('[data-testid="stTabs"] [role="tab"]');
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!tab || !main) return;
+    const bar = () => document.querySelector('[data-testid="stTabs"]');
+    const before = bar().getBoundingClientRect().top;
+    const settle = () => { const el = bar(); if (el) main.scrollTop += el.getBoundingClientRect().top - before; };
+    const watch = new ResizeObserver(settle);
+    watch.observe(document.querySelector('[data-testid="stMainBlockContainer"]') || main);
+    const app = document.querySelector('[data-testid="stApp"]');
+    const started = performance.now();
+    let quiet = 0;
+    const poll = setInterval(() => {
+      settle();
+      const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
+      quiet = idle && performance.now() - started > 300 ? quiet + 1 : 0;
+      if (quiet >= 8 || performance.now() - started > 10000) { clearInterval(poll); watch.disconnect(); }
+    }, 100);
+  }, true);
+}

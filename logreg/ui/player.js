@@ -41,6 +41,7 @@ class Player {
     this.q('.lr-back').addEventListener('click', () => this.step(-1));
     this.q('.lr-forward').addEventListener('click', () => this.step(1));
     this.q('.lr-restart').addEventListener('click', () => this.restart());
+    this.q('.lr-listen').addEventListener('click', () => { this.heard = listen(this); });
     const speed = this.q('.lr-speed');
     speed.innerHTML = SPEEDS.map((s) => `<option value="${s}"${s === 1 ? ' selected' : ''}>${s}×</option>`).join('');
     speed.addEventListener('change', () => { this.speed = Number(speed.value); });
@@ -52,7 +53,7 @@ class Player {
     this.rates = this.q('.lr-rates');
     this.q('.lr-log').addEventListener('change', (e) => this.raceLog(e.target.checked));
     this.q('.lr-table').addEventListener('toggle', () => numbersTable(this));
-    if (!window.__lrKeysBack) { window.__lrKeysBack = true; giveKeysBack(root); }
+    if (!window.__lrKeysBack) { window.__lrKeysBack = true; giveKeysBack(root); holdTabsInPlace(); }
     new ResizeObserver(() => this.resize()).observe(root);
     window.addEventListener('resize', () => this.resize(true)); // a taller or shorter window: the chart fits it
   }
@@ -63,8 +64,9 @@ class Player {
     if (data.keys) window.__lrPlayer = this; // the keyboard drives the page's main player
     this.q('.lr-player').classList.toggle('lr-present', Boolean(data.present));
     this.q('.lr-player').classList.toggle('lr-family', Boolean(data.family));
-    this.q('.lr-player').classList.toggle('lr-racing', Boolean(data.family && data.race));
-    this.q('.lr-race').hidden = this.q('.lr-lanes').hidden = !(data.family && data.race);
+    const racing = Boolean(data.family && data.race);
+    this.q('.lr-player').classList.toggle('lr-racing', racing);
+    this.q('.lr-race').hidden = this.q('.lr-lanes').hidden = !racing;
     if (data.family && data.id !== this.id) this.family = decodeFamily(data.family);
     if (data.family && data.request && data.request.token !== this.requestToken) {
       this.requestToken = data.request.token; // a link or a preset chose η; otherwise the η on screen stays

@@ -41,6 +41,8 @@ HTML = """
       title="Play or pause (Space)">▶<span class="lr-long"> Play</span></button>
     <button type="button" class="lr-forward" aria-label="Step forward"
       title="One frame on (→)"><span class="lr-long">Step </span>▶</button>
+    <button type="button" class="lr-listen" aria-label="Listen to the loss"
+      title="Hear the loss up to the epoch on screen as pitch">♪<span class="lr-long"> Listen</span></button>
     <label><span class="lr-long">speed </span><select class="lr-speed" aria-label="Speed"></select></label>
     <label class="lr-eta-control"><span class="lr-long">learning rate </span>η
       <input type="range" class="lr-eta" min="0" max="0" step="1" value="0" aria-label="learning rate η"

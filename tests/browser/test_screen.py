@@ -188,3 +188,41 @@ def test_the_classes_lanes_and_kinds_stay_apart_for_colour_blind_eyes():
             assert apart(a, b, m) > 0.15, (name, a, b, apart(a, b, m))
     # and the check can fail: red and green are one colour to these eyes
     assert apart("#D62728", "#2CA02C", matrices["deuteranopia"]) < 0.15
+
+
+def test_listen_plays_the_loss_up_to_the_epoch_on_screen_as_pitch(app):
+    """A rate that is too large, heard: the pitch follows the run's loss up and down, within two octaves."""
+    page = app.open("?autoplay=off&lr=50&labels=logistic")
+    app.assert_ok(charts=1)
+    page.evaluate(
+        "() => { const s = document.querySelector('.st-key-animation .lr-scrub'); s.value = '20';"
+        " s.dispatchEvent(new Event('input')); }"
+    )
+    page.wait_for_function(f"() => {SHOWN_JS} === 20", timeout=10_000)
+    page.get_by_role("button", name="Listen to the loss", exact=True).click()
+    heard = page.evaluate("() => window.__lrPlayer.heard")
+    losses = page.evaluate("() => Array.from(window.__lrPlayer.family.runs[window.__lrPlayer.rate].loss)")[:21]
+    assert len(heard["hz"]) == 21 and heard["seconds"] <= 3
+    assert all(220 - 1e-9 <= hz <= 880 + 1e-9 for hz in heard["hz"])
+    for (a, b), (p, q) in zip(zip(losses, losses[1:]), zip(heard["hz"], heard["hz"][1:])):
+        assert (b > a) == (q > p) or a == b  # the pitch rises exactly where the loss rises
+    assert any(q > p for p, q in zip(heard["hz"], heard["hz"][1:]))  # η = 50 swings: the tone goes up too
+    assert "Listening" in page.locator("#lr-now").text_content()
+
+
+def test_the_tab_bar_stays_where_it_was_clicked(app):
+    """Opening a tab changes what is above the tab bar (the race's bar and words, the captions): the page
+    scrolls by as much, so the bar does not move under the pointer."""
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    top = "() => Math.round(document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top)"
+    page.get_by_role("tab", name="Math at one epoch", exact=True).click()
+    app.wait(timeout=60_000)
+    page.wait_for_timeout(2500)
+    where = page.evaluate(top)
+    for tab in ("Learning rates side by side", "Ground truth", "Summary"):
+        page.get_by_role("tab", name=tab, exact=True).click()
+        app.wait(timeout=60_000)
+        page.wait_for_timeout(2500)
+        assert abs(page.evaluate(top) - where) <= 2, tab
