@@ -137,6 +137,7 @@ def test_a_screen_reader_hears_what_the_run_does_and_can_read_its_numbers(app):
     assert chart.get_attribute("aria-describedby") == "lr-now"
     now = page.locator("#lr-now")
     assert now.get_attribute("aria-live") == "polite"
+    page.wait_for_function("() => document.querySelector('#lr-now').textContent.startsWith('Epoch 0 of 100')")
     for _ in range(3):
         page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('#lr-now').textContent.startsWith('Epoch 3 of 100')")
