@@ -44,8 +44,9 @@ h1 { font-size: 1.75rem !important; padding: 0 0 0.1rem 0 !important; }
 </style>"""
 SHARPNESS_CAPTION = (
     "**Sharpness.** s(θ), the largest curvature of the loss where the run is (the top eigenvalue of its Hessian). "
-    "Above the dashed line, s(θ) > 2/η: a step of size η is too long for the curvature where it starts and can "
-    "overshoot, so the loss can rise. Below the line the step fits that curvature."
+    "Above the dashed line, s(θ) > 2/η: along the sharpest direction a step of size η lands past the bottom of "
+    "that curvature. Whether the loss then rises depends on the other directions: where a line separates the "
+    "classes the loss can keep falling above the line. Below the line every step fits the curvature it starts in."
 )
 
 VERDICT_BOXES = {

@@ -354,14 +354,8 @@ class Player {
     this.eta.value = String(this.rate);
     this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
     this.q('.lr-eta-value').textContent = f.labels[this.rate];
-    // a headline a student reads in one breath, starting with its badge; the exact numbers folded under it
-    this.q('.lr-words').innerHTML = '';
-    const badge = document.createElement('b');
-    badge.textContent = run.headline ? `${run.badge}:` : '';
-    this.q('.lr-words').append(badge, ` ${run.headline || run.verdict}`);
-    this.q('.lr-details').textContent = run.details || '';
-    this.q('.lr-more').hidden = !run.details;
-    this.q('.lr-verdict').dataset.kind = run.kind;
+    this.q('.lr-verdict').dataset.verdict = run.verdict; // the whole run's, for the page's tests
+    this.shownVerdict = null;
     this.writeLink();
     window.__lrEta = f.labels[this.rate];
     document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
@@ -431,7 +425,28 @@ class Player {
         : (this.data.readouts[k] || '');
     this.q('.lr-player').dataset.frame = String(k);
     this.reveal();
+    this.verdict(k);
     this.sayLater();
+  }
+
+  verdict(k) {
+    // nothing from the future: the verdict on the whole run shows once the run on screen has reached its end;
+    // before that, where it will appear. A headline a student reads in one breath, starting with its badge;
+    // the exact numbers folded under it.
+    if (!this.family || this.race) return;
+    const run = this.family.runs[this.rate];
+    const ended = k >= run.epoch.length - 1;
+    const key = `${this.rate}:${ended}`;
+    if (this.shownVerdict === key) return;
+    this.shownVerdict = key;
+    const words = this.q('.lr-words');
+    const badge = document.createElement('b');
+    const last = run.epoch[run.epoch.length - 1];
+    badge.textContent = ended ? `${run.badge}:` : 'Watch:';
+    words.replaceChildren(badge, ended ? ` ${run.headline || run.verdict}` : ` the verdict on this run appears at epoch ${last}.`);
+    this.q('.lr-details').textContent = ended ? run.details || '' : '';
+    this.q('.lr-more').hidden = !ended || !run.details;
+    this.q('.lr-verdict').dataset.kind = ended ? run.kind : 'playing';
   }
 
   sayLater() {

@@ -146,7 +146,9 @@ class Race {
       li.querySelector('b').textContent = `η = ${f.labels[i]}${role}`;
       li.querySelector('.lr-lane-numbers').textContent = numbers;
       // the verdict's headline (its exact numbers are the run's own, under η when it is on screen)
-      li.querySelector('.lr-lane-verdict').textContent = run.headline ? `${run.badge}: ${run.headline}` : run.verdict;
+      const ended = j >= run.epoch.length - 1; // nothing from the future: the verdict once the lane has ended
+      li.querySelector('.lr-lane-verdict').textContent = !ended ? ''
+        : run.headline ? `${run.badge}: ${run.headline}` : run.verdict;
       items.push(li);
     });
     list.replaceChildren(...items);

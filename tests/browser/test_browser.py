@@ -756,7 +756,7 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
     app.assert_ok(charts=1)
     page.evaluate(f"() => {{ const s = {SCRUB}; s.value = '20'; s.dispatchEvent(new Event('input')); }}")
     page.wait_for_function(f"() => {SHOWN_JS} === 20", timeout=10_000)
-    before = page.locator("[data-testid='verdict']").text_content()
+    before = page.locator("[data-testid='verdict']").get_attribute("data-verdict")
     watch_reruns(page)
     lr = eta(page)
     lr.focus()
@@ -770,7 +770,7 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
     drawn = page.evaluate(DRAWN, "loss curve")  # the new run's curve, drawn up to epoch 20 only
     assert 0 < drawn["dash"] < 0.5 * drawn["total"], drawn
     # the verdict of η = 5's run (its headline may read as η = 0.1's; its exact numbers differ)
-    assert page.locator("[data-testid='verdict']").text_content() != before
+    assert page.locator("[data-testid='verdict']").get_attribute("data-verdict") != before
     assert lr.get_attribute("aria-valuetext") == "learning rate η = 5"
     button(page, "Play").click()  # playing goes on from the epoch on screen
     page.wait_for_function(f"() => {SHOWN_JS} > 21", timeout=10_000)

@@ -227,3 +227,23 @@ def test_the_tab_bar_stays_where_it_was_clicked(app):
         app.wait(timeout=60_000)
         page.wait_for_timeout(2500)
         assert abs(page.evaluate(top) - where) <= 2, tab
+
+
+def test_the_verdict_waits_for_the_end_of_the_run(app):
+    """Nothing from the future: while the run is short of its end the verdict box says where the verdict will
+    appear; at the last epoch it gives the run's badge and headline."""
+    page = app.open("?autoplay=off&lr=50&labels=logistic")
+    app.assert_ok(charts=1)
+    words = page.locator("[data-testid=verdict] .lr-words")
+    assert words.inner_text().startswith("Watch: the verdict on this run appears at epoch 100")
+    assert not page.locator(".lr-more").is_visible()
+    page.evaluate(
+        "() => { const s = document.querySelector('.st-key-animation .lr-scrub'); s.value = s.max;"
+        " s.dispatchEvent(new Event('input')); }"
+    )
+    page.wait_for_function("() => document.querySelector('[data-testid=verdict] .lr-words').textContent"
+                           ".startsWith('Oscillating:')")  # fmt: skip
+    assert page.locator(".lr-more").is_visible()
+    page.keyboard.press("ArrowLeft")  # one frame back: the end is not on screen any more
+    page.wait_for_function("() => document.querySelector('[data-testid=verdict] .lr-words').textContent"
+                           ".startsWith('Watch:')")  # fmt: skip
