@@ -80,11 +80,19 @@ def decoded(value):
     return None if value is None else np.asarray(value)
 
 
+def words(run: dict) -> str:
+    """A run's verdict as the page writes it: its badge, its headline, and the numbers folded under them."""
+    return f"{run['badge']}: {run['headline']} {run['details']}".strip()
+
+
 def on_screen(at: AppTest) -> dict:
     """The run the player opens with (the η the page knows): its frames' numbers, decoded, and its words."""
     data = player_data(at)
     numbers = data["family"]["runs"][data["request"]["index"]]
-    return {k: decoded(v) if isinstance(v, (dict, list)) else v for k, v in numbers.items()}
+    return {
+        **{k: decoded(v) if isinstance(v, (dict, list)) else v for k, v in numbers.items()},
+        "verdict": words(numbers),
+    }
 
 
 def frames(at: AppTest) -> list[int]:
@@ -149,7 +157,7 @@ def texts(at: AppTest) -> list[str]:
         out += data.get("readouts", [])
         out += [a["text"] for a in data["figure"]["layout"].get("annotations", [])]
         if data.get("family"):
-            out += [run["verdict"] for run in data["family"]["runs"]]
+            out += [words(run) for run in data["family"]["runs"]]
     return out
 
 
@@ -223,7 +231,7 @@ def test_default_chart_is_the_seed_004_run(default_app, default_run):
     assert frames(default_app) == list(range(101))
     family = player_data(default_app)["family"]
     shown = family["runs"][family["rates"].index(0.1)]
-    assert on_screen(default_app)["verdict"] == shown["verdict"]  # the page opens on η = 0.1
+    assert on_screen(default_app)["verdict"] == words(shown)  # the page opens on η = 0.1
     assert decoded(shown["loss"]).tolist() == [s.loss for s in default_run.history]  # exactly
     assert decoded(shown["epoch"]).tolist() == [s.epoch for s in default_run.history]
     # the page's player drives the frames with its own buttons and scrubber: Plotly's are left out
@@ -1067,7 +1075,7 @@ def assert_family_is_train(at: AppTest, reference, test_split: bool = False) -> 
         if test_split:
             np.testing.assert_array_equal(shown["test_loss"], [s.test_loss for s in snaps], err_msg=f"η = {lr}")
             np.testing.assert_array_equal(shown["test_accuracy"], [s.test_accuracy for s in snaps])
-        assert shown["kind"] == r.verdict.kind and shown["verdict"] == r.verdict.message, lr
+        assert shown["kind"] == r.verdict.kind and words(shown) == r.verdict.message, lr
 
 
 FAMILY_CASES = {
@@ -1128,9 +1136,9 @@ def test_each_rates_verdict_is_the_verdict_of_its_run(default_app):
     family = player_data(default_app)["family"]
     for lr, shown in zip(family["rates"], family["runs"]):
         verdict = run(replace(Settings(), lr=lr)).verdict
-        assert shown["verdict"] == verdict.message and shown["kind"] == verdict.kind, lr
+        assert words(shown) == verdict.message and shown["kind"] == verdict.kind, lr
         assert verdict.message.startswith(shown["badge"]), lr
-    assert len({r["verdict"] for r in family["runs"]}) == len(LR_OPTIONS)  # each in its own words
+    assert len({words(r) for r in family["runs"]}) == len(LR_OPTIONS)  # each in its own words
 
 
 def test_moving_eta_keeps_the_runs_and_a_preset_asks_for_its_rate():
@@ -1176,7 +1184,7 @@ def test_the_race_starts_with_the_lessons_rates_and_their_roles():
     for lane in lanes:
         alone = run(replace(Settings(), lr=lane.learning_rate))
         numbers = family["runs"][rate_index(lane.learning_rate)]
-        assert numbers["verdict"] == alone.verdict.message
+        assert words(numbers) == alone.verdict.message
         assert float(decoded(numbers["loss"])[-1]) == alone.history[-1].loss
     # the chart is the run's chart with four empty lanes, which the browser fills; no sharpness panel
     uids = [t.get("uid") for t in chart(at)["data"]]

@@ -60,7 +60,7 @@ def member_numbers(m: Member) -> dict:
         W, b = m.run.scaler.history_to_original(np.array([s.w for s in shown]), columns["b"])
         columns.update(w1_file=W[:, 0].copy(), w2_file=W[:, 1].copy(), b_file=np.asarray(b, float))
     verdict = m.run.verdict
-    words = {"headline": verdict.headline, "details": verdict.details, "verdict": verdict.message}
+    words = {"headline": verdict.headline, "details": verdict.details}  # the page writes badge: headline
     return {**columns, "kind": str(verdict.kind), "badge": BADGES[verdict.kind], **words}
 
 

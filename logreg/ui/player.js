@@ -354,7 +354,7 @@ class Player {
     this.eta.value = String(this.rate);
     this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
     this.q('.lr-eta-value').textContent = f.labels[this.rate];
-    this.q('.lr-verdict').dataset.verdict = run.verdict; // the whole run's, for the page's tests
+    this.q('.lr-verdict').dataset.verdict = `${run.badge}: ${run.headline} ${run.details}`; // for the tests
     this.shownVerdict = null;
     this.writeLink();
     window.__lrEta = f.labels[this.rate];
@@ -443,7 +443,7 @@ class Player {
     const badge = document.createElement('b');
     const last = run.epoch[run.epoch.length - 1];
     badge.textContent = ended ? `${run.badge}:` : 'Watch:';
-    words.replaceChildren(badge, ended ? ` ${run.headline || run.verdict}` : ` the verdict on this run appears at epoch ${last}.`);
+    words.replaceChildren(badge, ended ? ` ${run.headline}` : ` the verdict on this run appears at epoch ${last}.`);
     this.q('.lr-details').textContent = ended ? run.details || '' : '';
     this.q('.lr-more').hidden = !ended || !run.details;
     this.q('.lr-verdict').dataset.kind = ended ? run.kind : 'playing';

@@ -148,7 +148,7 @@ class Race {
       // the verdict's headline (its exact numbers are the run's own, under η when it is on screen)
       const ended = j >= run.epoch.length - 1; // nothing from the future: the verdict once the lane has ended
       li.querySelector('.lr-lane-verdict').textContent = !ended ? ''
-        : run.headline ? `${run.badge}: ${run.headline}` : run.verdict;
+        : `${run.badge}: ${run.headline}`;
       items.push(li);
     });
     list.replaceChildren(...items);
