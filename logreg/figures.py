@@ -583,7 +583,7 @@ def _layout(
     else:
         layout.update(_plotly_player(course, names, frame_ms, pair.size))
     if not lanes:  # the curves named where they are drawn: training solid, test dashed
-        layout["annotations"] += [_curve_key(k, course.test_loss is not None, pair.size(14)) for k in ("2", "3")]
+        layout["annotations"].append(_curve_key("2", course.test_loss is not None, pair.size(14)))  # accuracy: alike
     if landscape is not None:
         w1, w2 = [float(landscape.w1[0]), float(landscape.w1[-1])], [float(landscape.w2[0]), float(landscape.w2[-1])]
         layout.update(pair("4", w1, w2, f"w_{names[0]}", f"w_{names[1]}"))
@@ -623,6 +623,8 @@ class _Panels:
 
     def __call__(self, k: str, x_range, y_range, x_title: str, y_title: str, **y_extra) -> dict:
         axis = {**AXIS, "tickfont": {"size": self.size(16)}}
+        # tick labels stand off their axes, so that a panel's corner ticks (the y axis's 0, the x axis's 0)
+        # do not touch
         title = {"font": {"size": self.size(18)}}
         x_dom, y_dom = self.domains[k]
         return {
@@ -632,6 +634,7 @@ class _Panels:
                 "range": x_range,
                 "anchor": f"y{k}",
                 "title": {**title, "text": x_title},
+                "ticklabelstandoff": 4,
             },
             f"yaxis{k}": {
                 **axis,
@@ -639,6 +642,7 @@ class _Panels:
                 "range": y_range,
                 "anchor": f"x{k}",
                 "title": {**title, "text": y_title},
+                "ticklabelstandoff": 10,
                 **y_extra,
             },
         }

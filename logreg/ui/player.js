@@ -163,6 +163,7 @@ class Player {
       const scale = (base.font?.size ?? 18) / 18; // the presenter's larger type needs wider gaps
       spread(base, 'y', (ROW_GAP * scale) / plot); // rows of panels keep an x axis's ticks and title between them
       spread(base, 'x', (COLUMN_GAP * scale) / (width - base.margin.l - base.margin.r)); // columns: a y axis's
+      thinTicks(base, plot);
       const legend = { ...base.legend, y: 1 + (base.margin.t - LEGEND_ROW + 4) / plot, yanchor: 'bottom' };
       return { ...base, width, height, legend };
     }
@@ -171,7 +172,8 @@ class Player {
     // ticks written as powers of ten (10⁻¹) need a wider margin still.
     const powers = Object.keys(base).some((k) => /^yaxis\d*$/.test(k) && base[k].exponentformat === 'power');
     const m = { ...base.margin, l: powers ? 70 : 54, r: 8, t: 12 };
-    const small = (axis) => ({ ...axis, tickfont: { ...axis.tickfont, size: Math.min(axis.tickfont?.size ?? 14, 14) } });
+    const small = (axis) => ({ ...axis, ticklabelstandoff: Math.min(axis.ticklabelstandoff ?? 0, 3),
+      tickfont: { ...axis.tickfont, size: Math.min(axis.tickfont?.size ?? 14, 14) } });
     const plotWidth = width - m.l - m.r;
     const gap = 72; // an x axis's ticks and title
     const panels = this.data.narrow.filter(([k]) => base[`xaxis${k}`]);
@@ -208,7 +210,9 @@ class Player {
     for (const key of Object.keys(layout)) {
       if (!/^[xy]axis\d*$/.test(key)) continue;
       changes[`${key}.domain`] = layout[key].domain;
+      if (layout[key].tickvals) Object.assign(changes, { [`${key}.tickvals`]: layout[key].tickvals, [`${key}.ticktext`]: layout[key].ticktext });
       if (layout[key].tickfont) changes[`${key}.tickfont.size`] = layout[key].tickfont.size;
+      if (layout[key].ticklabelstandoff !== undefined) changes[`${key}.ticklabelstandoff`] = layout[key].ticklabelstandoff;
     }
     window.Plotly.relayout(this.gd, changes);
     if (this.family && this.rates._fullLayout) window.Plotly.relayout(this.rates, { width });
@@ -584,6 +588,20 @@ function spread(layout, axis, gap) {
     return i < 0 ? v : starts[i] + (v - covered[i][0]) * scale;
   };
   for (const k of keys) layout[k] = { ...layout[k], domain: layout[k].domain.map(map) };
+}
+
+function thinTicks(layout, plot) {
+  // a short panel with listed ticks (the sharpness's powers of ten) keeps every k-th, so that they never touch
+  for (const k of Object.keys(layout).filter((key) => /^yaxis\d*$/.test(key))) {
+    const axis = layout[k];
+    if (!axis.tickvals || !axis.domain) continue;
+    const room = (axis.domain[1] - axis.domain[0]) * plot;
+    const fits = Math.max(2, Math.floor(room / ((axis.tickfont?.size ?? 16) * 1.5)));
+    const step = Math.ceil(axis.tickvals.length / fits);
+    if (step <= 1) continue;
+    layout[k] = { ...axis, tickvals: axis.tickvals.filter((_, i) => i % step === 0),
+      ticktext: axis.ticktext && axis.ticktext.filter((_, i) => i % step === 0) };
+  }
 }
 
 function frameAt(epochs, epoch) {

@@ -247,3 +247,31 @@ def test_the_verdict_waits_for_the_end_of_the_run(app):
     page.keyboard.press("ArrowLeft")  # one frame back: the end is not on screen any more
     page.wait_for_function("() => document.querySelector('[data-testid=verdict] .lr-words').textContent"
                            ".startsWith('Watch:')")  # fmt: skip
+
+
+TICKS_MEET = """(gd) => {
+    // every tick label against every tick label of another axis (corner ticks: the loss panel's 0 and its
+    // epoch 0), more than a pixel of overlap
+    const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const ticks = [...gd.querySelectorAll('g[class$="tick"] text')].filter(t => t.textContent.trim())
+        .map(t => [t.closest('g[class$="tick"]').getAttribute('class') + ' ' + t.textContent, t.getBoundingClientRect(),
+                   t.closest('.xaxislayer-above, .yaxislayer-above')]);
+    const out = [];
+    ticks.forEach(([a, ra, la], i) => ticks.slice(i + 1).forEach(([b, rb, lb]) => {
+        if (meet(ra, rb)) out.push(a + ' / ' + b);
+    }));
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("name, width, height, query", SCREENS[:3] + [SCREENS[3]], ids=[s[0] for s in SCREENS[:4]])
+def test_no_title_legend_or_tick_lies_on_another_in_a_presenters_room(app, name, width, height, query):
+    from .test_browser import OVERLAPS
+
+    app.page.set_viewport_size({"width": width, "height": height})
+    page = app.open(query.replace("autoplay=off", "autoplay=off&epochs=300&test=0.3"))
+    app.assert_ok(charts=1)
+    page.wait_for_timeout(600)
+    gd = page.query_selector(PLAYER_CHART)
+    assert gd.evaluate(OVERLAPS) == []
+    assert gd.evaluate(TICKS_MEET) == []
