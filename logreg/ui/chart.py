@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -46,6 +47,12 @@ export default function (component) {
 _HELD = st.components.v2.component(
     "logreg.held_chart", html='<div class="lr-held"></div>', js=_HELD_JS, isolate_styles=False
 )
+
+
+def name_chart(key: str, name: str) -> None:
+    """Give the chart of `key` an accessible name, what it shows in words: the page's script reads this
+    hidden line and puts it on the chart (a Plotly chart of Streamlit's has none of its own)."""
+    st.html(f'<span class="lr-chart-name" data-for="{html.escape(key)}" hidden>{html.escape(name)}</span>')
 
 
 def held(figure: dict, key: str) -> None:

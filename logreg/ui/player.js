@@ -639,11 +639,20 @@ function writeLink(link) {
 
 function focusableScrolls() {
   // a formula wider than its column scrolls: the keyboard must reach it to scroll it (WCAG 2.1.1)
-  const mark = () => document.querySelectorAll('.katex-display:not([tabindex])').forEach((el) => {
-    el.tabIndex = 0;
-    el.setAttribute('role', 'group');
-    el.setAttribute('aria-label', 'formula');
-  });
+  const mark = () => {
+    document.querySelectorAll('.katex-display:not([tabindex])').forEach((el) => {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'group');
+      el.setAttribute('aria-label', 'formula');
+    });
+    // the tabs' charts: their names, what they show now, from the page (chart.name_chart)
+    document.querySelectorAll('.lr-chart-name[data-for]').forEach((name) => {
+      const chart = document.querySelector(`.st-key-${CSS.escape(name.dataset.for)}`);
+      if (!chart) return;
+      chart.setAttribute('role', 'group');
+      chart.setAttribute('aria-label', name.textContent);
+    });
+  };
   let pending = null;
   mark();
   new MutationObserver(() => {

@@ -23,7 +23,7 @@ from ..formatting import number, shorten
 from ..metrics import Confusion, both_classes, confusion, roc_auc, roc_auc_along, roc_curve, threshold_trade
 from ..model import logits, sigmoid
 from ..predictions_figure import RocView, auc_figure, roc_figure
-from .chart import show
+from .chart import name_chart, show
 from .controls import widget
 from .views import run_on_screen
 
@@ -198,8 +198,10 @@ def roc_chart(data: DataChoice, r: Run, rows: list[Rows], tau: float, epoch: int
     left, right = st.columns(2)  # one above the other on a phone
     with left:
         show(roc_figure(views, tau), key="roc_plot")
+        name_chart("roc_plot", f"The ROC curve at epoch {epoch}, with the point for the threshold τ = {number(tau)}.")
     with right:
         show(auc_figure(views, epoch, r.history[-1].epoch), key="auc_plot")
+        name_chart("auc_plot", f"The AUC over the epochs, up to epoch {epoch}.")
     st.caption(roc_words(views, tau, epoch))
 
 

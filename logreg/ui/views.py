@@ -18,7 +18,7 @@ from ..model import gradients, loss
 from ..panels import epoch_detail_figure, truth_figure
 from ..train import step
 from ..verdict import Kind
-from .chart import held, show
+from .chart import held, name_chart, show
 from .listen import eta_on_screen
 
 
@@ -100,6 +100,8 @@ def math_at_epoch(r: Run) -> None:
             )
     with right:
         show(epoch_detail_figure(r.train, s), key="math_plot")
+        name_chart("math_plot", f"Epoch {s.epoch} in detail: every training point, sized by its pull on the gradient, "
+                   "and the boundary at that epoch.")  # fmt: skip
         wrong = int(round((1 - s.accuracy) * n))
         st.caption(
             f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
@@ -153,6 +155,8 @@ def truth_of(r: Run) -> None:
         "boundary's slope) and their size ‖w‖ (how sure the model is)."
     )
     held(truth_figure(r.history, true_w), key="truth_plot")  # a new figure with every run: updated in place
+    name_chart("truth_plot", "Ground truth: the angle between the learned and the true weights, and the size of the "
+               "weights, over the epochs of the run on screen.")  # fmt: skip
     st.markdown(
         f"After {last.epoch} epochs: angle {'—' if angle is None else f'{angle:.2f}°'}, "
         f"‖w‖ = {number(float(np.linalg.norm(last.w)), '.3f')} (true ‖w‖ = {np.linalg.norm(true_w):.3f})."

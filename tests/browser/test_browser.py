@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 from logreg.app.settings import PRESETS  # noqa: E402
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth")
+TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth", "Predictions")
 
 MAIN = f"document.querySelector('{PLAYER_CHART}')"
 SCRUB = "document.querySelector('.st-key-animation .lr-scrub')"  # the player's scrubber

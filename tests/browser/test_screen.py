@@ -275,3 +275,20 @@ def test_no_title_legend_or_tick_lies_on_another_in_a_presenters_room(app, name,
     gd = page.query_selector(PLAYER_CHART)
     assert gd.evaluate(OVERLAPS) == []
     assert gd.evaluate(TICKS_MEET) == []
+
+
+def test_every_chart_has_a_name_that_says_what_it_shows(app):
+    page = app.open("?autoplay=off&view=Math+at+one+epoch")
+    app.assert_ok(charts=1)
+    page.wait_for_function("() => document.querySelector('.st-key-math_plot')?.getAttribute('aria-label')")
+    assert "in detail" in page.locator(".st-key-math_plot").get_attribute("aria-label")
+    assert page.locator(".lr-chart").get_attribute("aria-label")
+    assert page.locator(".lr-rates").get_attribute("aria-label")
+    page.get_by_role("tab", name="Ground truth", exact=True).click()
+    app.wait(timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.st-key-truth_plot')?.getAttribute('aria-label')")
+    page.get_by_role("tab", name="Predictions", exact=True).click()
+    app.wait(timeout=60_000)
+    page.wait_for_function(
+        "() => (document.querySelector('.st-key-roc_plot')?.getAttribute('aria-label') || '').startsWith('The ROC')"
+    )
