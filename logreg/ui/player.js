@@ -268,6 +268,11 @@ class Player {
       });
     }
     updates.set(R.SHARPNESS_MARKER, { x: [epoch], y: [run.sharpness[k]] });
+    return this.moves(updates);
+  }
+
+  moves(updates) {
+    // uid -> new values, as one Plotly.animate step: the values and their traces' indices in the chart
     const traces = [];
     const data = [];
     for (const [uid, values] of updates) {

@@ -109,14 +109,7 @@ class Race {
         out.set(L.LANE_POINT, { x: [x], y: [y] });
       }
     });
-    const data = [];
-    const traces = [];
-    for (const [uid, values] of out) {
-      if (!p.traceIndex.has(uid)) continue;
-      traces.push(p.traceIndex.get(uid));
-      data.push(values);
-    }
-    return { data, traces };
+    return p.moves(out);
   }
 
   longest() {
