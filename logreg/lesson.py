@@ -10,7 +10,7 @@ Bartlett, Telgarsky and Yu, COLT 2024), and then fall faster than a small rate d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +140,7 @@ def race_rates(
     init: str | tuple = "zeros",
     seed: int = 0,
     best: Optimum | None = None,
+    histories: Mapping[float, Sequence[Snapshot]] | None = None,
 ) -> tuple[Lane, ...]:
     """Up to four rates from `options` whose full-batch runs show the lesson, sorted by rate.
 
@@ -160,45 +161,69 @@ def race_rates(
     none when no option is below 2/L. Full-batch only: 2/L and 2/s(θ*) say nothing of mini-batches.
     Cost: one training run of `epochs` epochs per candidate: the guaranteed rate, the too-slow ones
     tried, and the options above 2/L up to the first that oscillates (all of them when none does).
-    On the app's presets that is 4 to 6 runs; worth caching per data and settings.
+    On the app's presets that is 4 to 6 runs; worth caching per data and settings. histories: runs
+    already trained, by rate (the app passes its family of every rate): a candidate found there is
+    judged on that run and not trained again, so the roles are what the runs drawn did.
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    opts = sorted(float(o) for o in options)
     best = optimum(X, y, l2) if best is None else best
-    guaranteed_rate = 2.0 / lipschitz(X, l2)
-    s_min = sharpness_at_minimum(X, best, l2)
-    runs: dict[float, Lane] = {}
-
-    def lane(lr: float, role: str) -> Lane:
-        if lr not in runs:
-            history = list(train(X, y, learning_rate=lr, epochs=epochs, init=init, l2=l2, seed=seed))
-            v = verdict(history, lr, guaranteed_rate, best, l2=l2, sharpness_at_min=s_min)
-            runs[lr] = Lane(lr, role, v.kind, v.rises, _final(history))
-        return Lane(lr, role, runs[lr].kind, runs[lr].rises, runs[lr].final_objective)
-
-    below = [o for o in opts if o < guaranteed_rate]
+    judge = _Judge(X, y, best, dict(l2=l2, epochs=epochs, init=init, seed=seed), histories or {})
+    opts = sorted(float(o) for o in options)
+    below = [o for o in opts if o < judge.guaranteed_rate]
     if not below:
         return ()
-    good = lane(below[-1], "guaranteed")
-    slow = None
+    good = judge.lane(below[-1], "guaranteed")
+    slow = _too_slow(judge, below, good)
+    extras = _beyond_guaranteed(judge, [o for o in opts if o > good.learning_rate], good)
+    chosen = [x for x in (slow, good) if x is not None] + extras[:2]
+    return tuple(sorted(chosen, key=lambda x: x.learning_rate))
+
+
+class _Judge:
+    """Each candidate rate's run, trained once (or taken from `histories`) and judged by its verdict."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, best: Optimum, options: dict, histories: Mapping) -> None:
+        self.X, self.y, self.options, self.histories = X, y, options, histories
+        self.best, self.l2 = best, options["l2"]
+        self.guaranteed_rate = 2.0 / lipschitz(X, self.l2)
+        self.s_min = sharpness_at_minimum(X, best, self.l2)
+        self.runs: dict[float, Lane] = {}
+
+    def lane(self, lr: float, role: str) -> Lane:
+        if lr not in self.runs:
+            history = self.histories.get(lr)
+            if history is None:
+                history = list(train(self.X, self.y, learning_rate=lr, **self.options))
+            v = verdict(history, lr, self.guaranteed_rate, self.best, l2=self.l2, sharpness_at_min=self.s_min)
+            self.runs[lr] = Lane(lr, role, v.kind, v.rises, _final(history))
+        return _as(self.runs[lr], role)
+
+
+def _too_slow(judge: _Judge, below: list[float], good: Lane) -> Lane | None:
+    """The largest option at most 1/100 of the guaranteed one (else the smallest) still improving."""
     for lr in reversed([o for o in below if o <= good.learning_rate / 100] or below[:1]):
-        candidate = lane(lr, "too slow")
+        candidate = judge.lane(lr, "too slow")
         if candidate.kind is Kind.IMPROVING and lr < good.learning_rate:
-            slow = candidate
-            break
-    above = [o for o in opts if o > good.learning_rate]
+            return candidate
+    return None
+
+
+def _beyond_guaranteed(judge: _Judge, above: list[float], good: Lane) -> list[Lane]:
+    """Among the options above the guaranteed one, in order of preference: the oscillating one, the
+    one that rose then fell lower, the smooth one (see race_rates)."""
+    s_min = judge.s_min
     if s_min is not None:
-        between = [lane(o, "") for o in above if o < 2 / s_min]
+        between = [judge.lane(o, "") for o in above if o < 2 / s_min]
         beyond = [o for o in above if o >= 2 / s_min]
     else:
         between, beyond = [], above
     oscillating = None
     for lr in beyond:
-        candidate = lane(lr, "")
+        candidate = judge.lane(lr, "")
         between.append(candidate)
         ends_higher = candidate.final_objective >= good.final_objective
         if candidate.kind is Kind.OSCILLATING and (s_min is not None or ends_higher):
-            oscillating = Lane(lr, "oscillating", candidate.kind, candidate.rises, candidate.final_objective)
+            oscillating = _as(candidate, "oscillating")
             break
     taken = None if oscillating is None else oscillating.learning_rate
     others = [c for c in between if c.learning_rate != taken]
@@ -210,8 +235,7 @@ def race_rates(
         _as(rose[-1], "rose, then fell lower") if rose else None,
         _as(smooth[-1], "smooth above 2/L") if smooth else None,
     ]
-    chosen = [x for x in (slow, good) if x is not None] + [x for x in extras if x is not None][:2]
-    return tuple(sorted(chosen, key=lambda x: x.learning_rate))
+    return [x for x in extras if x is not None]
 
 
 def _as(lane: Lane, role: str) -> Lane:

@@ -13,7 +13,9 @@ Costs in µs, for n_train training rows and n_test test rows:
                       + FIGURE_FRAME·min(E + 1, MAX_FRAMES) + PAGE              figures and widgets
   the data            OPTIMUM_ROW·n_train + LANDSCAPE_ROW·min(n_train, 2000)   once per dataset (cached)
   an uploaded file    CSV_ROW·rows + CSV_CELL·rows·columns                     read, checked, split and scaled
-The race tab trains up to RACE_RUNS more runs, to choose its rates: all share the budget.
+The race tab chooses its rates from the family's runs, in lockstep with the page's run; only where the
+family does not reach the page's epochs does it train up to RACE_RUNS runs of its own to choose them, and
+then those share the budget too.
 Every other rate of the η control (FAMILY_RUNS runs) is trained too, so that moving η needs no rerun: they
 get what the page's own run leaves of the budget, and the run of the η on screen is never cut for them.
 Where not even one epoch of theirs fits (mini-batches of a few points on many rows), they are not trained,
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from ..plot_parts import MAX_FRAMES
 
 PAGE_BUDGET_S = 1.5  # CPU seconds for one page load or rerun, whatever the link or file
-RACE_RUNS = 6  # the runs that choose the race's rates (lesson.race_rates); its lanes are the family's
+RACE_RUNS = 6  # the runs lesson.race_rates trains to choose the race's rates when the family has none
 FAMILY_RUNS = 18  # the η control's other rates (19 in all): each run, its frames' sharpness and its verdict
 MIN_EPOCHS = 10  # fewer epochs show no learning: below this the page trains on fewer points instead
 MIN_ROWS = 200  # never fewer points than this, whatever the settings
@@ -70,13 +72,14 @@ class Plan:
 
     epochs: int  # the epochs each run makes (the asked number, or fewer to fit the budget)
     asked: int
-    runs: int  # the runs trained for this page: 1, or 1 + RACE_RUNS with the race tab open
+    runs: int  # the runs trained for this page besides the family: 1, or 1 + RACE_RUNS (see plan)
     seconds: float  # predicted CPU seconds for the whole page
     n_train: int  # the training points used: all of them, unless even MIN_EPOCHS epochs did not fit
     n_test: int
     all_train: int  # the training and test points the data has
     all_test: int
     family_epochs: int = 0  # the epochs of the other rates' runs: `epochs`, fewer, or 0 (none fit the budget)
+    race: bool = False  # the race tab is open: the race's lanes make the page's epochs
 
     @property
     def cut(self) -> bool:
@@ -94,7 +97,7 @@ class Plan:
         """The one sentence the page shows when the runs were cut."""
         if not self.cut:
             return None
-        runs = "this run and the race's runs" if self.runs > 1 else "this run"
+        runs = "this run and the race's runs" if self.race else "this run"
         points = f"on {self.all_train:,} training points"
         if self.sampled:
             test = f" (and {self.n_test:,} of the {self.all_test:,} test points)" if self.all_test else ""
@@ -114,7 +117,7 @@ class Plan:
             others = "; the other learning rates are trained only when η moves to them"
         return (
             f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
-            f"{runs} make{'' if self.runs > 1 else 's'} {epochs} {points}{others} (fewer points, a larger batch "
+            f"{runs} make{'' if self.race else 's'} {epochs} {points}{others} (fewer points, a larger batch "
             "or fewer epochs run them all)."
         )
 
@@ -161,16 +164,18 @@ def page_us(
     *,
     file_rows: int = 0,
     file_cells: int = 0,
+    race: bool | None = None,
 ) -> float:
     """Predicted CPU µs of a page whose `runs` runs make `epochs` epochs each, the data's work included
-    (file_rows: see data_us)."""
+    (file_rows: see data_us); race: the race tab is open (default: runs > 1), which builds its frames too."""
+    race = runs > 1 if race is None else race
     frames = min(epochs + 1, MAX_FRAMES)
     return (
         runs * run_us(epochs, n_train, n_test, batch_size)
         + frames * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
-        + FIGURE_FRAME_US * frames * (2 if runs > 1 else 1)
+        + FIGURE_FRAME_US * frames * (2 if race else 1)
         + PAGE_US
-        + data_us(n_train, landscape or runs > 1, file_rows, file_cells)
+        + data_us(n_train, landscape or race, file_rows, file_cells)
     )
 
 
@@ -189,19 +194,42 @@ def plan(
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
 
-    race: the race tab is open, so up to RACE_RUNS more runs train to choose the race's rates, and every
-    rate's run (the race's lanes) makes the page's epochs: the race is in lockstep.
+    race: the race tab is open: every rate's run (the race's lanes) makes the page's epochs (the race is in
+    lockstep), and the race's rates are chosen from those runs; where the family cannot make them, up to
+    RACE_RUNS more runs train to choose the rates.
     file_rows, file_cells: the rows and cells of an uploaded file (0 for synthetic data): reading it is part of
     the page.
     The prediction depends on the sizes and settings only, never on what happens to be cached, so the
     same link always makes the same run.
     """
-    runs = 1 + (RACE_RUNS if race else 0)
+    sizes = (asked, n_train, n_test, batch_size)
+    options = dict(race=race, landscape=landscape, file_rows=file_rows, file_cells=file_cells, budget_s=budget_s)
+    lockstep = _plan(*sizes, runs=1, **options)
+    if not race or lockstep.family_epochs >= lockstep.epochs:
+        return lockstep
+    return _plan(*sizes, runs=1 + RACE_RUNS, **options)
+
+
+def _plan(
+    asked: int,
+    n_train: int,
+    n_test: int,
+    batch_size: int | None,
+    *,
+    runs: int,
+    race: bool,
+    landscape: bool,
+    file_rows: int,
+    file_cells: int,
+    budget_s: float,
+) -> Plan:
     budget_us = budget_s * 1e6
 
     def cost(e: int, rows: int) -> float:
         tests = round(n_test * rows / n_train)
-        return page_us(e, rows, tests, batch_size, runs, landscape, file_rows=file_rows, file_cells=file_cells)
+        return page_us(
+            e, rows, tests, batch_size, runs, landscape, file_rows=file_rows, file_cells=file_cells, race=race
+        )
 
     def largest(lo: int, hi: int, fits) -> int:
         """The largest k in [lo, hi] with fits(k), fits being true at lo and monotone."""
@@ -223,7 +251,7 @@ def plan(
     left = budget_us - cost(epochs, rows)  # the other rates get what the page's own run leaves: maybe nothing
     family = largest(0, epochs, lambda e: e == 0 or family_us(e, rows, tests, batch_size) <= left)
     seconds = (cost(epochs, rows) + (family_us(family, rows, tests, batch_size) if family else 0.0)) / 1e6
-    return Plan(epochs, asked, runs, seconds, rows, tests, n_train, n_test, family)
+    return Plan(epochs, asked, runs, seconds, rows, tests, n_train, n_test, family, race)
 
 
 def one_blas_thread() -> bool:

@@ -153,16 +153,20 @@ def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None
     )
 
 
-def race_lanes(data: DataChoice, r: Run) -> tuple[Lane, ...]:
-    """Up to four rates of the η control whose full-batch runs, from the page's start and for the epochs its
-    run makes (within the page's budget), show too slow, guaranteed, and oscillating or rising-then-lower;
-    none for mini-batch runs."""
-    settings = r.settings
+def race_lanes(data: DataChoice, runs: tuple[Run | None, ...]) -> tuple[Lane, ...]:
+    """Up to four rates of the η control whose full-batch runs show too slow, guaranteed, and oscillating or
+    rising-then-lower; none for mini-batch runs. `runs`: the family of every rate (families.family), whose
+    runs the race draws: each candidate is judged on its own run there, not trained again."""
+    trained = [r for r in runs if r is not None]
+    if not trained:
+        return ()
+    settings = trained[0].settings
     if settings.batch_size is not None and settings.batch_size < data.train.n:
         return ()
     best, _ = analysis(data, settings.l2)
-    epochs = settings.epochs if r.epochs is None else r.epochs
-    key = ("race lanes", data.source, settings.l2, epochs, settings.init, settings.seed)
+    epochs = max(len(r.history) for r in trained) - 1
+    shared = replace(settings, lr=LR_OPTIONS[0], threshold=DEFAULTS["threshold"])
+    key = ("race lanes", data.source, shared, tuple(len(r.history) for r in trained))
     return CACHE.get(
         key,
         lambda: race_rates(
@@ -174,6 +178,7 @@ def race_lanes(data: DataChoice, r: Run) -> tuple[Lane, ...]:
             init=settings.init,
             seed=settings.seed,
             best=best,
+            histories={r.settings.lr: r.history for r in trained},
         ),
     )
 

@@ -246,7 +246,7 @@ def run_chart(
         family=to_browser(family_payload(members, figure)),
         rates_figure=rates_chart(members, selected, edges, scale),
         request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
-        race=to_browser(race_payload(members, *race_choice(data, r), best_objective(r))) if race else None,
+        race=to_browser(race_payload(members, *race_choice(data, runs, r), best_objective(r))) if race else None,
     )
     follow(epoch)
     notes = notes or st.container()
@@ -263,9 +263,10 @@ def best_objective(r: Run) -> float | None:
     return float(r.best.objective) if r.best.exists else None
 
 
-def race_choice(data: cached.DataChoice, r: Run) -> tuple[list[int], list[str | None]]:
-    """The rates the race starts with (the lesson's lanes, or η/4 and η) and each rate's role in the lesson."""
-    lanes = cached.race_lanes(data, r)
+def race_choice(data: cached.DataChoice, runs: tuple[Run | None, ...], r: Run) -> tuple[list[int], list[str | None]]:
+    """The rates the race starts with (the lesson's lanes, or η/4 and η) and each rate's role in the lesson,
+    judged on the family's own runs (`runs`); r: the run of the η on screen."""
+    lanes = cached.race_lanes(data, runs)
     roles: list[str | None] = [None] * len(LR_OPTIONS)
     for lane in lanes:
         roles[families.rate_index(lane.learning_rate)] = lane.role
@@ -338,7 +339,8 @@ def page() -> None:
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
         return
-    r = families.family(data, settings, budget)[families.rate_index(settings.lr)]  # the η the page knows
+    runs = families.family(data, settings, budget)
+    r = runs[families.rate_index(settings.lr)]  # the η the page knows
     if budget.cut:  # fewer epochs, fewer points, or fewer epochs for the other rates: one sentence says which
         cut.warning(budget.note(data.train.n))
     autoplay = st.query_params.get("autoplay") != "off"
@@ -359,7 +361,7 @@ def page() -> None:
             views.math_panel(data, settings, budget)
     with tabs[2]:
         if tabs[2].open:  # one animation on the page: the race plays on the run's chart
-            views.race_notes(r, data, bool(cached.race_lanes(data, r)))
+            views.race_notes(r, data, bool(cached.race_lanes(data, runs)))
     with tabs[3]:
         if tabs[3].open:
             views.truth_panel(data, settings, budget)

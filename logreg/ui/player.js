@@ -134,6 +134,8 @@ class Player {
     this.scrub.disabled = this.names.length < 2;
     this.measure();
     this.show(0); // the new figure's own data is frame 0 and its scrubber's step 0: nothing to animate
+    clearTimeout(this.sayTimer); // a new run is no step of a drag: the live line speaks of it at once
+    say(this, true);
     // the reader's "reduce motion": a new run waits for Play (the page says so)
     if (data.autoplay && !reducedMotion() && this.names.length > 1 && id === this.id) this.play();
     numbersTable(this);
