@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .kernel import BLOCK
-from .train import Snapshot, _check_xy, _snapshot, initial_parameters, train
+from .train import Snapshot, _check_xy, _snapshot, initial_parameters, step, train
 
 _ABOVE_ZERO = float(np.nextafter(0.0, 1.0))  # the least double above 0: r < it ⇔ r ≤ 0
 
@@ -254,7 +254,7 @@ def _descend_together(
             live, thetas, gradient = live[~done], thetas[~done], gradient[~done]
         if len(live) == 0:
             break
-        thetas = thetas - record.rates[live, None] * gradient  # θ ← θ − η·∇, each run its own η
+        thetas = _step_each(thetas, gradient, record.rates[live, None])
         values, gradient, finite = together.at(thetas)
         gone = live[~finite]  # the next update left the finite numbers: the last snapshot was the last
         record.last[gone], record.diverged[gone] = epoch - 1, True
@@ -263,6 +263,13 @@ def _descend_together(
         loss = values["loss"][finite]
         if between_epochs is not None:
             between_epochs()
+
+
+def _step_each(thetas: np.ndarray, gradient: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """`train.step` for every run at once: θ_k ← θ_k − η_k·∇_k, rows of Θ (K, d + 1), rates (K, 1).
+    The bias is kept as a column (K, 1) so that each run's η meets its own row."""
+    w, b = step(thetas[:, :-1], thetas[:, -1:], gradient[:, :-1], gradient[:, -1:], rates)
+    return np.hstack((w, b))
 
 
 def train_family(

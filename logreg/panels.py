@@ -121,6 +121,11 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
             "hoverinfo": "skip",
         },
     ]
+    return {"data": data, "layout": _truth_layout(angle, norms, true_norm, height)}
+
+
+def _truth_layout(angle: np.ndarray, norms: np.ndarray, true_norm: float, height: int) -> dict:
+    """Two panels side by side, each y axis from 0 to a little above its largest value."""
     finite = angle[np.isfinite(angle)]
     layout = {
         "height": height,
@@ -143,4 +148,4 @@ def truth_figure(history: Sequence[Snapshot], true_w: np.ndarray, height: int = 
             "range": [0, max(float(norms.max()), true_norm) * 1.08 or 1.0],
         },
     }
-    return {"data": data, "layout": layout}
+    return layout

@@ -43,79 +43,98 @@ def math_at_epoch(r: Run) -> None:
     last = r.history[-1].epoch
     # the player sets this key when the viewer pauses or steps: the tab follows the animation
     st.session_state["math_epoch"] = min(max(int(st.session_state.get("math_epoch", 0)), 0), max(last, 1))
-    epoch = st.slider("epoch", 0, max(last, 1), key="math_epoch", disabled=last == 0)
-    epoch = min(epoch, last)
-    s = r.history[epoch]
-    s_next = r.history[epoch + 1] if epoch + 1 < len(r.history) else None
-    n1, n2 = r.train.feature_names
-    eta, lam, n = r.settings.lr, r.settings.l2, r.train.n
-    w1, w2, b = (float(v) for v in (*s.w, s.b))
-    g1, g2, gb = (float(v) for v in (*s.gradient_w, s.gradient_b))
-    T = tex_number
+    epoch = min(st.slider("epoch", 0, max(last, 1), key="math_epoch", disabled=last == 0), last)
     left, right = st.columns([1.1, 1])
     with left:
-        st.latex(
-            rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
-            rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}"
-        )
-        st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
-        penalty_term = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if lam else ""
-        st.latex(
-            rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
-            rf"{penalty_term} = {number(s.objective, '.4f')} \quad (n = {n})"
-        )
-        penalty = r" + \lambda w_{1}" if lam else ""
-        st.latex(
-            rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
-            rf" = {T(g1)}"
-        )
-        st.latex(
-            rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
-            rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}"
-        )
-        st.latex(rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i) = {T(gb)}")
-        full_batch = r.settings.batch_size is None or r.settings.batch_size >= n
-        if s_next is not None and full_batch:
-            st.latex(
-                rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
-                rf"({T(g1)}) = {T(float(s_next.w[0]))}"
-            )
-            st.latex(
-                rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
-                rf"b \leftarrow {T(b)} - {T(eta)}\cdot({T(gb)}) = {T(float(s_next.b))}"
-            )
-            st.caption(f"These are the parameters of epoch {epoch + 1}: one step of full-batch gradient descent.")
-        elif s_next is not None:
-            st.caption(
-                f"With batch size {r.settings.batch}, an epoch makes several smaller steps, each with the "
-                "gradient of one mini-batch, so epoch "
-                f"{epoch + 1} is not one step of the full gradient shown here."
-            )
-        else:
-            st.caption("This is the last epoch of the run.")
-        if lam:
-            st.caption(
-                f"λ = {number(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
-                f"(not to b). The cross-entropy alone is {s.loss:.4f}."
-            )
+        _derivation(r, epoch)
     with right:
-        show(epoch_detail_figure(r.train, s), key="math_plot")
-        name_chart("math_plot", f"Epoch {s.epoch} in detail: every training point, sized by its pull on the gradient, "
-                   "and the boundary at that epoch.")  # fmt: skip
-        wrong = int(round((1 - s.accuracy) * n))
-        st.caption(
-            f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
-            f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
-            + (" Showing a random sample of 3,000 points." if n > 3000 else "")
-        )
+        _pulls(r, epoch)
     with st.expander("The code that computes this (the project's own source)"):
         st.caption(
             "The loss and its gradient, as the formulas above write them, and `step`, the update "
             "θ ← θ − η∇L. Training computes the same loss and gradient in one pass over the data "
-            "(`logreg/kernel.py`) and makes the same update; the tests check both against these functions."
+            "(`logreg/kernel.py`; every learning rate at once in `logreg/family.py`) and makes its update "
+            "with this `step`; the tests check both passes against these functions."
         )
         for function in (loss, gradients, step):
             st.code(inspect.getsource(function), language="python")
+
+
+def _derivation(r: Run, epoch: int) -> None:
+    """z, ŷ, L and its gradient at `epoch`, then the update that makes the next epoch's parameters."""
+    s = r.history[epoch]
+    lam, n = r.settings.l2, r.train.n
+    w1, w2, b = (float(v) for v in (*s.w, s.b))
+    g1, g2, gb = (float(v) for v in (*s.gradient_w, s.gradient_b))
+    T = tex_number
+    st.latex(
+        rf"z_i = w_1 x_{{i1}} + w_2 x_{{i2}} + b = {T(w1)}\,x_{{i1}} {'+' if w2 >= 0 else '-'} "
+        rf"{T(abs(w2))}\,x_{{i2}} {'+' if b >= 0 else '-'} {T(abs(b))}"
+    )
+    st.latex(r"\hat y_i = \sigma(z_i) = \frac{1}{1 + e^{-z_i}}")
+    penalty_term = r" + \tfrac{\lambda}{2}\lVert w \rVert^2" if lam else ""
+    st.latex(
+        rf"L = -\frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big[y_i \log \hat y_i + (1 - y_i)\log(1 - \hat y_i)\big]"
+        rf"{penalty_term} = {number(s.objective, '.4f')} \quad (n = {n})"
+    )
+    penalty = r" + \lambda w_{1}" if lam else ""
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w_1}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i1}}{penalty}"
+        rf" = {T(g1)}"
+    )
+    st.latex(
+        rf"\frac{{\partial L}}{{\partial w_2}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i)\,x_{{i2}}"
+        rf"{penalty.replace('w_{1}', 'w_{2}')} = {T(g2)}"
+    )
+    st.latex(rf"\frac{{\partial L}}{{\partial b}} = \frac{{1}}{{n}}\sum_i (\hat y_i - y_i) = {T(gb)}")
+    _update(r, epoch)
+    if lam:
+        st.caption(
+            f"λ = {number(lam)}: L includes the penalty (λ/2)·‖w‖², which adds λ·w to the weight gradients "
+            f"(not to b). The cross-entropy alone is {s.loss:.4f}."
+        )
+
+
+def _update(r: Run, epoch: int) -> None:
+    """The step from `epoch` to the next, or why there is no single one to show."""
+    s = r.history[epoch]
+    s_next = r.history[epoch + 1] if epoch + 1 < len(r.history) else None
+    eta, n, T = r.settings.lr, r.train.n, tex_number
+    w1, w2, b = (float(v) for v in (*s.w, s.b))
+    g1, g2, gb = (float(v) for v in (*s.gradient_w, s.gradient_b))
+    full_batch = r.settings.batch_size is None or r.settings.batch_size >= n
+    if s_next is not None and full_batch:
+        st.latex(
+            rf"w_1 \leftarrow w_1 - \eta\,\tfrac{{\partial L}}{{\partial w_1}} = {T(w1)} - {T(eta)}\cdot"
+            rf"({T(g1)}) = {T(float(s_next.w[0]))}"
+        )
+        st.latex(
+            rf"w_2 \leftarrow {T(w2)} - {T(eta)}\cdot({T(g2)}) = {T(float(s_next.w[1]))}, \quad "
+            rf"b \leftarrow {T(b)} - {T(eta)}\cdot({T(gb)}) = {T(float(s_next.b))}"
+        )
+        st.caption(f"These are the parameters of epoch {epoch + 1}: one step of full-batch gradient descent.")
+    elif s_next is not None:
+        st.caption(
+            f"With batch size {r.settings.batch}, an epoch makes several smaller steps, each with the "
+            "gradient of one mini-batch, so epoch "
+            f"{epoch + 1} is not one step of the full gradient shown here."
+        )
+    else:
+        st.caption("This is the last epoch of the run.")
+
+
+def _pulls(r: Run, epoch: int) -> None:
+    """Every training point sized by its pull on the gradient at `epoch`, with the boundary then."""
+    s, n = r.history[epoch], r.train.n
+    show(epoch_detail_figure(r.train, s), key="math_plot")
+    name_chart("math_plot", f"Epoch {s.epoch} in detail: every training point, sized by its pull on the gradient, "
+               "and the boundary at that epoch.")  # fmt: skip
+    wrong = int(round((1 - s.accuracy) * n))
+    st.caption(
+        f"Epoch {epoch}: {wrong} of {n} training points misclassified (crosses). A point's size is "
+        f"|ŷ − y|, its share of the gradient: well-classified points barely pull."
+        + (" Showing a random sample of 3,000 points." if n > 3000 else "")
+    )
 
 
 def race_notes(r: Run, data: DataChoice, chosen_by_lesson: bool) -> None:
