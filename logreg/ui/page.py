@@ -334,7 +334,7 @@ def page() -> None:
     # one screen: the player (η, the bar, the chart, the verdict) first; below it, in this order, what the
     # budget cut, the presets, the note under η and the epochs, what to read in the chart, and the tabs
     stage, cut, presets, main, notes = (st.container() for _ in range(5))
-    settings, data, budget = controls(main, race=open_tab() == TABS[2])  # the race trains more runs
+    settings, data, budget = controls(main, race=open_tab() == TABS[2])  # the race's lanes make the page's epochs
     presets_row(presets, settings, describe=not present)
     if data is None:
         st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
@@ -351,11 +351,15 @@ def page() -> None:
             "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar."
         )
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
-    with stage:
-        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open, notes=notes)
+    # the light parts first, the player last: drawing the player keeps the browser busy for a while, and
+    # what arrives after it waits for that; what arrives before it is drawn while the server builds the player's
+    # figure and numbers
     with tabs[0]:
         if tabs[0].open:
             summary(r)
+    downloads(data, settings, budget)
+    with stage:
+        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open, notes=notes)
     with tabs[1]:
         if tabs[1].open:
             views.math_panel(data, settings, budget)
@@ -368,4 +372,3 @@ def page() -> None:
     with tabs[4]:
         if tabs[4].open:
             predictions_panel(data, settings, budget)
-    downloads(data, settings, budget)
