@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
 from .geometry import contour_lines
 from .model import logits, loss, loss_from_logits, sigmoid
-from .separation import Allowance, certify_separation, distinct_rows, margin_rows
+from .separation import Allowance, DistinctRows, certify_separation, distinct_rows, margin_rows
 from .train import _check_xy
 
 
@@ -51,6 +51,9 @@ class Optimum:
     iterations: int
     # set when a line was proven to separate the classes: how many points lie exactly on it (0: strictly)
     ties: int | None = None
+    # True: those points lie on every separating line, so the loss falls only towards their loss, above 0;
+    # False: a line with fewer of them on it (maybe none) was not ruled out (separation.Separation.forced)
+    forced: bool = True
 
 
 EXACT_ROWS_PER_ROW = 3  # the exact checks of one optimum sum at most this many rows exactly per data row
@@ -83,16 +86,7 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
     def objective(th: np.ndarray) -> float:
         return loss(X, y, th[:d], th[d], l2)
 
-    def no_minimum(it: int) -> Optimum | None:
-        """A separating direction from the path, proven exactly, or None (only without a penalty)."""
-        if rows is None or allowance.cut:
-            return None
-        last = path[-1]
-        candidates = [last] + [last - path[-1 - m] for m in (1, 2, 5, 10, 20, 40) if m < len(path)]
-        found = certify_separation(rows, candidates, allowance)
-        if found is None:
-            return None
-        return Optimum(False, None, None, None, _no_minimum_reason(found.ties), it, found.ties)
+    no_minimum = partial(_no_minimum, rows, path, allowance)  # no_minimum(it): a proof, or None
 
     f = objective(theta)
     it = 0
@@ -118,6 +112,20 @@ def optimum(X: np.ndarray, y: np.ndarray, l2: float = 0.0, max_iter: int = 100) 
             if not np.all(np.isfinite(theta)) or np.linalg.norm(theta) > 1e8:
                 break
     return no_minimum(it) or _not_reached(it, allowance.cut)
+
+
+def _no_minimum(rows: DistinctRows | None, path: list[np.ndarray], allowance: Allowance, it: int) -> Optimum | None:
+    """A separating direction from Newton's path (its last point, and how far it moved lately), proven exactly,
+    or None (always None with a penalty: rows is None then)."""
+    if rows is None or allowance.cut:
+        return None
+    last = path[-1]
+    candidates = [last] + [last - path[-1 - m] for m in (1, 2, 5, 10, 20, 40) if m < len(path)]
+    found = certify_separation(rows, candidates, allowance)
+    if found is None:
+        return None
+    reason = _no_minimum_reason(found.ties, found.forced)
+    return Optimum(False, None, None, None, reason, it, found.ties, found.forced)
 
 
 def _newton_direction(
@@ -165,14 +173,20 @@ def _not_reached(it: int, cut: bool) -> Optimum:
     return Optimum(False, None, None, None, reason, it)
 
 
-def _no_minimum_reason(ties: int) -> str:
+def _no_minimum_reason(ties: int, forced: bool = True) -> str:
     if ties == 0:
         return (
             "a line separates the two classes, so the loss keeps falling towards 0 as the weights grow: "
             "there is no finite minimum (an L2 penalty gives one)"
         )
+    if not forced:
+        return (
+            "a line separates the two classes, with some points lying exactly on it, so the loss keeps "
+            "falling as the weights grow: there is no finite minimum (an L2 penalty gives one)"
+        )
+    points = "1 point lies" if ties == 1 else f"{ties} points lie"
     return (
-        f"a line separates the two classes with {ties} point(s) lying exactly on it, so the loss keeps "
+        f"a line separates the two classes, and {points} exactly on every such line, so the loss keeps "
         "falling towards the loss of those points as the weights grow: there is no finite minimum "
         "(an L2 penalty gives one)"
     )

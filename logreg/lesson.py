@@ -97,11 +97,18 @@ def rate_words(X: np.ndarray, best: Optimum, *, l2: float = 0.0) -> Words:
             "far above 2/L can descend here: a large one may first make the loss rise and fall, for a number of "
             "epochs that grows with η (possibly more than the run has), then fall faster than a small one."
         )
+    elif has_no_minimum_because_separable(best, l2) and best.forced:
+        headline = f"Steps below η = {low} always lower the loss. Larger steps may keep swinging."
+        details.append(
+            "A line separates the classes, but some points lie exactly on every such line: the loss has no "
+            "minimum, yet it falls only towards a floor above 0 (the loss of the points on the line), and the "
+            "curvature need not shrink, so a rate above 2/L may keep the loss swinging for as long as the run lasts."
+        )
     elif has_no_minimum_because_separable(best, l2):
         headline = f"Steps below η = {low} always lower the loss. Larger steps may keep swinging."
         details.append(
-            "A line separates the classes, but some points lie exactly on every such line found: the loss has no "
-            "minimum, yet it falls only towards a floor above 0 (the loss of the points on the line), and the "
+            "A line separates the classes, with some points lying exactly on the line found: the loss has no "
+            "minimum. If every such line has points on it, the loss falls only towards a floor above 0 and the "
             "curvature need not shrink, so a rate above 2/L may keep the loss swinging for as long as the run lasts."
         )
     else:

@@ -32,10 +32,14 @@ class Separation:
 
     direction (d + 1,): the certificate (w, b), scaled by a power of two and rounded to floats.
     ties: how many samples lie exactly on the line a_i·direction = 0 (0: strict separation).
+    forced: every one of those lies on every separating line, so `ties` is the fewest any such line has
+    (proven: each shares its x with a sample of the other label, whose row is −a_i, so a_i·δ ≥ 0 and
+    −a_i·δ ≥ 0 force a_i·δ = 0). False: a line with fewer points on it may exist (0 included).
     """
 
     direction: np.ndarray
     ties: int
+    forced: bool = True
 
 
 def margin_rows(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -301,7 +305,40 @@ def _found(
 ) -> Separation:
     if np.any(signs == 0):
         direction, signs = _strict(rows.rows, direction, signs, candidates, allowance)
-    return Separation(_to_floats(direction), int(rows.counts[signs == 0].sum()))
+    if np.any((signs == 0) & ~rows.opposite):
+        direction, signs = _fewer_ties(rows, direction, signs, allowance)
+    tied = signs == 0
+    return Separation(_to_floats(direction), int(rows.counts[tied].sum()), bool(np.all(rows.opposite[tied])))
+
+
+def _fewer_ties(
+    rows: DistinctRows, direction: list[Fraction], signs: np.ndarray, allowance: Allowance
+) -> tuple[list[Fraction], np.ndarray]:
+    """Try to lift the tied rows that are not forced off the line, keeping the forced ones on it: M·δ + e with
+    a_i·e = 0 exactly on the forced rows (a and −a both there) and a_i·e ≈ 1 on the others. Returns the new
+    direction and its signs when it checks out exactly with fewer rows on the line, else the certificate."""
+    U = rows.rows
+    tied = signs == 0
+    forced, loose = tied & rows.opposite, tied & ~rows.opposite
+    target = np.where(loose, 1.0, 0.0)[tied]
+    with np.errstate(all="ignore"):
+        e = np.linalg.lstsq(U[tied], target, rcond=None)[0]
+        exact = _project(U, e, forced, allowance)
+        if exact is None:
+            return direction, signs
+        along, across = U @ _to_floats(direction), U @ _to_floats(exact)
+        positive = signs > 0
+        need = -across[positive] / along[positive]
+        M = 2.0 * max(float(np.max(need)), 1.0) if need.size else 1.0
+    if not np.isfinite(M):
+        return direction, signs
+    tilted = [Fraction(M) * dj + ej for dj, ej in zip(direction, exact)]
+    checked = _checked(U, tilted, forced, allowance)
+    if checked is None or np.any(checked[0] < 0) or np.count_nonzero(checked[0] == 0) >= np.count_nonzero(tied):
+        return direction, signs
+    if not np.any(checked[0] > 0):
+        return direction, signs
+    return tilted, checked[0]
 
 
 def _row_keys(M: np.ndarray) -> np.ndarray:

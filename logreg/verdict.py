@@ -459,10 +459,15 @@ class _Why:
         line the loss falls to a floor above 0 and the curvature need not fade."""
         if not self.no_minimum() or self.s_now is None:
             return ""
+        if self.best.ties and self.best.forced:
+            return (
+                "Some points lie on every line that separates the classes, so the loss falls towards a floor "
+                "above 0 and the sharpness need not fade."
+            )
         if self.best.ties:
             return (
-                "Some points lie on every separating line found, so the loss falls towards a floor above 0 and "
-                "the sharpness need not fade."
+                "Some points lie on the separating line found; if every such line has points on it, the loss "
+                "falls towards a floor above 0 and the sharpness need not fade."
             )
         now, rate = _apart(self.s_now, 2 / self.lr)
         said = (
