@@ -831,7 +831,7 @@ def race_lanes_for(**settings):
 @pytest.mark.parametrize(
     "query, lesson",
     [
-        ({}, "deterministic labels"),
+        ({}, "a line separates the classes"),
         ({"labels": "logistic"}, "the loss has a minimum"),
         ({"l2": "0.1"}, "L2 penalty"),
     ],
@@ -843,6 +843,22 @@ def test_ground_truth_tab_shows_the_lesson(query, lesson):
     assert any(t.startswith("**Lesson:**") and lesson in t for t in texts_)
     assert any(t.startswith("After ") and "angle" in t for t in texts_)
     assert_no_bad_numbers(at)
+
+
+@pytest.mark.parametrize("query", [{}, {"epochs": "2000"}, {"lr": "0.01", "epochs": "50"}])
+def test_ground_truth_says_what_the_angle_did_in_the_last_quarter(query):
+    # "the angle levels off" was said while it still rose from 0.9° to 1.3°: the words follow the run's numbers
+    from logreg.analysis import angle_degrees
+
+    at = app(view="Ground truth", **query)
+    no_exception(at)
+    r = run(replace(Settings(), **{k: float(v) if k == "lr" else int(v) for k, v in query.items()}))
+    true_w = r.true_line[0]
+    since = r.history[len(r.history) - 1 - max(len(r.history) // 4, 1)]
+    change = abs(angle_degrees(r.history[-1].w, true_w) - angle_degrees(since.w, true_w))
+    lesson = next(m.value for m in at.markdown if m.value.startswith("**Lesson:**"))
+    assert ("levelled off" in lesson) == (change < 0.05) and ("still changing" in lesson) == (change >= 0.05), lesson
+    assert f"from epoch {since.epoch} to {r.history[-1].epoch}" in lesson
 
 
 def test_ground_truth_tab_for_csv_data_explains_why_not():

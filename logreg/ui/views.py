@@ -203,9 +203,31 @@ def truth_of(r: Run) -> None:
             "there is enough data."
         )
     else:
-        st.markdown(
-            "**Lesson:** with deterministic labels (as in seed 004) a line separates the classes, so the loss "
-            "keeps falling as ‖w‖ grows without bound while the boundary's direction settles: the angle "
-            "levels off, ‖w‖ does not. Add label noise, labels drawn from the model, or an L2 penalty to "
-            "get a finite answer."
-        )
+        st.markdown(_no_minimum_lesson(r, true_w))
+
+
+def _no_minimum_lesson(r: Run, true_w: np.ndarray) -> str:
+    """What the angle and ‖w‖ did over the last quarter of the run on screen, where the loss has no minimum."""
+    history = r.history
+    since = history[max(len(history) - 1 - max(len(history) // 4, 1), 0)]
+    last = history[-1]
+    before, now = angle_degrees(since.w, true_w), angle_degrees(last.w, true_w)
+    size_then, size_now = (float(np.linalg.norm(s.w)) for s in (since, last))
+    epochs = f"from epoch {since.epoch} to {last.epoch}"
+    if before is None or now is None:
+        angle = "the angle is not defined while w = 0"
+    elif abs(now - before) < 0.05:
+        angle = f"the angle has levelled off ({before:.2f}° → {now:.2f}° {epochs})"
+    else:
+        angle = f"the angle is still changing ({before:.2f}° → {now:.2f}° {epochs})"
+    grows = "keeps growing" if size_now > size_then else "did not grow"
+    why = (
+        "a line separates the classes, so the loss keeps falling as ‖w‖ grows without bound"
+        if r.best.ties is not None
+        else "no minimum of the loss was found"
+    )
+    return (
+        f"**Lesson:** here {why}: {angle}, and ‖w‖ {grows} "
+        f"({size_then:.3g} → {size_now:.3g}). Add label noise, labels drawn from the model, or an L2 penalty to "
+        "get a finite answer."
+    )
