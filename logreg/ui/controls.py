@@ -26,7 +26,7 @@ HELP = {
 }
 NAMES = {
     "source": {"synthetic": "Synthetic", "csv": "CSV file"},
-    "labels": {"threshold": "y = [σ(z) > 0.5]", "logistic": "y ~ Bernoulli(σ(z))"},
+    "labels": {"threshold": "set by the true line (no overlap)", "logistic": "drawn from the model (overlap)"},
 }
 
 
@@ -100,7 +100,7 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
     values["lr"] = rate_on_screen()
     if summary:
-        left.caption(summary, help=note)
+        left.container(key="eta-note").caption(summary, help=note)
     return Settings.from_values({**DEFAULTS, **values}), data, plan
 
 

@@ -36,6 +36,9 @@ PAGE_CSS = """<style>
 h1 { font-size: 1.75rem !important; padding: 0 0 0.1rem 0 !important; }
 /* the selected option of a segmented control: the theme's blue on its tint is 4.0:1, this one 5.8:1 */
 [data-selected="true"] [data-testid="stMarkdownContainer"] p { color: #005a8c; }
+/* the sentence under η and a preset's sentence carry the lesson: as large as the charts' tick labels (16 px) */
+.st-key-eta-note [data-testid="stCaptionContainer"],
+[class*="st-key-preset-note-"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #262730; }
 @media (max-width: 640px) {
   h1 { font-size: 1.2rem !important; }
   /* the title's smaller type would start under Streamlit's 3.75rem header */
