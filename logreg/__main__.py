@@ -13,6 +13,8 @@ from .analysis import max_stable_learning_rate, optimum
 from .curvature import sharpness_along, sharpness_at_minimum
 from .data import LABEL_MODES, Dataset, make_synthetic, split
 from .formatting import number
+from .metrics import both_classes, confusion, roc_auc
+from .model import logits, sigmoid
 from .optimizer_words import ending_sentence, halving_sentence, settings_words
 from .optimizers import Optimizer
 from .train import INITS, Snapshot, train
@@ -24,7 +26,51 @@ if TYPE_CHECKING:  # pandas is imported only when a CSV is read
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m logreg", description="Logistic regression by gradient descent.")
-    data = p.add_argument_group("data (synthetic unless --data is given)")
+    add_data_arguments(p.add_argument_group("data (synthetic unless --data is given)"))
+    run = p.add_argument_group("training")
+    add_optimizer_arguments(run)
+    run.add_argument(
+        "--epochs",
+        type=int,
+        default=100,
+        help="number of epochs (default 100): one update each with the full batch; with --batch-size B "
+        "one shuffled pass over the data, ⌈n/B⌉ updates",
+    )
+    run.add_argument(
+        "--init",
+        choices=INITS,
+        default="zeros",
+        help="starting weights: zeros (w = 0, b = 0), ones (w = 1, b = 0) or random (default zeros)",
+    )
+    run.add_argument("--l2", type=float, default=0.0, help="L2 penalty λ (default 0)")
+    run.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: full batch)")
+    run.add_argument(
+        "--loss-threshold",
+        type=float,
+        default=None,
+        metavar="STOP",
+        help="stop at the first epoch whose training loss is at or below STOP, used exactly as given "
+        "(a loop that updates before it checks the loss ends one update later)",
+    )
+    out = p.add_argument_group("output")
+    out.add_argument("--every", type=int, default=10, help="print every k-th epoch (default 10)")
+    out.add_argument("--csv", metavar="PATH", help="write every epoch to this CSV file")
+    out.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        metavar="TAU",
+        help="a point is predicted 1 where p ≥ TAU: the confusion matrix printed for the last epoch (default 0.5)",
+    )
+    args = p.parse_args(argv)
+    args.optimizer = Optimizer(args.optimizer)
+    if args.lr is None:
+        args.lr = 1.0 if args.optimizer is Optimizer.NEWTON else 0.1
+    return args
+
+
+def add_data_arguments(data: argparse._ArgumentGroup) -> None:
+    """Synthetic data (n, true weights, labels, noise, scale) or a CSV file, and the held-out fraction."""
     data.add_argument("--n", type=int, default=1000, help="number of samples (default 1000)")
     data.add_argument("--w1", type=float, default=2.0, help="true weight of x1 (default 2)")
     data.add_argument("--w2", type=float, default=-3.0, help="true weight of x2 (default -3)")
@@ -34,7 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--labels",
         choices=LABEL_MODES,
         default="threshold",
-        help="threshold: y = [σ(z) > 0.5]; logistic: y ~ Bernoulli(σ(z))",
+        help="threshold: set by the true line, y = [σ(z) > 0.5] (no overlap); "
+        "logistic: drawn from the model, y ~ Bernoulli(σ(z)) (overlap)",
     )
     data.add_argument("--flip", type=float, default=0.0, help="fraction of labels flipped (0 to 0.5)")
     data.add_argument(
@@ -68,39 +115,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     data.add_argument(
         "--split-seed", type=int, default=None, metavar="SEED", help="random_state of that split (default: --seed)"
     )
-    run = p.add_argument_group("training")
-    add_optimizer_arguments(run)
-    run.add_argument(
-        "--epochs",
-        type=int,
-        default=100,
-        help="number of epochs (default 100): one update each with the full batch; with --batch-size B "
-        "one shuffled pass over the data, ⌈n/B⌉ updates",
-    )
-    run.add_argument(
-        "--init",
-        choices=INITS,
-        default="zeros",
-        help="starting weights: zeros (w = 0, b = 0), ones (w = 1, b = 0) or random (default zeros)",
-    )
-    run.add_argument("--l2", type=float, default=0.0, help="L2 penalty λ (default 0)")
-    run.add_argument("--batch-size", type=int, default=None, help="mini-batch size (default: full batch)")
-    run.add_argument(
-        "--loss-threshold",
-        type=float,
-        default=None,
-        metavar="STOP",
-        help="stop at the first epoch whose training loss is at or below STOP, used exactly as given "
-        "(a loop that updates before it checks the loss ends one update later)",
-    )
-    out = p.add_argument_group("output")
-    out.add_argument("--every", type=int, default=10, help="print every k-th epoch (default 10)")
-    out.add_argument("--csv", metavar="PATH", help="write every epoch to this CSV file")
-    args = p.parse_args(argv)
-    args.optimizer = Optimizer(args.optimizer)
-    if args.lr is None:
-        args.lr = 1.0 if args.optimizer is Optimizer.NEWTON else 0.1
-    return args
 
 
 def add_optimizer_arguments(run: argparse._ArgumentGroup) -> None:
@@ -178,74 +192,106 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.every < 1:
             raise ValueError(f"--every must be at least 1; got {args.every}")
+        if not 0 < args.threshold < 1:
+            raise ValueError(f"--threshold must be between 0 and 1 (exclusive); got {args.threshold}")
         data, test, scaler = load(args)
-        history = list(
-            train(
-                data.X,
-                data.y,
-                learning_rate=args.lr,
-                epochs=args.epochs,
-                init=args.init,
-                loss_threshold=args.loss_threshold,
-                l2=args.l2,
-                batch_size=args.batch_size,
-                seed=args.seed,
-                X_test=None if test is None else test.X,
-                y_test=None if test is None else test.y,
-                optimizer=args.optimizer,
-                momentum=args.momentum,
-            )
-        )
-        names = data.feature_names
-        scaled = scaler is not None and not scaler.is_identity
-        if scaled:
-            print(
-                "trained on scaled features: "
-                + ", ".join(scaler.scaled_names(names))
-                + "; the w and b columns are in those units"
-            )
-        test_head = f"  {'test_loss':>9}  {'test_acc':>8}" if test is not None else ""
-        print(
-            f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}"
-            + test_head
-        )
-
-        def line(s: Snapshot) -> str:  # numbers from 10⁶ on in e-notation (formatting.number)
-            tail = f"  {number(s.test_loss, '.4f'):>9}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
-            return (
-                f"{s.epoch:>6}  {number(s.loss, '.4f'):>8}  {s.accuracy:>8.3f}  {number(s.w[0], '.5f'):>12}  "
-                f"{number(s.w[1], '.5f'):>12}  {number(s.b, '.5f'):>10}{tail}"
-            )
-
-        for s in history:
-            if s.epoch % args.every == 0 or s.diverged:
-                print(line(s))
-        last = history[-1]
-        if last.epoch % args.every:
-            print(line(last))
-        if last.diverged:
-            print("stopped: the next update would leave the finite numbers (diverged)")
-        elif last.no_minimum:
-            print(f"stopped: {ending_sentence(args.optimizer, history)}")
-        elif args.loss_threshold is not None and last.loss <= args.loss_threshold:
-            print(
-                f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below "
-                f"{args.loss_threshold!r}"
-            )
-        if scaled:
-            w_o, b_o = scaler.to_original(last.w, last.b)
-            print(
-                f"epoch {last.epoch} in the file's units: "
-                + ", ".join(f"w_{n} = {float(v)!r}" for n, v in zip(names, w_o))
-                + f", b = {float(b_o)!r}"
-            )
+        history = trained(args, data, test)
+        scaled = scaler if scaler is not None and not scaler.is_identity else None
+        print_table(history, data.feature_names, args.every, scaled)
+        print_ending(history, args, data.feature_names, scaled)
         if args.csv:
-            write_history(args.csv, history, scaler if scaled else None)
+            write_history(args.csv, history, scaled)
+        print_predictions(data, test, history[-1], args.threshold)
         print_closing(data, history, args)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def trained(args: argparse.Namespace, data: Dataset, test: Dataset | None) -> list[Snapshot]:
+    """Every snapshot of the run the arguments ask for."""
+    return list(
+        train(
+            data.X,
+            data.y,
+            learning_rate=args.lr,
+            epochs=args.epochs,
+            init=args.init,
+            loss_threshold=args.loss_threshold,
+            l2=args.l2,
+            batch_size=args.batch_size,
+            seed=args.seed,
+            X_test=None if test is None else test.X,
+            y_test=None if test is None else test.y,
+            optimizer=args.optimizer,
+            momentum=args.momentum,
+        )
+    )
+
+
+def print_table(history: list[Snapshot], names: tuple[str, str], every: int, scaled: Scaler | None) -> None:
+    """Every `every`-th epoch (and a diverged one, and the last): loss, accuracy, w and b, and the test numbers."""
+    if scaled is not None:
+        print(
+            "trained on scaled features: "
+            + ", ".join(scaled.scaled_names(names))
+            + "; the w and b columns are in those units"
+        )
+    with_test = history[0].test_loss is not None
+    test_head = f"  {'test_loss':>9}  {'test_acc':>8}" if with_test else ""
+    print(
+        f"{'epoch':>6}  {'loss':>8}  {'accuracy':>8}  {'w_' + names[0]:>12}  {'w_' + names[1]:>12}  {'b':>10}"
+        + test_head
+    )
+    for s in history:
+        if s.epoch % every == 0 or s.diverged:
+            print(table_line(s))
+    if history[-1].epoch % every:
+        print(table_line(history[-1]))
+
+
+def table_line(s: Snapshot) -> str:
+    """One epoch's row; numbers from 10⁶ on in e-notation (formatting.number)."""
+    tail = f"  {number(s.test_loss, '.4f'):>9}  {s.test_accuracy:>8.3f}" if s.test_loss is not None else ""
+    return (
+        f"{s.epoch:>6}  {number(s.loss, '.4f'):>8}  {s.accuracy:>8.3f}  {number(s.w[0], '.5f'):>12}  "
+        f"{number(s.w[1], '.5f'):>12}  {number(s.b, '.5f'):>10}{tail}"
+    )
+
+
+def print_ending(history: list[Snapshot], args: argparse.Namespace, names: tuple[str, str], scaled) -> None:
+    """Why the run stopped before its last epoch, if it did, and its last line in the file's own units."""
+    last = history[-1]
+    if last.diverged:
+        print("stopped: the next update would leave the finite numbers (diverged)")
+    elif last.no_minimum:
+        print(f"stopped: {ending_sentence(args.optimizer, history)}")
+    elif args.loss_threshold is not None and last.loss <= args.loss_threshold:
+        print(
+            f"stopped at epoch {last.epoch}: the first whose loss {last.loss!r} is at or below {args.loss_threshold!r}"
+        )
+    if scaled is not None:
+        w_o, b_o = scaled.to_original(last.w, last.b)
+        print(
+            f"epoch {last.epoch} in the file's units: "
+            + ", ".join(f"w_{n} = {float(v)!r}" for n, v in zip(names, w_o))
+            + f", b = {float(b_o)!r}"
+        )
+
+
+def print_predictions(data: Dataset, test: Dataset | None, last: Snapshot, threshold: float) -> None:
+    """The confusion matrix at τ and the AUC of the last epoch, on the training rows and on the test rows."""
+    for name, part in (("training", data), ("test", test)):
+        if part is None or part.n == 0:
+            continue
+        p = sigmoid(logits(part.X, last.w, last.b))  # the page ranks these too: its AUC is the same number
+        c = confusion(part.y, p, threshold)
+        auc = f"AUC {roc_auc(part.y, p):.4f}" if both_classes(part.y) else "AUC undefined: one class only"
+        print(
+            f"predictions at epoch {last.epoch}, τ = {threshold:g}, {name} rows: tn {c.tn}, fp {c.fp}, fn {c.fn}, "
+            f"tp {c.tp}; precision {c.precision:.3f}, recall {c.recall:.3f}, F1 {c.f1:.3f}; {auc}"
+        )
 
 
 def print_closing(data: Dataset, history: list[Snapshot], args: argparse.Namespace) -> None:

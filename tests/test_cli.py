@@ -128,6 +128,8 @@ def test_trains_on_a_csv_file(tmp_path):
         (["--seed", "-1"], "eed"),
         (["--batch-size", "0"], "batch_size"),
         (["--every", "0"], "--every"),
+        (["--threshold", "1"], "--threshold"),
+        (["--threshold", "nan"], "--threshold"),
         (["--data", "/nonexistent/file.csv", "--features", "a", "b", "--label", "c"], "No such file"),
         (["--data", "x.csv"], "--features"),
     ],
@@ -435,3 +437,22 @@ def test_a_mini_batch_run_gets_a_verdict_without_rates():
     result = cli("--batch-size", "1", "--lr", "2", "--epochs", "20", "--labels", "logistic")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("verdict: Noisy: ")
+
+
+@pytest.mark.parametrize("threshold", ["0.5", "0.7", "0.05"])
+def test_the_last_epochs_confusion_matrix_and_auc_equal_scikit_learns(threshold):
+    metrics = pytest.importorskip("sklearn.metrics")
+    from logreg import split
+
+    result = cli("--test", "0.3", "--flip", "0.1", "--epochs", "30", "--threshold", threshold)
+    assert result.returncode == 0, result.stderr
+    data = make_synthetic(1000, (2.0, -3.0), 0.5, 0, flip=0.1)
+    parts = dict(zip(("training", "test"), split(data, 0.3, 0)))
+    last = list(train(parts["training"].X, parts["training"].y, learning_rate=0.1, epochs=30))[-1]
+    for name, part in parts.items():
+        p = model.sigmoid(part.X @ last.w + last.b)
+        (tn, fp), (fn, tp) = metrics.confusion_matrix(part.y, p >= float(threshold), labels=[0, 1])
+        auc = metrics.roc_auc_score(part.y, p)
+        line = next(x for x in result.stdout.splitlines() if x.startswith("predictions") and f"{name} rows" in x)
+        assert f"τ = {float(threshold):g}, {name} rows: tn {tn}, fp {fp}, fn {fn}, tp {tp};" in line, line
+        assert f"AUC {auc:.4f}" in line, line
