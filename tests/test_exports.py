@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,8 @@ from logreg.app.exports import FORMULA_STARTS, data_csv, history_csv, spreadshee
 from logreg.app.run import run
 from logreg.app.settings import Settings
 from logreg.data import Dataset
+from logreg.model import sigmoid
+from logreg.plot_parts import MAX_FRAMES
 
 HOSTILE = ['=HYPERLINK("http://e.vil","x")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -80,3 +83,28 @@ def test_history_csv_gives_the_weights_in_the_files_units_too():
 def test_without_scaling_there_are_no_extra_columns():
     hist = pd.read_csv(io.BytesIO(history_csv(hostile_run())))
     assert not any(c.endswith("_original") for c in hist.columns)
+
+
+@pytest.mark.parametrize("tau", [0.5, 0.7, 0.05])
+def test_history_csv_counts_what_the_model_predicts_at_tau_as_scikit_learn_does(tau):
+    metrics = pytest.importorskip("sklearn.metrics")
+
+    r = run(replace(Settings(), test=0.3, flip=0.1, epochs=40))
+    frame = pd.read_csv(io.BytesIO(history_csv(r, tau)))
+    assert (frame["threshold"] == tau).all()
+    for prefix, part in (("", r.train), ("test_", r.test)):
+        for k in (0, 1, 17, 40):
+            s = r.history[k]
+            p = sigmoid(part.X @ s.w + s.b)
+            (tn, fp), (fn, tp) = metrics.confusion_matrix(part.y, p >= tau, labels=[0, 1])
+            row = frame.iloc[k]
+            assert [row[prefix + c] for c in ("tn", "fp", "fn", "tp")] == [tn, fp, fn, tp]
+            if k:  # at w = 0 every p is ½: one tie, AUC ½
+                assert row[prefix + "auc"] == pytest.approx(metrics.roc_auc_score(part.y, p), abs=1e-12)
+
+
+def test_history_csv_gives_the_auc_at_most_at_every_frame_on_long_runs():
+    r = run(replace(Settings(), epochs=1000, n=200))
+    frame = pd.read_csv(io.BytesIO(history_csv(r)))
+    assert frame["tp"].notna().all() and frame["auc"].notna().sum() == MAX_FRAMES
+    assert frame["auc"].notna().iloc[[0, -1]].all()

@@ -172,7 +172,10 @@ def downloads(data: cached.DataChoice, settings: Settings, budget: Plan) -> None
 
 def files(data: cached.DataChoice, run) -> None:
     cols = st.columns(3)
-    cols[0].download_button("History (CSV)", lambda: history_csv(run()), "history.csv", "text/csv", on_click="ignore")
+    tau = float(st.session_state.get("threshold", DEFAULTS["threshold"]))  # the τ on screen (kept while hidden)
+    cols[0].download_button(
+        "History (CSV)", lambda: history_csv(run(), tau), "history.csv", "text/csv", on_click="ignore"
+    )
     cols[1].download_button("Dataset (CSV)", lambda: data_csv(run()), "dataset.csv", "text/csv", on_click="ignore")
     cols[2].download_button(
         "Animation (HTML, plays offline)",
