@@ -81,6 +81,7 @@ def _points(data: Dataset, idx: np.ndarray | None, split_name: str, test: bool) 
                 "yaxis": "y",
                 "hovertemplate": f"{full_features[0]} %{{x:.3g}}<br>{full_features[1]} %{{y:.3g}}"
                 f"<extra>class {full_classes[k]} ({split_name})</extra>",
+                "meta": {Role.POINTS: k},  # the player rings the points on the wrong side of the line p = τ
             }
         )
     return traces
@@ -104,7 +105,9 @@ class _Course:
     test_accuracy: np.ndarray | None
 
     @classmethod
-    def of(cls, train: Dataset, test: Dataset | None, history: Sequence[Snapshot], plan: Thinning) -> _Course:
+    def of(
+        cls, train: Dataset, test: Dataset | None, history: Sequence[Snapshot], plan: Thinning, level: float = 0.0
+    ) -> _Course:
         box = data_box(
             train.X if plan.point_index is None else train.X[plan.point_index], None if test is None else test.X
         )
@@ -112,7 +115,7 @@ class _Course:
         W = np.array([s.w for s in shown])
         B = np.array([s.b for s in shown])
         prob_x, prob_y = segments(W, B, [float(v) for v in logit(np.array(PROBABILITY_LEVELS))], box)
-        line_x, line_y = segments(W, B, [0.0], box)
+        line_x, line_y = segments(W, B, [level], box)  # the decision line w·x + b = logit(τ)
         has_test = history[0].test_loss is not None
         return cls(
             history,
@@ -209,6 +212,7 @@ def animation_figure(
     font_scale: float = 1.0,
     frames: bool = True,
     lanes: bool = False,
+    decision_level: float = 0.0,
 ) -> dict:
     """The main view: data, learned boundary and probability lines; loss; accuracy; optionally the
     loss landscape over (w1, w2) and the sharpness along the run.
@@ -225,6 +229,8 @@ def animation_figure(
     lanes: the race: instead of one run's traces, LANES empty lanes (boundary, loss and accuracy curves and
     markers, path and point, by `plot_parts.lane_uid`), which the player fills from every rate's numbers;
     no sharpness panel, and no frames.
+    decision_level: logit(τ), where the boundary is drawn (0: p = ½); the player's figure also rings the points
+    on its wrong side at frame 0 (the player rings them at every other frame).
     """
     if not history:
         raise ValueError("history must hold at least one snapshot")
@@ -233,13 +239,15 @@ def animation_figure(
     plan = plan or thinning(len(history), train.n)
     if sharpness is not None and len(sharpness.values) != len(plan.frame_index):
         raise ValueError(f"sharpness needs one value per frame ({len(plan.frame_index)}); got {len(sharpness.values)}")
-    course = _Course.of(train, test, history, plan)
+    course = _Course.of(train, test, history, plan, decision_level)
     traces = Traces()
     traces.add(*_data_traces(train, test, plan, true_line, course.box))
     if lanes:
         _lane_traces(traces, landscape, course.history)
     else:
         _run_traces(traces, course, landscape, sharpness, font_scale)
+        if player and not frames:  # the player moves it at every other frame
+            traces.add({**WRONG_TRACE, **_wrong_side(train, test, plan, history[0], decision_level)})
     steps = enumerate(course.shown) if frames else ()
     animation = [traces.frame(str(s.epoch), course.updates(k, landscape, sharpness)) for k, s in steps]
     layout = _layout(train, course, landscape, sharpness, plan, frame_ms, height, player, font_scale, lanes)
@@ -247,6 +255,31 @@ def animation_figure(
 
 
 _HIDDEN = {"type": "scatter", "mode": "markers", "showlegend": False, "hoverinfo": "skip"}
+# the points on the wrong side of the decision line p = τ, ringed (a shape, not a colour): the player fills it
+WRONG_TRACE = {
+    "type": "scatter",
+    "mode": "markers",
+    "name": "wrong at τ (ringed)",
+    "uid": Role.WRONG,
+    "x": [],
+    "y": [],
+    "marker": {"symbol": "circle-open", "size": 13, "color": INK, "line": {"width": 1.25}},
+    "xaxis": "x",
+    "yaxis": "y",
+    "hoverinfo": "skip",
+}
+
+
+def _wrong_side(train: Dataset, test: Dataset | None, plan: Thinning, s: Snapshot, level: float) -> dict:
+    """The drawn points on the wrong side of the line w·x + b = level at snapshot s: a point is called 1 on or
+    above it (p ≥ τ). From the coordinates as drawn (float32), as the player computes it at the other frames."""
+    X, y = (train.X, train.y) if plan.point_index is None else (train.X[plan.point_index], train.y[plan.point_index])
+    if test is not None:
+        X, y = np.vstack([X, test.X]), np.concatenate([y, test.y])
+    drawn = X.astype(np.float32).astype(float)
+    called = s.w[0] * drawn[:, 0] + s.w[1] * drawn[:, 1] + s.b >= level
+    wrong = called != (y == 1)
+    return {"x": drawn[wrong, 0].astype(np.float32), "y": drawn[wrong, 1].astype(np.float32)}
 
 
 def _empty() -> dict:

@@ -59,6 +59,8 @@ class Role(StrEnum):
     RATE_EDGE = "rate edge"  # the dashed level 2/η on the sharpness panel
     RATE_EDGE_LABEL = "rate edge label"  # its value, written at its right end
     RATE_SELECTED = "rate selected"  # the chart of every rate: the ring around the rate on screen
+    WRONG = "wrong at threshold"  # the data panel: a ring around each point on the wrong side of the line p = τ
+    POINTS = "points"  # not a uid: the key of a point trace's meta, whose value is the class of its points
     # the race: each lane (one learning rate's run) has these traces, their uids `lane_uid(role, lane)`
     LANE_BOUNDARY = "lane boundary"
     LANE_LOSS = "lane loss"

@@ -722,6 +722,12 @@ def test_downloads_deliver_history_data_and_animation(default_run):
         "grad_w1",
         "grad_w2",
         "grad_b",
+        "threshold",
+        "tp",
+        "fp",
+        "tn",
+        "fn",
+        "auc",
     ]
     assert len(hist) == 101 and hist["epoch"].tolist() == list(range(101))
     np.testing.assert_allclose(hist["loss"], [s.loss for s in default_run.history], rtol=1e-12)
@@ -736,7 +742,8 @@ def test_history_and_data_csv_with_a_test_split():
     r = run(Settings(test=0.3, epochs=25, n=200))
     hist = pd.read_csv(io.BytesIO(history_csv(r)))
     assert len(hist) == 26
-    assert list(hist.columns)[-2:] == ["test_loss", "test_accuracy"]
+    assert {"test_loss", "test_accuracy"} <= set(hist.columns)
+    assert list(hist.columns)[-5:] == ["test_tp", "test_fp", "test_tn", "test_fn", "test_auc"]
     np.testing.assert_allclose(hist[["w1", "w2"]].to_numpy(), [s.w for s in r.history], rtol=1e-12)
     np.testing.assert_allclose(hist["grad_b"], [s.gradient_b for s in r.history], rtol=1e-12)
     np.testing.assert_allclose(hist["test_loss"], [s.test_loss for s in r.history], rtol=1e-12)

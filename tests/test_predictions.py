@@ -9,9 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from sklearn import metrics as sk
-from test_app import app, assert_no_bad_numbers, chart, decoded, no_exception, strict_specs
+from test_app import app, assert_no_bad_numbers, chart, decoded, no_exception, player_data, strict_specs
 
 from logreg.app import cached, families
+from logreg.app.family_view import decision
 from logreg.app.run import Synthetic, run
 from logreg.app.settings import BY_KEY, DEFAULTS, PRESETS, Settings
 from logreg.metrics import confusion
@@ -79,7 +80,10 @@ def test_the_tab_renders_from_a_link_with_its_threshold():
     at = app(view=VIEW, threshold="0.7")
     no_exception(at)
     assert not at.warning and at.slider(key="threshold").value == 0.7
-    assert link_value(at) == {"key": "threshold", "value": "0.7"}
+    assert link_value(at) == {"key": "threshold", "value": "0.7", "decision": decision(0.7)}
+    # the player on the page draws its boundary at p = 0.7 from the first run on
+    figure_names = [t.get("name") for t in player_data(at)["figure"]["data"]]
+    assert player_data(at)["decision"] == decision(0.7) and "boundary (p = 0.7)" in figure_names
     assert len(at.table) == 2  # the confusion matrix and the rates (no test rows)
     assert [m.value for m in at.markdown if m.value.startswith("**Raising τ from 0.5 to 0.7")]
     assert any("AUC" in c.value and c.value.startswith("**ROC curve at epoch 100.**") for c in at.caption)

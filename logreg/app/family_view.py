@@ -17,7 +17,7 @@ import numpy as np
 from ..figures import _log_ticks
 from ..formatting import number
 from ..geometry import PROBABILITY_LEVELS, logit
-from ..plot_parts import CLASS_COLORS, LANE_COLORS, LANES, lanes, shown_names, thinning
+from ..plot_parts import CLASS_COLORS, LANE_COLORS, LANES, Role, lanes, shown_names, thinning
 from ..rate_figure import loss_range, rates_figure
 from ..verdict import Kind
 from .run import Run
@@ -205,3 +205,15 @@ def _gap(m: Member, best_objective: float) -> np.ndarray:
     """L(θ) − L* at a run's frames (the objective: the loss plus any penalty), at least GAP_FLOOR."""
     objective = np.array([m.run.history[i].objective for i in m.frame_index])
     return np.maximum(objective - best_objective, GAP_FLOOR).astype(np.float32)  # drawn, never printed
+
+
+def decision(tau: float) -> dict:
+    """The decision line p = τ for the player: its level w·x + b = logit(τ) = log(τ/(1 − τ)) (0 at τ = ½,
+    today's boundary) and its name in the legend. A point is called 1 on or above it (p ≥ τ)."""
+    return {"logit": float(logit(tau)), "name": f"boundary (p = {number(tau)})"}
+
+
+def named_boundary(figure: dict, line: dict) -> dict:
+    """The figure with its decision line named for τ (`decision`)."""
+    data = [{**t, "name": line["name"]} if t.get("uid") == Role.BOUNDARY else t for t in figure["data"]]
+    return {**figure, "data": data}

@@ -46,6 +46,28 @@ function lines(w1, w2, b, levels, box) {
   return { x, y };
 }
 
+function numbers(v) {
+  // a trace's array as the page sends it: a list, or plotly.js's typed-array form {dtype, bdata}
+  if (!v) return [];
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return v;
+  const bytes = Uint8Array.from(atob(v.bdata), (c) => c.charCodeAt(0));
+  const kinds = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array };
+  return new kinds[v.dtype](bytes.buffer);
+}
+
+function wrongSide(sets, w1, w2, b, level) {
+  // the drawn points on the wrong side of the line w·x + b = level (level = logit τ, from the page): a point is
+  // called 1 on or above it, as p ≥ τ calls it; each set is one class's points {x, y, label}
+  const x = [];
+  const y = [];
+  for (const set of sets || []) {
+    for (let i = 0; i < set.x.length; i++) {
+      if ((w1 * set.x[i] + w2 * set.y[i] + b >= level ? 1 : 0) !== set.label) { x.push(set.x[i]); y.push(set.y[i]); }
+    }
+  }
+  return { x, y };
+}
+
 function pin(w1, w2, box) {
   // (w1, w2) inside the panel, or the point on its edge towards it (figures._pin): [x, y, inside]
   const [x0, x1, y0, y1] = box;

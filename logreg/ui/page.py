@@ -13,7 +13,7 @@ from ..app import cached, families
 from ..app.budget import Plan, one_blas_thread
 from ..app.cache import configure_malloc, release_freed_memory
 from ..app.exports import data_csv, history_csv
-from ..app.family_view import eta_slug, family_payload, fitted, race_payload, rates_chart
+from ..app.family_view import decision, eta_slug, family_payload, fitted, named_boundary, race_payload, rates_chart
 from ..app.run import Run
 from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings, plain
 from ..app.watch import watch_with
@@ -194,10 +194,12 @@ def main_figure(
     font_scale: float = 1.0,
     max_frames: int = MAX_FRAMES,
     lanes: bool = False,
+    line: dict | None = None,
 ) -> tuple[dict, Thinning, Landscape | None]:
     """The animation of run r, with the frames kept and the landscape it shows. player: for the page's
     player (no Plotly buttons); without it, the figure alone, as the offline file holds it. lanes: the race's
-    chart, whose lanes the player draws (no sharpness panel)."""
+    chart, whose lanes the player draws (no sharpness panel). line: the decision line p = τ
+    (family_view.decision; default p = ½)."""
     land = cached.run_landscape(data, r) if r.settings.land == "on" else None
     plan = thinning(len(r.history), r.train.n, max_frames=max_frames)
     sharp = None if lanes else Sharpness(cached.frame_sharpness(data, r, plan.frame_index), r.settings.lr)
@@ -213,6 +215,7 @@ def main_figure(
         font_scale=font_scale,
         frames=not player,  # the player draws each frame itself from the runs' numbers
         lanes=lanes,
+        decision_level=0.0 if line is None else line["logit"],
     )
     return figure, plan, land
 
@@ -235,8 +238,9 @@ def run_chart(
     members = families.members(data, runs, budget)
     selected = families.rate_index(settings.lr)
     scale = 1.25 if present else 1.0
-    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=scale, lanes=race)
-    figure = fitted(figure, members)
+    line = decision(float(st.session_state.get("threshold", DEFAULTS["threshold"])))  # τ: kept while hidden
+    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=scale, lanes=race, line=line)
+    figure = named_boundary(fitted(figure, members), line)
     best, stable = cached.analysis(data, settings.l2)
     s_min = sharpness_at_minimum(runs[selected].train.X, best, settings.l2)
     edges = [("2/L", stable)] + ([("2/s(θ*)", 2.0 / s_min)] if s_min else [])
@@ -253,6 +257,7 @@ def run_chart(
         rates_figure=rates_chart(members, selected, edges, scale),
         request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
         race=to_browser(race_payload(members, *race_choice(data, runs, r), best_objective(r))) if race else None,
+        decision=line,
     )
     follow(epoch)
     notes = notes or st.container()

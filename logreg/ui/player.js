@@ -81,7 +81,11 @@ class Player {
       this.pending = undefined;
     }
     this.writeLink();
-    if (data.id === this.id) return; // the same run: keep the frame on screen
+    if (data.id === this.id) { // the same run: keep the frame on screen (τ may have moved)
+      if (data.decision) this.setDecision(data.decision);
+      return;
+    }
+    this.decision = data.decision || { logit: 0, name: null };
     const id = (this.id = data.id);
     this.race = data.family && data.race ? new Race(this, data.race) : null;
     this.pause();
@@ -99,6 +103,9 @@ class Player {
     await Plotly.react(this.gd, figure.data, this.layout(this.width), data.config);
     await this.clearFrames(this.frameCount || 0); // the previous run's
     this.frameCount = figure.frames.length;
+    const P = data.roles.POINTS; // each point trace's meta names its class: the player rings those wrong at τ
+    this.points = figure.data.filter((t) => t.meta && P in t.meta)
+      .map((t) => ({ x: numbers(t.x), y: numbers(t.y), label: t.meta[P] }));
     if (this.family) {
       this.traceIndex = new Map(this.gd.data.map((t, i) => [t.uid, i]));
       this.eta.max = String(this.family.rates.length - 1);
@@ -252,7 +259,8 @@ class Player {
     const top = f.loss_top;
     const updates = new Map();
     updates.set(R.PROBABILITY, lines(w1, w2, b, f.levels, f.box));
-    updates.set(R.BOUNDARY, lines(w1, w2, b, [0], f.box));
+    updates.set(R.BOUNDARY, lines(w1, w2, b, [this.decision.logit], f.box));
+    updates.set(R.WRONG, wrongSide(this.points, w1, w2, b, this.decision.logit));
     const test = Boolean(run.test_loss);
     updates.set(R.LOSS_MARKER, {
       x: test ? [epoch, epoch] : [epoch],
@@ -458,6 +466,16 @@ class Player {
     this.q('.lr-details').textContent = ended ? run.details || '' : '';
     this.q('.lr-more').hidden = !ended || !run.details;
     this.q('.lr-verdict').dataset.kind = ended ? run.kind : 'playing';
+  }
+
+  setDecision(decision) {
+    // τ moved (the Predictions tab): the line p = τ and the ringed points follow, on the frame on screen
+    if (this.decision && this.decision.logit === decision.logit) return;
+    this.decision = decision;
+    if (!this.traceIndex || !this.names) return;
+    const i = this.traceIndex.get(this.data.roles.BOUNDARY);
+    if (i !== undefined && decision.name) window.Plotly.restyle(this.gd, { name: decision.name }, [i]);
+    this.go(this.frame);
   }
 
   sayLater() {

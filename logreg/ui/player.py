@@ -126,6 +126,7 @@ def player(
     request: dict | None = None,
     eta: str | None = None,
     race: dict | None = None,
+    decision: dict | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
@@ -140,6 +141,8 @@ def player(
     page knows, as page.eta_slug writes it (a player without the family marks the page with it).
     race: with the family, the race (family_view.race_payload) on a figure built with lanes=True: the bar
     then chooses up to four rates, each drawn as a lane, instead of η.
+    decision: the line p = τ (family_view.decision), where the player draws the boundary and beside which it
+    rings the points on the wrong side; None: p = ½.
     """
     layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
     data = {
@@ -160,6 +163,7 @@ def player(
         "roles": roles(),
         "eta": eta,
         "race": race,
+        "decision": decision,
     }
     result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
     return result.get("epoch")

@@ -15,7 +15,7 @@ import streamlit as st
 from ..app import cached
 from ..app.budget import Plan
 from ..app.cached import DataChoice
-from ..app.family_view import frames_of
+from ..app.family_view import decision, frames_of
 from ..app.run import Run
 from ..app.settings import BY_KEY, Settings, plain
 from ..data import Dataset
@@ -31,10 +31,12 @@ THRESHOLD = BY_KEY["threshold"]
 NAME_CHARS = 40  # a class name from an uploaded file, in a table's header
 
 # The share link's τ, written into the address bar as the player writes the other settings (replaced, not
-# pushed; every other parameter stays): the player's link holds the sidebar's settings only.
+# pushed; every other parameter stays): the player's link holds the sidebar's settings only. The player on the
+# page moves its decision line to p = τ and rings the points on its wrong side, with no rerun of the page.
 _LINK_JS = """
 export default function (component) {
   const { data } = component;
+  if (data.decision && window.__lrPlayer) window.__lrPlayer.setDecision(data.decision);
   const params = new URLSearchParams(window.location.search);
   if (data.value === null) params.delete(data.key); else params.set(data.key, data.value);
   const search = params.toString();
@@ -80,7 +82,8 @@ def threshold_control() -> float:
         "differently: nothing is trained again.",
     )
     tau = round(float(value), 10)
-    _LINK(key="threshold_link", data={"key": THRESHOLD.key, "value": None if tau == THRESHOLD.default else number(tau)})
+    link = {"key": THRESHOLD.key, "value": None if tau == THRESHOLD.default else number(tau), "decision": decision(tau)}
+    _LINK(key="threshold_link", data=link)
     return tau
 
 
