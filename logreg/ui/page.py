@@ -38,7 +38,7 @@ h1 { font-size: 1.75rem !important; padding: 0 0 0.1rem 0 !important; }
 [data-selected="true"] [data-testid="stMarkdownContainer"] p { color: #005a8c; }
 /* the sentence under η and a preset's sentence carry the lesson: as large as the charts' tick labels (16 px) */
 .st-key-eta-note [data-testid="stCaptionContainer"],
-[class*="st-key-preset-note-"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #262730; }
+[class*="st-key-preset-note-"] [data-testid="stCaptionContainer"] { font-size: 1.05rem; }
 @media (max-width: 640px) {
   h1 { font-size: 1.2rem !important; }
   /* the title's smaller type would start under Streamlit's 3.75rem header */
