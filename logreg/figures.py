@@ -260,6 +260,7 @@ WRONG_TRACE = {
     "type": "scatter",
     "mode": "markers",
     "name": "wrong at τ (ringed)",
+    "showlegend": False,  # a seventh key wrapped the legend onto the panels: the caption under the chart says it
     "uid": Role.WRONG,
     "x": [],
     "y": [],

@@ -359,7 +359,9 @@ def page() -> None:
     if not present:
         notes.caption(
             "Gradient descent on the cross-entropy loss, one epoch per frame. Every change trains a new run "
-            "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar."
+            "and plays it: Space plays and pauses, ← → step, Home restarts. Data and more settings: sidebar. "
+            "A ringed point is on the wrong side of the boundary (p = τ, set in the Predictions tab): the model "
+            "gets it wrong at the epoch on screen."
         )
     tabs = st.tabs(list(TABS), key="view", bind="query-params")
     # the light parts first, the player last: drawing the player keeps the browser busy for a while, and

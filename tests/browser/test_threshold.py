@@ -89,3 +89,27 @@ def test_moving_tau_in_the_predictions_tab_moves_the_line_with_no_rerun_of_the_p
     # the Predictions fragment reran (its own rerun); the player kept its run: no new figure, no autoplay
     assert page.evaluate("() => window.__lrPlayer.playing") is False
     assert page.page_errors == []
+
+
+def test_the_predictions_tab_follows_the_players_steps_and_its_eta(app):
+    from logreg.app.run import run
+    from logreg.app.settings import Settings
+    from logreg.metrics import confusion
+    from logreg.model import sigmoid
+
+    page = app.open("?autoplay=off&view=Predictions")
+    app.assert_ok(charts=1)
+    for _ in range(3):
+        page.get_by_role("button", name="Step forward", exact=True).click()
+    page.wait_for_function(f"() => {SHOWN_JS} === 3", timeout=5_000)
+    caption = page.locator("[data-testid='stCaptionContainer']").filter(has_text="a point is called")
+    caption.filter(has_text="Epoch 3, η = 0.1:").wait_for(timeout=30_000)
+    s = run(Settings()).history[3]
+    c = confusion(run(Settings()).train.y, sigmoid(run(Settings()).train.X @ s.w + s.b), 0.5)
+    table = page.locator("[data-testid='stTable']").first.inner_text()
+    assert f"{c.tp:,} correct (true positives)" in table and f"{c.fp:,} false alarms" in table
+    page.locator(".st-key-animation input.lr-eta").focus()
+    page.keyboard.press("ArrowRight")  # η 0.1 → 0.2, in the browser: the tab reads that rate's run at epoch 3
+    caption.filter(has_text="Epoch 3, η = 0.2:").wait_for(timeout=30_000)
+    assert page.evaluate(f"() => {SHOWN_JS}") == 3
+    assert page.page_errors == []
