@@ -61,18 +61,7 @@ def make_synthetic(
     X = X0·scale + shift; true_w / true_b are converted to those units, so the true boundary
     stays where it was.
     """
-    if not (isinstance(n, (int, np.integer)) and n >= 1):
-        raise ValueError(f"n must be a whole number ≥ 1; got {n!r}")
-    if labels not in LABEL_MODES:
-        raise ValueError(f"labels must be one of {LABEL_MODES}; got {labels!r}")
-    if not 0.0 <= flip <= 0.5:
-        raise ValueError(f"flip must be a fraction between 0 and 0.5; got {flip!r}")
-    scale_arr = np.asarray(scale, dtype=float)
-    shift_arr = np.asarray(shift, dtype=float)
-    if scale_arr.shape != (2,) or not np.all(np.isfinite(scale_arr)) or np.any(scale_arr <= 0):
-        raise ValueError(f"scale must be two positive finite numbers; got {scale!r}")
-    if shift_arr.shape != (2,) or not np.all(np.isfinite(shift_arr)):
-        raise ValueError(f"shift must be two finite numbers; got {shift!r}")
+    scale_arr, shift_arr = _checked_settings(n, labels, flip, scale, shift)
     w0 = np.asarray(true_w, dtype=float)
     if w0.shape != (2,) or not np.all(np.isfinite(w0)) or not np.isfinite(bias):
         raise ValueError(f"true_w must be two finite numbers and bias finite; got {true_w!r}, {bias!r}")
@@ -101,6 +90,23 @@ def make_synthetic(
         y = np.where(flipped, 1.0 - y, y)
 
     return Dataset(X=_frozen(X), y=_frozen(y), true_w=_frozen(w_shown), true_b=b_shown)
+
+
+def _checked_settings(n, labels: str, flip: float, scale, shift) -> tuple[np.ndarray, np.ndarray]:
+    """make_synthetic's size, label mode, noise and units, checked; (scale, shift) as arrays."""
+    if not (isinstance(n, (int, np.integer)) and n >= 1):
+        raise ValueError(f"n must be a whole number ≥ 1; got {n!r}")
+    if labels not in LABEL_MODES:
+        raise ValueError(f"labels must be one of {LABEL_MODES}; got {labels!r}")
+    if not 0.0 <= flip <= 0.5:
+        raise ValueError(f"flip must be a fraction between 0 and 0.5; got {flip!r}")
+    scale_arr = np.asarray(scale, dtype=float)
+    shift_arr = np.asarray(shift, dtype=float)
+    if scale_arr.shape != (2,) or not np.all(np.isfinite(scale_arr)) or np.any(scale_arr <= 0):
+        raise ValueError(f"scale must be two positive finite numbers; got {scale!r}")
+    if shift_arr.shape != (2,) or not np.all(np.isfinite(shift_arr)):
+        raise ValueError(f"shift must be two finite numbers; got {shift!r}")
+    return scale_arr, shift_arr
 
 
 def split(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset | None]:

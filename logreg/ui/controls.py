@@ -158,22 +158,7 @@ def csv_data(seed: int) -> DataChoice | None:
     for name in {f1, f2} & set(problems):
         sb.warning(f"{plain(name)}: {plain(problems[name])}")
     label = sb.selectbox("label column", columns, index=len(columns) - 1, key="csv_label")
-    d1, d2 = sb.columns(2)
-    divide = (
-        d1.number_input(
-            "divide x1 by",
-            min_value=1e-6,
-            max_value=1e12,
-            value=1.0,
-            format="%g",
-            key="csv_d1",
-            help="As a notebook's df['age'] / 100: applied before any scaling.",
-        ),
-        d2.number_input("divide x2 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d2"),
-    )
-    scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
-    test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
-    divisors = (float(divide[0]), float(divide[1]))
+    divisors, scaling, test = csv_options(sb)
     source = CsvColumns(sha, (f1, f2), label, scaling, test, seed, divisors, columns=len(columns))
     try:
         tab = cached.tabular(source, frame)
@@ -196,3 +181,23 @@ def csv_data(seed: int) -> DataChoice | None:
         None if tab.test is None else replace(tab.test, feature_names=names),
         scaler,
     )
+
+
+def csv_options(sb) -> tuple[tuple[float, float], str, float]:
+    """A divisor per feature column (as a notebook's df['age'] / 100), the scaling and the test fraction."""
+    d1, d2 = sb.columns(2)
+    divide = (
+        d1.number_input(
+            "divide x1 by",
+            min_value=1e-6,
+            max_value=1e12,
+            value=1.0,
+            format="%g",
+            key="csv_d1",
+            help="As a notebook's df['age'] / 100: applied before any scaling.",
+        ),
+        d2.number_input("divide x2 by", min_value=1e-6, max_value=1e12, value=1.0, format="%g", key="csv_d2"),
+    )
+    scaling = sb.segmented_control("scaling", SCALINGS, default="standardize", required=True, key="csv_scaling")
+    test = sb.slider("test fraction", 0.0, 0.5, 0.2, 0.05, key="csv_test")
+    return (float(divide[0]), float(divide[1])), scaling, test
