@@ -170,6 +170,8 @@ PAGES = [  # (name, server, query, wait for the new run to play, charts that hol
     ("app, Math at one epoch", "app", "?autoplay=off&view=Math+at+one+epoch", False, 1),
     ("app, Learning rates side by side", "app", "?autoplay=off&view=Learning+rates+side+by+side", False, 1),
     ("app, Ground truth", "app", "?autoplay=off&view=Ground+truth", False, 2),
+    # τ reruns the Predictions tab's fragment only: its ROC chart is new, the run's chart keeps its figure
+    ("app, τ key press (Predictions tab)", "app", "?autoplay=off&view=Predictions", False, 1, "threshold τ"),
     ("bare scatter", "bare", "?mode=scatter", False, 1),
     ("figure, bare st.plotly_chart", "bare", "?mode=figure", False, 1),
     ("figure, bare player", "bare", "?mode=player&autoplay=off", False, 1),
