@@ -84,7 +84,9 @@ def test_moving_tau_in_the_predictions_tab_moves_the_line_with_no_rerun_of_the_p
     )
     page.wait_for_timeout(300)
     assert page.evaluate(f"() => {SHOWN_JS}") == 30  # the frame on screen stays
-    legend = page.locator(".st-key-animation .legendtext").all_inner_texts()
+    legend = page.evaluate(
+        "() => [...document.querySelectorAll('.st-key-animation .lr-chart .legendtext')].map((t) => t.textContent)"
+    )
     assert "boundary (p = 0.7)" in legend and "boundary (p = 0.5)" not in legend
     assert on_line(page.evaluate(TRACE_JS, "boundary"), run, float(logit(0.7))) == 2
     assert len(page.evaluate(TRACE_JS, "wrong at threshold")["x"]) == expected_wrong(run, float(logit(0.7)))
