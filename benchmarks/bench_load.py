@@ -298,23 +298,7 @@ async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float)
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
         try:
-            out["rss_cold_idle"] = sampler.now()
-            # Warm-up: the first viewer pays for imports and fills the shared caches.
-            sampler.phase = "warmup"
-            context, page = await new_page(browser)
-            start = time.monotonic()
-            await open_app(page, base)
-            out["first_chart_cold_s"] = round(time.monotonic() - start, 2)  # imports and empty caches
-            await context.close()
-            context, page = await new_page(browser)
-            start = time.monotonic()
-            await open_app(page, base)
-            out["first_chart_s"] = round(time.monotonic() - start, 2)  # the next student, caches warm
-            await context.close()
-            await asyncio.sleep(3)
-            sampler.phase = "idle"
-            await asyncio.sleep(1)
-            out["rss_warm_idle"] = sampler.now()
+            await warm_up(browser, base, sampler, out)
 
             # One viewer alone changes the slider several times.
             sampler.phase = "alone"
@@ -342,17 +326,7 @@ async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float)
             out["rerun_one_of_n_ms"] = []
             for _ in range(args.presses if live else 0):
                 out["rerun_one_of_n_ms"].append(round(await press_and_time(live[0], "one_of_n"), 1))
-            out["rerun_burst_ms"], out["burst_failures"], out["burst_rounds"] = [], [], 0
-            for _ in range(args.rounds):
-                if time.monotonic() > deadline - 60:  # leave time to close and report
-                    out["burst_rounds_skipped"] = args.rounds - out["burst_rounds"]
-                    break
-                times = await asyncio.gather(*(press_and_time(page, "burst") for page in live), return_exceptions=True)
-                out["rerun_burst_ms"] += [round(t, 1) for t in times if isinstance(t, float)]
-                out["burst_failures"] += [
-                    f"{type(t).__name__}: {str(t).splitlines()[0][:200]}" for t in times if not isinstance(t, float)
-                ]
-                out["burst_rounds"] += 1
+            await bursts(args, live, out, deadline)
             out["exceptions_after"] = sum([await exceptions(page) for page in live])
 
             sampler.phase = "closing"
@@ -363,6 +337,42 @@ async def measure(args, base: str, sampler: Sampler, out: dict, deadline: float)
     sampler.phase = "after"
     await asyncio.sleep(args.settle)
     out["rss_after"] = sampler.now()
+
+
+async def warm_up(browser, base: str, sampler: Sampler, out: dict) -> None:
+    """The RSS before any viewer, the first two viewers' time to the chart, then the RSS idle and warm."""
+    out["rss_cold_idle"] = sampler.now()
+    # Warm-up: the first viewer pays for imports and fills the shared caches.
+    sampler.phase = "warmup"
+    context, page = await new_page(browser)
+    start = time.monotonic()
+    await open_app(page, base)
+    out["first_chart_cold_s"] = round(time.monotonic() - start, 2)  # imports and empty caches
+    await context.close()
+    context, page = await new_page(browser)
+    start = time.monotonic()
+    await open_app(page, base)
+    out["first_chart_s"] = round(time.monotonic() - start, 2)  # the next student, caches warm
+    await context.close()
+    await asyncio.sleep(3)
+    sampler.phase = "idle"
+    await asyncio.sleep(1)
+    out["rss_warm_idle"] = sampler.now()
+
+
+async def bursts(args, live: list, out: dict, deadline: float) -> None:
+    """Every live session changes the slider at once, args.rounds times (fewer when the deadline nears)."""
+    out["rerun_burst_ms"], out["burst_failures"], out["burst_rounds"] = [], [], 0
+    for _ in range(args.rounds):
+        if time.monotonic() > deadline - 60:  # leave time to close and report
+            out["burst_rounds_skipped"] = args.rounds - out["burst_rounds"]
+            break
+        times = await asyncio.gather(*(press_and_time(page, "burst") for page in live), return_exceptions=True)
+        out["rerun_burst_ms"] += [round(t, 1) for t in times if isinstance(t, float)]
+        out["burst_failures"] += [
+            f"{type(t).__name__}: {str(t).splitlines()[0][:200]}" for t in times if not isinstance(t, float)
+        ]
+        out["burst_rounds"] += 1
 
 
 # ---------------------------------------------------------------- report
@@ -446,6 +456,24 @@ def print_report(summary: dict, raw: dict) -> None:
     print("-|-".join("-" * w for w in widths))
     print(" | ".join(v.rjust(w) for (_, v), w in zip(cols, widths)))
     print()
+    print_memory_and_time(summary, raw)
+    for s in raw.get("sessions", []):
+        if not s["ok"]:
+            print(f"  session {s['session']} FAILED: {s.get('error') or s}")
+    for failure in raw.get("burst_failures", []):
+        print(f"  a rerun in a burst FAILED: {failure}")
+    print(f"CPU seconds per phase ({os.cpu_count()} cores; 'machine' includes anything else running here):")
+    print(f"  {'phase':<11} {'wall':>6} {'server':>7} {'Chromium':>9} {'machine':>8}")
+    for phase, c in summary["cpu_by_phase"].items():
+        print(
+            f"  {phase:<11} {c['wall_s']:>6.1f} {c['server_cpu_s']:>7.1f} {c['browser_cpu_s']:>9.1f} "
+            f"{c['machine_busy_cpu_s']:>8.1f}"
+        )
+    print("note: browser and server share this machine's cores; under-load times are pessimistic.")
+
+
+def print_memory_and_time(summary: dict, raw: dict) -> None:
+    """The server's memory, the reruns' times and CPU, and the budgets they are held to."""
     print(
         f"server RSS: {summary['rss_cold_idle_mib']:.0f} MiB before any viewer, {summary['rss_warm_idle_mib']:.0f} "
         f"MiB idle after one warm-up viewer, {summary['rss_peak_mib']:.0f} MiB peak with "
@@ -476,19 +504,6 @@ def print_report(summary: dict, raw: dict) -> None:
         f"sessions that fit: (limit − warm idle − the {MEMORY_BYTES / MIB:.0f} MiB memory budget) / RSS per session; "
         f"690 MB → {summary['fit']['690 MB']}, 2.7 GB → {summary['fit']['2.7 GB']}"
     )
-    for s in raw.get("sessions", []):
-        if not s["ok"]:
-            print(f"  session {s['session']} FAILED: {s.get('error') or s}")
-    for failure in raw.get("burst_failures", []):
-        print(f"  a rerun in a burst FAILED: {failure}")
-    print(f"CPU seconds per phase ({os.cpu_count()} cores; 'machine' includes anything else running here):")
-    print(f"  {'phase':<11} {'wall':>6} {'server':>7} {'Chromium':>9} {'machine':>8}")
-    for phase, c in summary["cpu_by_phase"].items():
-        print(
-            f"  {phase:<11} {c['wall_s']:>6.1f} {c['server_cpu_s']:>7.1f} {c['browser_cpu_s']:>9.1f} "
-            f"{c['machine_busy_cpu_s']:>8.1f}"
-        )
-    print("note: browser and server share this machine's cores; under-load times are pessimistic.")
 
 
 # ---------------------------------------------------------------- --eta: every session switches η in the browser
@@ -566,44 +581,7 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
             await asyncio.gather(*(press_eta(page) for page in pages))
             out["alone_ms"], out["bare_ms"], out["together_ms"], out["rounds"] = [], [], [], []
             for _ in range(args.rounds):
-                await asyncio.sleep(1)
-                bare_ms = (await press_bare(bare_page))["ms"]
-                await asyncio.sleep(0.5)
-                alone = await press_eta(pages[0])
-                await asyncio.sleep(1)
-                t0, c0 = time.monotonic(), process_cpu_s(pid)
-                done = await asyncio.gather(*(press_eta(page) for page in pages), return_exceptions=True)
-                await asyncio.sleep(ETA_SETTLE_S)
-                t1, c1 = time.monotonic(), process_cpu_s(pid)
-                await asyncio.sleep(t1 - t0)  # the server idle as long: what it spends doing nothing
-                idle = process_cpu_s(pid) - c1
-                bare_together = [r["ms"] for r in await asyncio.gather(*(press_bare(page) for _, page in bares))]
-                times = [r["ms"] for r in done if isinstance(r, dict)]
-                failures = [
-                    f"{type(r).__name__}: {str(r).splitlines()[0][:200]}" for r in done if not isinstance(r, dict)
-                ]
-                reruns = sum(bool(r["ran"]) for r in done if isinstance(r, dict))
-                sent = sum(r["bytes"] for r in done if isinstance(r, dict))
-                out["bare_ms"].append(bare_ms)
-                out["alone_ms"].append(alone["ms"])
-                out["together_ms"] += times
-                out["rounds"].append(
-                    {
-                        "bare_ms": bare_ms,
-                        "alone_ms": alone["ms"],
-                        "ms": times,
-                        "ratios": [t / bare_ms for t in times],
-                        "bare_together_ms": bare_together,
-                        "ratios_together": [t / statistics.median(bare_together) for t in times],
-                        "failures": failures,
-                        "reruns": reruns,
-                        "bytes": sent,
-                        "server_cpu_s": c1 - c0,
-                        "idle_cpu_s": idle,
-                        "wall_s": t1 - t0,
-                        "presses": len(pages),
-                    }
-                )
+                await eta_round(bare_page, pages, bares, pid, out)
             out["exceptions"] = sum([await exceptions(page) for page in pages])
             for context, _ in opened:
                 await context.close()
@@ -611,6 +589,47 @@ async def measure_eta(args, app: str, bare: str, pid: int, out: dict) -> None:
                 await context.close()
         finally:
             await browser.close()
+
+
+async def eta_round(bare_page, pages: list, bares: list, pid: int, out: dict) -> None:
+    """One round: the bare scatter alone, one η press alone, every page's η press together (with the server's
+    CPU for them against as long idle), then every bare scatter pressed together."""
+    await asyncio.sleep(1)
+    bare_ms = (await press_bare(bare_page))["ms"]
+    await asyncio.sleep(0.5)
+    alone = await press_eta(pages[0])
+    await asyncio.sleep(1)
+    t0, c0 = time.monotonic(), process_cpu_s(pid)
+    done = await asyncio.gather(*(press_eta(page) for page in pages), return_exceptions=True)
+    await asyncio.sleep(ETA_SETTLE_S)
+    t1, c1 = time.monotonic(), process_cpu_s(pid)
+    await asyncio.sleep(t1 - t0)  # the server idle as long: what it spends doing nothing
+    idle = process_cpu_s(pid) - c1
+    bare_together = [r["ms"] for r in await asyncio.gather(*(press_bare(page) for _, page in bares))]
+    times = [r["ms"] for r in done if isinstance(r, dict)]
+    failures = [f"{type(r).__name__}: {str(r).splitlines()[0][:200]}" for r in done if not isinstance(r, dict)]
+    reruns = sum(bool(r["ran"]) for r in done if isinstance(r, dict))
+    sent = sum(r["bytes"] for r in done if isinstance(r, dict))
+    out["bare_ms"].append(bare_ms)
+    out["alone_ms"].append(alone["ms"])
+    out["together_ms"] += times
+    out["rounds"].append(
+        {
+            "bare_ms": bare_ms,
+            "alone_ms": alone["ms"],
+            "ms": times,
+            "ratios": [t / bare_ms for t in times],
+            "bare_together_ms": bare_together,
+            "ratios_together": [t / statistics.median(bare_together) for t in times],
+            "failures": failures,
+            "reruns": reruns,
+            "bytes": sent,
+            "server_cpu_s": c1 - c0,
+            "idle_cpu_s": idle,
+            "wall_s": t1 - t0,
+            "presses": len(pages),
+        }
+    )
 
 
 def eta_report(args, raw: dict) -> dict:
@@ -653,6 +672,14 @@ def eta_report(args, raw: dict) -> dict:
         f"  one η press alone: median {summary['alone_ms']:.0f} ms = {summary['alone_ratio']:.2f}× the bare "
         f"scatter of its round"
     )
+    print_eta_rounds(args, rounds, summary, cpu, idle, presses)
+    for f in summary["failures"]:
+        print(f"  a press FAILED: {f}")
+    return summary
+
+
+def print_eta_rounds(args, rounds: list, summary: dict, cpu: float, idle: float, presses: int) -> None:
+    """Each round's times against its bare scatter, then every page's, like with like, and the server's CPU."""
     for i, r in enumerate(rounds):
         times = f"median {nan_median(r['ms']):.0f} ms, max {max(r['ms'] or [0]):.0f} ms"
         ratios = f"{nan_median(r['ratios']):.2f}× / {max(r['ratios'] or [0]):.2f}×"
@@ -679,9 +706,6 @@ def eta_report(args, raw: dict) -> dict:
         f"{presses} presses, less {1000 * idle:.0f} ms idle over as long); reruns {summary['reruns']}; "
         f"exceptions on the pages {summary['exceptions']}"
     )
-    for f in summary["failures"]:
-        print(f"  a press FAILED: {f}")
-    return summary
 
 
 def eta_main(args) -> int:
@@ -721,7 +745,8 @@ def eta_main(args) -> int:
     return 0 if ok else 1
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="browser contexts opened at once (default 20)")
     parser.add_argument("--presses", type=int, default=5, help="slider changes timed alone (default 5)")
@@ -743,6 +768,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.sessions < 1:
         parser.error("--sessions must be at least 1")
+    return args
+
+
+def main() -> int:
+    args = parse_args()
     if not os.access(CHROMIUM, os.X_OK):
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
@@ -780,23 +810,28 @@ def main() -> int:
     summary = summarise(args, raw, sampler, complete)
     print_report(summary, raw)
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                    "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                    "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-                    "summary": summary,
-                    "raw": raw,
-                    "wall_s": round(time.monotonic() - started, 1),
-                    "rss_samples": [(round(t - sampler.samples[0][0], 2), p, r) for t, p, r in sampler.samples],
-                },
-                indent=1,
-                default=float,
-            )
-        )
-        print(f"wrote {args.json}")
+        write_json(args, summary, raw, started, sampler)
     return 0 if summary["all_ok"] else 1
+
+
+def write_json(args, summary: dict, raw: dict, started: float, sampler: Sampler) -> None:
+    """Everything measured, with the machine and the arguments, to args.json."""
+    args.json.write_text(
+        json.dumps(
+            {
+                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+                "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+                "summary": summary,
+                "raw": raw,
+                "wall_s": round(time.monotonic() - started, 1),
+                "rss_samples": [(round(t - sampler.samples[0][0], 2), p, r) for t, p, r in sampler.samples],
+            },
+            indent=1,
+            default=float,
+        )
+    )
+    print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

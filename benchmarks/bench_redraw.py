@@ -676,7 +676,8 @@ def measure(
     }
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--no-candidates", action="store_true", help="only the pages, not the candidate changes")
@@ -689,6 +690,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.baseline_dir is not None and not (args.baseline_dir / "app.py").exists():
         parser.error(f"{args.baseline_dir} has no app.py")
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     r = measure(args.repeats, not args.no_candidates, args.pages, args.baseline_dir, args.cpu_presses)
     print(
         f"Key press to redrawn, median of {args.repeats} interleaved presses (done: script idle, every chart "

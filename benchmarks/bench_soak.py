@@ -195,7 +195,8 @@ def warm_rss(samples, marks: dict) -> int:
     return after[0] if after else samples[-1][1]
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--links", type=int, default=300)
     parser.add_argument("--uploads", type=int, default=30)
@@ -205,6 +206,11 @@ def main() -> int:
     parser.add_argument("--png", type=Path, help="write the RSS plot here")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server's environment")
     args = parser.parse_args()
+    return args
+
+
+def main() -> int:
+    args = parse_args()
     if not os.access(CHROMIUM, os.X_OK):
         print(f"{CHROMIUM} is missing: apt-get install -y chromium", file=sys.stderr)
         return 2
