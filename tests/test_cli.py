@@ -239,6 +239,11 @@ def test_a_tutorial_notebook_is_reproduced_from_the_cli_and_from_frame(tmp_path)
     np.testing.assert_allclose([*one_more.w, one_more.b], returned, rtol=1e-12)
 
     # from the command line, the same run and the same numbers
+    cli_reproduces(tmp_path, path, threshold, stop, losses, params, X_test, y_test)
+
+
+def cli_reproduces(tmp_path, path, threshold: float, stop: int, losses, params, X_test, y_test) -> None:
+    """The command line's run of the notebook: its table, its history file and its held-out loss."""
     out = tmp_path / "history.csv"
     result = cli(
         "--data",
