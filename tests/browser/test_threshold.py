@@ -117,3 +117,18 @@ def test_the_predictions_tab_follows_the_players_steps_and_its_eta(app):
     caption.filter(has_text="Epoch 3, η = 0.2:").wait_for(timeout=30_000)
     assert page.evaluate(f"() => {SHOWN_JS}") == 3
     assert page.page_errors == []
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1280, 720), (390, 844)])
+def test_the_predictions_tab_is_captured_at_each_size(app, width, height):
+    from .test_browser import SCREENSHOTS
+
+    app.page.set_viewport_size({"width": width, "height": height})
+    page = app.open("?autoplay=off&view=Predictions&threshold=0.7&test=0.3&flip=0.1")
+    app.assert_ok(charts=1)
+    page.wait_for_function("() => document.querySelector('.st-key-roc_plot .js-plotly-plot')")
+    page.get_by_role("tab", name="Predictions", exact=True).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    path = SCREENSHOTS / f"predictions-{width}x{height}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
