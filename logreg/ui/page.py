@@ -245,6 +245,8 @@ def run_chart(
     s_min = sharpness_at_minimum(runs[selected].train.X, best, settings.l2)
     edges = [("2/L", stable)] + ([("2/s(θ*)", 2.0 / s_min)] if s_min else [])
     every_rate = budget.family_epochs > 0
+    if not present:  # sent before the player: what arrives after it waits while the browser draws it
+        chart_notes(notes or st.container(), r, plan, land, race)
     epoch = player(
         figure,
         key="animation",
@@ -260,14 +262,16 @@ def run_chart(
         decision=line,
     )
     follow(epoch)
-    notes = notes or st.container()
-    if not present:
-        for note in plan.notes(len(r.history)):
-            notes.caption(note)
-        if land is not None:
-            notes.caption(landscape_caption(r, land))
-        if not race:
-            notes.caption(SHARPNESS_CAPTION)
+
+
+def chart_notes(notes, r: Run, plan: Thinning, land: Landscape | None, race: bool) -> None:
+    """What to read in the chart, under it: what was thinned, the landscape and the sharpness panel."""
+    for note in plan.notes(len(r.history)):
+        notes.caption(note)
+    if land is not None:
+        notes.caption(landscape_caption(r, land))
+    if not race:
+        notes.caption(SHARPNESS_CAPTION)
 
 
 def best_objective(r: Run) -> float | None:
