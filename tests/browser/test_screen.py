@@ -266,14 +266,14 @@ TICKS_MEET = """(gd) => {
 
 @pytest.mark.parametrize("name, width, height, query", SCREENS[:3] + [SCREENS[3]], ids=[s[0] for s in SCREENS[:4]])
 def test_no_title_legend_or_tick_lies_on_another_in_a_presenters_room(app, name, width, height, query):
-    from .test_browser import OVERLAPS
+    from .test_browser import settled_overlaps
 
     app.page.set_viewport_size({"width": width, "height": height})
     page = app.open(query.replace("autoplay=off", "autoplay=off&epochs=300&test=0.3"))
     app.assert_ok(charts=1)
     page.wait_for_timeout(600)
     gd = page.query_selector(PLAYER_CHART)
-    assert gd.evaluate(OVERLAPS) == []
+    assert settled_overlaps(gd) == []
     assert gd.evaluate(TICKS_MEET) == []
 
 
