@@ -34,3 +34,12 @@ def test_the_players_script_parses():
         [node, "--input-type=module", "--check"], input=player.SCRIPT, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_template_literal_of_the_players_spans_lines():
+    """The page gets the player's script with each line's indent taken off (player._script); that leaves
+    its meaning alone only while no template literal (`...`) runs over a line's end."""
+    for path in sorted((ROOT / "logreg" / "ui").glob("*.js")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("//", 1)[0] if line.lstrip().startswith("//") else line
+            assert code.count("`") % 2 == 0, f"{path.name}:{number}: a template literal runs over the line's end"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import sys
 import threading
 from collections import OrderedDict
@@ -56,6 +57,19 @@ def configure_malloc() -> bool:
     _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_BYTES)  # a fixed value: no raising it
     _LIBC.mallopt(M_TRIM_THRESHOLD, MMAP_BYTES)  # the heap's free top goes back beyond this
     return True
+
+
+def freeze_long_lived() -> None:
+    """Move every object alive now (the imported modules, once the first page has run) out of the garbage
+    collector's sight, once for the process (called from the page's main(), never on import).
+
+    The server collects garbage after every page run, and a full collection walks every object it
+    tracks: about 117,000 after the imports, 54 ms of CPU per run on this project's machine (py-spy put
+    Streamlit's post-run collection at 67 ms of a 160 ms data change). Frozen objects are skipped; they
+    are still freed by reference counting. The cost: a reference cycle among them is never collected,
+    which bounds the loss to what the first run left in cycles."""
+    gc.collect()
+    gc.freeze()
 
 
 def release_freed_memory() -> None:

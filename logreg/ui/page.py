@@ -11,7 +11,7 @@ import streamlit as st
 from ..analysis import Landscape
 from ..app import cached, families
 from ..app.budget import Plan, one_blas_thread
-from ..app.cache import configure_malloc, release_freed_memory
+from ..app.cache import configure_malloc, freeze_long_lived, release_freed_memory
 from ..app.exports import data_csv, history_csv
 from ..app.family_view import decision, eta_slug, family_payload, fitted, named_boundary, race_payload, rates_chart
 from ..app.run import Run
@@ -322,11 +322,15 @@ _TUNED: list[bool] = []  # set once for the whole process
 def tune_process() -> None:
     """The process-wide settings, applied by the first page run and never on import: BLAS on one thread
     (the budget's costs are those of one thread; OpenBLAS's waiting threads burn CPU), malloc set for
-    many sessions, and training's check that its viewer is still there."""
+    many sessions, training's check that its viewer is still there, and the objects alive after the
+    first run frozen out of the garbage collector's sweeps."""
     if not _TUNED:
         _TUNED.append(one_blas_thread())
         configure_malloc()
         watch_with(still_wanted)  # training stops when its viewer has gone
+    elif len(_TUNED) == 1:
+        _TUNED.append(True)
+        freeze_long_lived()  # after one whole run: Streamlit, Plotly and pandas have loaded what they load
 
 
 def page() -> None:

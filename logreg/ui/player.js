@@ -17,10 +17,27 @@ const PANEL_TITLES = 30; // px above the panels: their names ("loss landscape", 
 const X_TITLES = 74; // px under the lowest panels: their x ticks and titles
 const MIN_HEIGHT = 400; // px: the wide chart's least height (a loss panel of a third still reads) // px: below this the panels stack
 
+function shows(trace, values) {
+  // whether a trace of the chart already holds these values (arrays compared element by element)
+  if (!trace) return false;
+  return Object.entries(values).every(([key, v]) => {
+    const held = trace[key];
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+      return held != null && held.length === v.length && v.every((x, j) => Object.is(x, held[j]));
+    }
+    if (v !== null && typeof v === 'object') return held !== null && typeof held === 'object' && shows(held, v);
+    return Object.is(held, v);
+  });
+}
+
 function plotlyReady() {
   // Streamlit loads plotly.js with its first Plotly chart; the page keeps a hidden one for this.
   return new Promise((resolve) => {
-    const check = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(check, 30));
+    const check = () => {
+      if (!window.Plotly) return setTimeout(check, 30);
+      rememberArrayAttributes(window.Plotly);
+      return resolve(window.Plotly);
+    };
     check();
   });
 }
@@ -241,7 +258,7 @@ class Player {
     const moving = this.race ? this.race.frame(Number(this.names[k])) : this.frameOf(k);
     const frame = also ? { data: also.data.concat(moving.data), traces: also.traces.concat(moving.traces) } : moving;
     await Promise.all([
-      window.Plotly.animate(this.gd, frame, still),
+      window.Plotly.animate(this.gd, this.fresh(frame), still),
       window.Plotly.animate(this.rates, this.ratesFrame(Number(this.names[k])), still),
     ]);
   }
@@ -293,6 +310,13 @@ class Player {
     return { data, traces };
   }
 
+  fresh(step) {
+    // the step without the traces that already show their values (at epoch 0 every rate has the same line
+    // and the same points on its wrong side: restyling those hundreds of rings was 13 ms of an η key press)
+    const keep = step.traces.map((i, j) => !shows(this.gd.data[i], step.data[j]));
+    return { data: step.data.filter((_, j) => keep[j]), traces: step.traces.filter((_, j) => keep[j]) };
+  }
+
   ratesFrame(epoch) {
     // every rate's loss at this epoch (a run that ended earlier keeps its last), within the chart's range
     const f = this.family;
@@ -321,12 +345,14 @@ class Player {
   etaTo(r) {
     // a drag sends many inputs: every rate it passes is drawn, the latest once per animation frame
     if (!this.family || !this.traceIndex) return; // the runs are still being drawn
+    // the first input is drawn at once (a key press waits for no frame); the rest of a drag at the next one
     this.wantedRate = r;
     if (this.etaFrame) return;
-    this.etaFrame = requestAnimationFrame(async () => {
+    this.etaFrame = requestAnimationFrame(() => {
       this.etaFrame = null;
-      if (this.wantedRate !== this.rate) await this.setRate(this.wantedRate, true);
+      if (this.wantedRate !== this.rate && this.wantedRate !== this.pending) this.setRate(this.wantedRate, true);
     });
+    if (r !== this.rate && r !== this.pending) this.setRate(r, true);
   }
 
   async setRate(r, keepEpoch, withCurves = true) {

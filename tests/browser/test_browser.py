@@ -791,6 +791,54 @@ def test_a_key_press_on_eta_switches_runs_in_the_browser(app):
     assert page.page_errors == []
 
 
+FRAME_SHOWN = """() => { // the chart's moving traces and the run's loss curve hold what the player draws at its frame
+    const p = window.__lrPlayer;
+    const want = p.frameOf(p.frame);
+    const same = (a, b) => JSON.stringify(Array.from(a)) === JSON.stringify(Array.from(b));
+    const moving = want.traces.every((i, j) => ['x', 'y'].every((k) => want.data[j][k] === undefined
+      || same(p.gd.data[i][k], want.data[j][k])));
+    const curve = p.gd.data[p.traceIndex.get(p.data.roles.LOSS_CURVE)];
+    return moving && want.traces.length > 3 && same(curve.y, p.family.runs[p.rate].loss);
+}"""
+
+
+def test_after_eta_presses_the_chart_is_what_the_player_draws(app):
+    """A rate's run drawn over another's leaves out the traces that already show their values (at epoch 0
+    every rate has the same line and the same rings); the chart must still hold the new run everywhere,
+    at epoch 0 and at epoch 20, and plotly.js's remembered answers must be its own."""
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    lr = eta(page)
+    presses = {
+        0: (("ArrowRight", 0.2), ("ArrowRight", 0.5), ("ArrowLeft", 0.2)),
+        20: (("ArrowRight", 0.5), ("ArrowRight", 1)),
+    }
+    for epoch, steps in presses.items():
+        if epoch:
+            page.evaluate(f"() => {{ const s = {SCRUB}; s.value = '{epoch}'; s.dispatchEvent(new Event('input')); }}")
+            page.wait_for_function(f"() => {SHOWN_JS} === {epoch}", timeout=10_000)
+        lr.focus()
+        for key, expected in steps:
+            lr.press(key)
+            page.wait_for_function(f"() => {RATE_JS} === {expected}", timeout=5_000)
+            page.wait_for_function(FRAME_SHOWN, timeout=5_000)
+            assert page.evaluate(SHOWN) == epoch
+    remembered = page.evaluate("""() => {
+        const find = window.Plotly.PlotSchema.findArrayAttributes;
+        const out = {traces: 0, differ: []};
+        for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            for (const t of gd._fullData || []) {
+                out.traces += 1;
+                const own = JSON.stringify(find.original(t));
+                if (JSON.stringify(find(t)) !== own || JSON.stringify(find(t)) !== own) out.differ.push(t.uid);
+            }
+        }
+        return out;
+    }""")
+    assert remembered["traces"] > 20 and remembered["differ"] == [], remembered
+    assert page.page_errors == []
+
+
 def test_dragging_eta_draws_every_rate_it_passes(app):
     page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
