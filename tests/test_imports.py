@@ -193,7 +193,34 @@ def test_main_tunes_the_process_once(monkeypatch):
     monkeypatch.setattr(page, "_TUNED", [])
     monkeypatch.setattr(page, "one_blas_thread", lambda: calls.append("blas") or True)
     monkeypatch.setattr(page, "configure_malloc", lambda: calls.append("malloc") or True)
+    monkeypatch.setattr(page, "freeze_long_lived", lambda: calls.append("freeze"))
     monkeypatch.setattr(page, "page", lambda: None)
     page.main()
-    page.main()
     assert calls == ["blas", "malloc"]
+    page.main()  # after one whole run: what is alive then is frozen out of the collector's sweeps
+    page.main()
+    assert calls == ["blas", "malloc", "freeze"]
+
+
+def test_frozen_objects_are_left_out_of_collections():
+    """freeze_long_lived: what is alive is moved out of the collector's sight (and still freed by reference
+    counting); a cycle made afterwards is still collected."""
+    import gc
+    import weakref
+
+    from logreg.app.cache import freeze_long_lived
+
+    class Node:
+        pass
+
+    try:
+        freeze_long_lived()
+        assert gc.get_freeze_count() > 1000
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()
