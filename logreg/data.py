@@ -133,3 +133,17 @@ def split(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, 
         return replace(data, X=_frozen(data.X[idx]), y=_frozen(data.y[idx]))
 
     return part(train_idx), part(test_idx)
+
+
+def with_points(data: Dataset | None, points) -> Dataset:
+    """data with `points` ((x1, x2, c), …) appended as rows, in their order (data None: those points alone,
+    with no true weights). Every other field of data is kept."""
+    rows = np.array([(x1, x2) for x1, x2, _ in points], dtype=float).reshape(-1, 2)
+    labels = np.array([c for _, _, c in points], dtype=float)
+    if data is None:
+        if not len(labels):
+            raise ValueError("no points to make data of")
+        return Dataset(X=_frozen(rows), y=_frozen(labels))
+    if data.X.shape[1] != 2:
+        raise ValueError(f"points have two features; the data has {data.X.shape[1]}")
+    return replace(data, X=_frozen(np.vstack([data.X, rows])), y=_frozen(np.concatenate([data.y, labels])))

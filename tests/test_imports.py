@@ -123,6 +123,8 @@ LAYERS = {
     "app/families.py": {"numpy"},
     "app/family_view.py": {"numpy"},
     "app/watch.py": set(),
+    "app/drawn.py": set(),  # your points and start: their values and link text
+    "app/points.py": {"numpy"},  # the data with your points, and their figures as dicts
 }
 
 

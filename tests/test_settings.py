@@ -14,6 +14,7 @@ from logreg.app.settings import (
     BY_KEY,
     CONTROLS,
     DEFAULTS,
+    DRAWN,
     PRESETS,
     READINGS,
     Settings,
@@ -31,6 +32,8 @@ def url_text(control, value) -> str:
 
 
 def is_allowed(control, value) -> bool:
+    if control in DRAWN:  # points and a start: what their link text parses back to, with nothing left out
+        return control.parse(str(value)) == (value, None)
     if control.kind == "choice":
         return value in control.options and type(value) is type(control.options[0])
     if control.kind == "int" and (type(value) is not int):
@@ -53,7 +56,7 @@ def allowed_examples(control) -> list:
 
 # ---------------------------------------------------------------- the controls themselves
 def test_settings_and_controls_agree():
-    assert [f.name for f in fields(Settings)] == KEYS
+    assert [f.name for f in fields(Settings)] == KEYS + [c.key for c in DRAWN]
     assert Settings() == Settings.from_values(DEFAULTS)
     for f in fields(Settings):
         assert getattr(Settings(), f.name) == BY_KEY[f.name].default

@@ -175,7 +175,7 @@ def race_lanes(data: DataChoice, runs: tuple[Run | None, ...]) -> tuple[Lane, ..
             LR_OPTIONS,
             l2=settings.l2,
             epochs=epochs,
-            init=settings.init,
+            init=settings.initial,
             seed=settings.seed,
             best=best,
             histories={r.settings.lr: r.history for r in trained},

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..analysis import Optimum, max_stable_learning_rate, optimum
 from ..curvature import sharpness_along, sharpness_at_minimum
-from ..data import Dataset, make_synthetic, split
+from ..data import Dataset, make_synthetic, split, with_points
 from ..tabular import Scaler, TabularData, from_frame
 from ..train import Snapshot, train
 from ..verdict import Verdict, last_quarter_start, verdict
@@ -107,6 +107,11 @@ def synthetic_data(s: Settings) -> Dataset:
 
 
 def synthetic_split(s: Settings) -> tuple[Dataset, Dataset | None]:
+    """The data settings s describe, split: the synthetic data with the points added to it (s.points), or those
+    points alone (source "mine")."""
+    if s.source == "mine" or s.points:
+        base = None if s.source == "mine" else Synthetic.of(s).data()
+        return split(with_points(base, s.points), s.test, s.seed)
     return Synthetic.of(s).load()
 
 
@@ -177,7 +182,7 @@ def run(
 def train_options(s: Settings, test: Dataset | None) -> dict:
     """What `train` (and `train_family`) take from the settings besides the data, η and the epochs."""
     return {
-        "init": s.init,
+        "init": s.initial,
         "loss_threshold": s.loss_threshold,
         "l2": s.l2,
         "batch_size": s.batch_size,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from ..formatting import number, shorten
+from .drawn import DrawnControl, Points, Start
 
 LR_OPTIONS = (
     0.0001,
@@ -111,7 +112,7 @@ class Settings:
     The defaults reproduce the seed 004 tutorial: its data, its learning rate and its 100 epochs.
     """
 
-    source: str = "synthetic"  # "synthetic" or "csv"
+    source: str = "synthetic"  # "synthetic", "csv" or "mine" (only the points added by clicking)
     w1: float = 2.0  # the tutorial's true weights and bias
     w2: float = -3.0
     bias: float = 0.5
@@ -130,6 +131,8 @@ class Settings:
     stop: float = 0.0  # 0: no early stop
     land: str = "on"  # the loss landscape panel is shown
     threshold: float = 0.5  # τ: a point is called 1 where p ≥ 0.5, the class the model finds more likely
+    points: Points = Points()  # points added by clicking the data panel, or by the link: none
+    start: Start = Start()  # the start chosen on the landscape (used while init is "chosen")
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:
@@ -142,6 +145,15 @@ class Settings:
     @property
     def loss_threshold(self) -> float | None:
         return self.stop if self.stop > 0 else None
+
+    @property
+    def initial(self) -> str | tuple[tuple[float, float], float]:
+        """What training starts from: init's name, or the chosen point as ((w1, w2), b) (0, 0, 0 while none is
+        chosen yet)."""
+        if self.init != "chosen":
+            return self.init
+        w1, w2, b = self.start or (0.0, 0.0, 0.0)
+        return (w1, w2), b
 
 
 _DEFAULT = Settings()
@@ -161,7 +173,7 @@ def _control(
 
 
 CONTROLS: tuple[Control, ...] = (
-    _control("source", "Data", "choice", options=("synthetic", "csv")),
+    _control("source", "Data", "choice", options=("synthetic", "csv", "mine")),
     _control("w1", "true w1", "float", -5.0, 5.0, 0.1),
     _control("w2", "true w2", "float", -5.0, 5.0, 0.1),
     _control("bias", "true bias", "float", -5.0, 5.0, 0.1),
@@ -174,7 +186,7 @@ CONTROLS: tuple[Control, ...] = (
     _control("test", "test fraction", "float", 0.0, 0.5, 0.05),
     _control("lr", "learning rate η", "choice", options=LR_OPTIONS),
     _control("epochs", "epochs", "int", 1, 5000, 1),
-    _control("init", "start from", "choice", options=("zeros", "ones", "random")),
+    _control("init", "start from", "choice", options=("zeros", "ones", "random", "chosen")),
     _control("l2", "L2 penalty λ", "choice", options=L2_OPTIONS),
     _control("batch", "batch size", "choice", options=BATCH_OPTIONS),
     _control("stop", "stop at loss (0 = off)", "float", 0.0, 0.7, 0.0001),  # typed exactly, as a notebook's
@@ -184,8 +196,13 @@ CONTROLS: tuple[Control, ...] = (
 # training, no run's identity: the caches key runs with each reading at its default). The page's sidebar
 # does not draw them: each is drawn, and written into the address bar, by the tab that reads with it.
 READINGS: tuple[Control, ...] = (_control("threshold", "threshold τ", "float", 0.05, 0.95, 0.05),)
-BY_KEY = {c.key: c for c in CONTROLS + READINGS}
-DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS}
+# Chosen by clicking the chart (points.py): the points added to the data, and the start chosen on the landscape.
+DRAWN: tuple[DrawnControl, ...] = (
+    DrawnControl("points", "my points", "points", Points()),
+    DrawnControl("start", "the chosen start", "start", Start()),
+)
+BY_KEY = {c.key: c for c in CONTROLS + READINGS + DRAWN}
+DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS + DRAWN}
 assert [f.name for f in fields(Settings)] == list(BY_KEY), "every setting has exactly one control"
 
 
@@ -265,6 +282,8 @@ def parse_query(query: Mapping[str, str | list[str]]) -> tuple[dict[str, object]
             notices.append(
                 f"The link's {key}={quote_value(raw)} was {note}: {control.label} must be {control.allowed()}."
             )
+    if values.get("start") and "init" not in values:  # a link with a start starts there
+        values["init"] = "chosen"
     return values, notices
 
 
@@ -321,5 +340,14 @@ PRESETS: tuple[Preset, ...] = (
         "84 of the 700 training points are class 1 (12%), so calling every point 0 scores 88.0%; at epoch 300 "
         "the run scores 89.0% at τ = 0.5 yet finds only 21 of the 84 (recall 25.0%). In the Predictions tab, "
         "lower τ to 0.2: it finds 53 of them (63.1%), for 73 false alarms instead of 14.",
+    ),
+    Preset(
+        "One point changes everything",
+        {"points": Points(((2.0, -2.0, 0),)), "lr": 5.0, "epochs": 500},
+        "The tutorial's data plus one class-0 point at (2, −2), on the class-1 side: now the loss has a minimum. "
+        "No line separates the classes any more, so the loss no longer falls towards 0 as the weights grow: its "
+        "minimum, 0.0850 at w ≈ (8.7, −12.8), b ≈ 2.05, gets its ★ on the landscape, and the run at η = 5 closes "
+        "in on it (loss 0.0859 at epoch 500). The note under η now names a rate above which no run can settle, "
+        "2/s(θ*) ≈ 76. Click the point to remove it, and the minimum is gone.",
     ),
 )
