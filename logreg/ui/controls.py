@@ -11,10 +11,13 @@ import streamlit as st
 from ..app import cached
 from ..app.budget import Plan
 from ..app.cached import DataChoice
+from ..app.drawn import Points
+from ..app.points import added, mine
 from ..app.run import CsvColumns, Synthetic
 from ..app.settings import BY_KEY, DEFAULTS, Control, Settings, plain
 from ..formatting import number, shorten
 from ..tabular import MAX_NAME, MAX_VALUE, SCALINGS
+from .points import chosen_start, session_points
 
 CSV_HELP = "A CSV with a header row: two numeric feature columns and a label column with exactly two values."
 HELP = {
@@ -25,7 +28,8 @@ HELP = {
     "test": "Fraction of points held out to test on.",
 }
 NAMES = {
-    "source": {"synthetic": "Synthetic", "csv": "CSV file"},
+    "source": {"synthetic": "Synthetic", "csv": "CSV file", "mine": "My points"},
+    "init": {"zeros": "zeros", "ones": "ones", "random": "random", "chosen": "chosen point"},
     "labels": {"threshold": "set by the true line (no overlap)", "logistic": "drawn from the model (overlap)"},
 }
 
@@ -71,6 +75,10 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
             "train_test_split(random_state=seed) does, and the start and mini-batches.",
         )
         data = csv_data(values["seed"])
+    elif values["source"] == "mine":  # only the points added by clicking: their split's seed and fraction
+        values["seed"] = widget(BY_KEY["seed"])
+        values["test"] = widget(BY_KEY["test"])
+        data = None
     else:
         for key in ("w1", "w2", "bias", "n", "seed", "labels", "flip", "xscale", "xshift", "test"):
             values[key] = widget(BY_KEY[key])
@@ -85,8 +93,12 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     )
     sb.header("View")
     values["land"] = widget(BY_KEY["land"])
+    values["points"] = Points() if values["source"] == "csv" else session_points()
     if values["source"] == "synthetic":
-        data = cached.synthetic(Synthetic.of(values))
+        data = added(Synthetic.of(values), values["points"])
+    elif values["source"] == "mine":
+        data = mine(values["points"], values["test"], values["seed"])[0]  # None: the page says what is missing
+    values["start"] = chosen_start(values["init"], data)
     # the epochs beside the chart, and the words on learning rates fitted to the data (the sidebar, drawn
     # above, chose it: the order of drawing does not move anything on the page). η itself is a control of
     # the player's bar: every rate's run is sent, so moving it needs no rerun

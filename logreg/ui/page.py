@@ -14,6 +14,7 @@ from ..app.budget import Plan, one_blas_thread
 from ..app.cache import configure_malloc, freeze_long_lived, release_freed_memory
 from ..app.exports import data_csv, history_csv
 from ..app.family_view import decision, eta_slug, family_payload, fitted, named_boundary, race_payload, rates_chart
+from ..app.points import mine
 from ..app.run import Run
 from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings, plain
 from ..app.watch import watch_with
@@ -27,6 +28,7 @@ from .controls import CSV_HELP, controls
 from .link import TABS, open_tab, read_share_link, share_link
 from .listen import eta_on_screen
 from .player import FRAME_MS, player, plotly_loader
+from .points import canvas, drawn, limit_caption, start_caption
 from .predictions import predictions_panel
 from .session import still_wanted
 
@@ -260,12 +262,16 @@ def run_chart(
         request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
         race=to_browser(race_payload(members, *race_choice(data, runs, r), best_objective(r))) if race else None,
         decision=line,
+        drawn=drawn(settings, landscape=settings.land == "on") if settings.source != "csv" else None,
     )
     follow(epoch)
 
 
 def chart_notes(notes, r: Run, plan: Thinning, land: Landscape | None, race: bool) -> None:
-    """What to read in the chart, under it: what was thinned, the landscape and the sharpness panel."""
+    """What to read in the chart, under it: the chosen start, your points' limit, what was thinned, the
+    landscape and the sharpness panel."""
+    for note in filter(None, (start_caption(r.settings), limit_caption(r.settings))):
+        notes.caption(note)
     for note in plan.notes(len(r.history)):
         notes.caption(note)
     if land is not None:
@@ -333,6 +339,17 @@ def tune_process() -> None:
         freeze_long_lived()  # after one whole run: Streamlit, Plotly and pandas have loaded what they load
 
 
+def no_data(stage, settings: Settings) -> None:
+    """What the page shows before it has data: the empty canvas of "my points" (with what it still needs),
+    or the request for a CSV file."""
+    if settings.source == "mine":  # too few points yet: the empty canvas, to click on
+        with stage:
+            st.info(mine(settings.points, settings.test, settings.seed)[1])
+            canvas(settings, share_link(settings))
+    else:
+        st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
+
+
 def page() -> None:
     present = st.query_params.get("present") == "on"
     st.set_page_config(
@@ -356,7 +373,7 @@ def page() -> None:
     settings, data, budget = controls(main, race=open_tab() == TABS[2])  # the race's lanes make the page's epochs
     presets_row(presets, settings, describe=not present)
     if data is None:
-        st.info("Choose a CSV file in the sidebar. " + CSV_HELP)
+        no_data(stage, settings)
         return
     runs = families.family(data, settings, budget)
     r = runs[families.rate_index(settings.lr)]  # the η the page knows

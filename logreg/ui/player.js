@@ -98,6 +98,7 @@ class Player {
       this.pending = undefined;
     }
     this.writeLink();
+    playerPoints(this, data.drawn); // your points: the bar's tools, the chart's clicks, the link (points.js)
     if (data.id === this.id) { // the same run: keep the frame on screen (τ may have moved)
       if (data.decision) this.setDecision(data.decision);
       return;
@@ -736,9 +737,10 @@ function onKey(e) {
 }
 
 export default function (component) {
-  const { parentElement, data, setStateValue } = component;
+  const { parentElement, data, setStateValue, setTriggerValue } = component;
   const player = parentElement.__lrPlayer || (parentElement.__lrPlayer = new Player(parentElement));
   player.send = setStateValue;
+  player.trigger = setTriggerValue;
   if (!window.__lrKeys) {
     window.__lrKeys = true;
     document.addEventListener('keydown', onKey);

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..app.points import added_trace
 from ..figures import NARROW_PANELS
 from ..plot_parts import LANE_CURVES, LANES, Role, lane_uid, roles, to_browser
 from .chart import CONFIG
+from .points import heard_click
 
 HERE = Path(__file__).resolve().parent
 FRAME_MS = 70  # a frame at 1× speed: 100 epochs play in 7 s, slow enough to follow a zig-zag
@@ -84,7 +86,7 @@ def _script(*names: str) -> str:
     return "\n".join(line for line in lines if not line.startswith("//")) + "\n"
 
 
-SCRIPT = _script("schema.js", "draw.js", "race.js", "access.js", "player.js")
+SCRIPT = _script("schema.js", "draw.js", "race.js", "access.js", "points.js", "player.js")
 _COMPONENT = st.components.v2.component(
     "logreg.player",
     html=HTML,
@@ -111,6 +113,14 @@ def frame_labels(figure: dict) -> list[str]:
     return list(figure["layout"]["meta"]["readouts"])
 
 
+_FIXED = {  # what every player gets alike
+    "narrow": [list(p) for p in NARROW_PANELS],
+    "reveal": list(REVEALED),
+    "config": CONFIG,
+    "roles": roles(),
+}
+
+
 def player(
     figure: dict,
     readouts: list[str] | None = None,
@@ -128,6 +138,7 @@ def player(
     eta: str | None = None,
     race: dict | None = None,
     decision: dict | None = None,
+    drawn: dict | None = None,
 ) -> int | None:
     """Draw the player with `figure` (built with player=True); return the epoch it rests on, once
     the viewer has paused or stepped (None before that).
@@ -144,27 +155,29 @@ def player(
     then chooses up to four rates, each drawn as a lane, instead of η.
     decision: the line p = τ (family_view.decision), where the player draws the boundary and beside which it
     rings the points on the wrong side; None: p = ½.
+    drawn: your points (points.drawn): the bar then has their tools, a click on the data panel adds or removes
+    one and a click on the landscape chooses the start (each one rerun); None: clicks do nothing.
     """
     layout = {k: v for k, v in figure["layout"].items() if k != "meta"}  # the readouts travel on their own
+    if drawn is not None and drawn["points"]:  # the points you added, ringed: a click on one removes it
+        figure = {**figure, "data": [*figure["data"], added_trace(drawn["points"])]}
     data = {
+        **_FIXED,
         "figure": to_browser({**figure, "layout": layout}),
         "readouts": [] if family is not None else frame_labels(figure) if readouts is None else readouts,
         "id": run_id,
         "autoplay": autoplay,
         "frame_ms": frame_ms,
-        "narrow": [list(p) for p in NARROW_PANELS],
-        "reveal": list(REVEALED),
-        "config": CONFIG,
         "keys": keys,
         "present": present,
         "link": link,
         "family": family,
         "rates_figure": None if rates_figure is None else to_browser(rates_figure),
         "request": request,
-        "roles": roles(),
         "eta": eta,
         "race": race,
         "decision": decision,
+        "drawn": drawn,
     }
-    result = _COMPONENT(key=key, data=data, default={"epoch": None}, on_epoch_change=lambda: None)
-    return result.get("epoch")
+    events = {"on_epoch_change": lambda: None, "on_click_change": heard_click(key)}
+    return _COMPONENT(key=key, data=data, default={"epoch": None}, **events).get("epoch")
