@@ -77,6 +77,14 @@ def test_the_presenters_view_and_the_csv_page_meet_wcag_22_aa(app, size):
     page.locator(PLAYER_CHART).first.wait_for(state="visible")
     page.wait_for_timeout(300)
     found["CSV page, a file"] = violations(page)
+    page = app.open("?source=mine&points=-1,1,0;-2,0.5,0;1.5,-1,1")
+    app.assert_ok(charts=0)
+    page.locator(".lr-canvas-chart .main-svg").first.wait_for(state="visible")
+    found["my points, too few yet"] = violations(page)
+    page = app.open("?source=mine&points=-1,1,0;-2,0.5,0;1.5,-1,1;2,0,1&autoplay=off")
+    app.assert_ok(charts=1)
+    page.locator(PLAYER_CHART).first.wait_for(state="visible")
+    found["my points, four"] = violations(page)
     assert {k: v for k, v in found.items() if v} == {}
 
 
