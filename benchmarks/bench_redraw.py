@@ -30,6 +30,8 @@ after the new run has started to play.
                     player's own frameOf() for the new rate. Plotly.update, Plotly.animate (the run's chart
                     and the rates chart) and the player's measure()/reveal() are timed inside the press.
   app, n / w1 key press   the sidebar's `number of points n` / `true w1` slider: a data change (a new run)
+  app, click adding a point   a click on the data panel, each at a new place: the point is added (a data
+                    change, one rerun), timed from the mousedown; no twin on the old app, which had no clicks
   app, … candidate: one Plotly.animate   the η press and the default page's epochs press with the player
                     patched in the page (ONE_ANIMATE below; player.js untouched): what that change would give
   bare scatter      benchmarks/bare_redraw.py?mode=scatter: 1000 points in st.plotly_chart, new data per value
@@ -90,6 +92,7 @@ TIMEOUT_MS = 60_000
 EPOCHS = "[data-testid='stSlider'] input[type='range'][aria-label='epochs']"
 ETA = ".st-key-animation input.lr-eta"  # the player's η control: switches runs in the browser
 ETA_PRESS = "η"  # a page's press: this, or the aria-label of the Streamlit slider pressed
+CLICK_PRESS = "click"  # a page's press: a click on the data panel, adding a point there (a data change)
 
 
 def slider_of(label: str) -> str:
@@ -163,6 +166,7 @@ PAGES = [  # (name, server, query, wait for the new run to play, charts that hol
     ("app, candidate: one Plotly.animate", "app", "?autoplay=off", False, 1, "epochs", ONE_ANIMATE),
     ("app, n key press (data change)", "app", "?autoplay=off", False, 1, "number of points n"),
     ("app, w1 key press (data change)", "app", "?autoplay=off", False, 1, "true w1"),
+    ("app, click adding a point (data change)", "app", "?autoplay=off", False, 1, CLICK_PRESS),
     ("app, auto-play on", "app", "", True, 1),
     ("app, 400 epochs", "app", "?autoplay=off&epochs=400", False, 1),
     ("app, n = 20000", "app", "?autoplay=off&n=20000", False, 1),
@@ -214,14 +218,16 @@ INSTRUMENT = """
   };
   window.WebSocket.prototype = Socket.prototype;
   Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-  document.addEventListener('keydown', () => {
+  const pressed = () => {
     Object.assign(R, {key: performance.now(), ran: false, playAt: null, playPaint: null, before: new WeakSet(),
                       ws: [], calls: [], rateAt: null, etaPaint: null});
     R.last = R.key; R.paint = 0;
     R.rateBefore = rateNow();
     R.scriptDone = null;
     for (const gd of charts()) if (gd.data) R.before.add(gd.data);
-  }, true);
+  };
+  document.addEventListener('keydown', pressed, true);
+  document.addEventListener('mousedown', pressed, true); // a click on the chart: the page's own points
   const painted = (then) => requestAnimationFrame(() => setTimeout(then, 0));
   const observe = () => new MutationObserver((list) => {
     if (R.key === null) return;
@@ -340,6 +346,12 @@ INSTRUMENT = """
   };
 })();
 """
+CLICK_AT = """([x, y]) => { // the page coordinates of data point (x, y) on the data panel (the axes' own mapping)
+    const gd = document.querySelector('.st-key-animation .lr-chart');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const box = gd.querySelector('.main-svg').getBoundingClientRect();
+    return [box.left + xa._offset + xa.d2p(x), box.top + ya._offset + ya.d2p(y)];
+}"""
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
 
 
@@ -373,7 +385,12 @@ class Page:
         return {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
 
     def press(self, keep: bool) -> dict:
-        result = self.press_eta() if self.press_what == ETA_PRESS else self.press_slider()
+        if self.press_what == ETA_PRESS:
+            result = self.press_eta()
+        elif self.press_what == CLICK_PRESS:
+            result = self.press_click()
+        else:
+            result = self.press_slider()
         if keep:
             self.samples.append(result)
         return result
@@ -409,6 +426,16 @@ class Page:
         result["cpu_ms"] = {k: 1000 * (m1[k] - m0[k]) for k in METRICS}
         return result
 
+    def press_click(self) -> dict:
+        """A click on the data panel, each at a new place (x1 from 1.0 by 0.1, x2 = −2.5): a new point, new data."""
+        page = self.page
+        self.clicks = getattr(self, "clicks", 0) + 1
+        x, y = 1.0 + 0.1 * self.clicks, -2.5
+        px, py = page.evaluate(CLICK_AT, [x, y])
+        m0 = self.metrics()
+        page.mouse.click(px, py)
+        return self.wait_done(m0)
+
     def press_slider(self) -> dict:
         page = self.page
         slider = page.locator(EPOCHS if self.press_what == "epochs" else slider_of(self.press_what))
@@ -424,6 +451,15 @@ class Page:
         slider.focus()
         m0 = self.metrics()
         slider.press(self.direction)
+        result = self.wait_done(m0)
+        after = slider.get_attribute("aria-valuetext")
+        if after == before:
+            raise RuntimeError(f"{self.name}: the {self.press_what} slider stayed at {before}")
+        return result
+
+    def wait_done(self, m0: dict) -> dict:
+        """Wait for the page to be done redrawing after a press, and time it (the main thread's share too)."""
+        page = self.page
         try:
             result = page.wait_for_function(
                 "([q, p, n]) => window.__rdDone(q, p, n)",
@@ -440,9 +476,6 @@ class Page:
         m1 = self.metrics()
         if self.playing:
             page.evaluate("() => window.__lrPlayer && window.__lrPlayer.pause()")
-        after = slider.get_attribute("aria-valuetext")
-        if after == before:
-            raise RuntimeError(f"{self.name}: the {self.press_what} slider stayed at {before}")
         errors = page.locator("[data-testid='stException']").count()
         if errors:
             raise RuntimeError(f"{self.name}: the page shows an exception")
@@ -616,9 +649,9 @@ def twins(pages: list[tuple]) -> list[tuple]:
     """Each app page on the baseline app too: the same press (η: the old app's η slider, a rerun)."""
     out = []
     for name, server, query, playing, need, *press in pages:
-        if server != "app" or "candidate" in name:
-            continue
         press = press[0] if press else "epochs"  # (a patch is a candidate's: none here)
+        if server != "app" or "candidate" in name or press == CLICK_PRESS:  # the old app had no points to click
+            continue
         out.append((OLD + name, "old", query, playing, need, "learning rate η" if press == ETA_PRESS else press))
     return out
 
