@@ -48,7 +48,7 @@ def mine(points: Points, test: float, seed: int) -> tuple[DataChoice | None, str
     short = [c for c in (0, 1) if points.count(c) < MIN_EACH]
     if short:
         return None, (
-            f"Click the chart to add points: choose the class with the “adding” button. Training starts once "
+            f"Click the chart to add points: choose the class with the “add” button. Training starts once "
             f"there are at least {MIN_EACH} points of each class (now {points.count(0)} of class 0 and "
             f"{points.count(1)} of class 1)."
         )

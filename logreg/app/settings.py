@@ -344,7 +344,8 @@ PRESETS: tuple[Preset, ...] = (
     Preset(
         "One point changes everything",
         {"points": Points(((2.0, -2.0, 0),)), "lr": 5.0, "epochs": 500},
-        "The tutorial's data plus one class-0 point at (2, −2), on the class-1 side: now the loss has a minimum. "
+        "One point on the wrong side gives the loss a minimum. The tutorial's data plus one class-0 point at "
+        "(2, −2), on the class-1 side. "
         "No line separates the classes any more, so the loss no longer falls towards 0 as the weights grow: its "
         "minimum, 0.0850 at w ≈ (8.7, −12.8), b ≈ 2.05, gets its ★ on the landscape, and the run at η = 5 closes "
         "in on it (loss 0.0859 at epoch 500). The note under η now names a rate above which no run can settle, "

@@ -152,7 +152,7 @@ class Player {
     }
     if (!this.listening) {
       this.listening = true;
-      this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); });
+      this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); this.fitLegend(); });
     }
     this.q('.lr-player').dataset.frames = String(this.names.length);
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
@@ -185,13 +185,13 @@ class Player {
     if (width >= NARROW) {
       const height = this.fitHeight(width);
       // the legend in a row above the panels' own titles, so that the panels keep the height below
-      base.margin = { ...base.margin, t: PANEL_TITLES + LEGEND_ROW, b: X_TITLES };
+      base.margin = { ...base.margin, t: PANEL_TITLES + LEGEND_ROW + (this.legendRows || 0), b: X_TITLES };
       const plot = height - base.margin.t - base.margin.b;
       const scale = (base.font?.size ?? 18) / 18; // the presenter's larger type needs wider gaps
       spread(base, 'y', (ROW_GAP * scale) / plot); // rows of panels keep an x axis's ticks and title between them
       spread(base, 'x', (COLUMN_GAP * scale) / (width - base.margin.l - base.margin.r)); // columns: a y axis's
       thinTicks(base, plot);
-      const legend = { ...base.legend, y: 1 + (base.margin.t - LEGEND_ROW + 4) / plot, yanchor: 'bottom' };
+      const legend = { ...base.legend, y: 1 + (PANEL_TITLES + 4) / plot, yanchor: 'bottom' }; // its rows grow up
       return { ...base, width, height, legend };
     }
     // a phone: every panel full width, stacked, the data and landscape panels square. Narrow margins, so
@@ -226,6 +226,17 @@ class Player {
     const verdict = this.q('.lr-verdict');
     const below = (this.race ? 0 : Math.max(verdict.offsetHeight, 40)) + 20;
     return Math.max(MIN_HEIGHT, Math.min(ideal, Math.floor(window.innerHeight - top - below)));
+  }
+
+  fitLegend() {
+    // a legend that wraps (a narrower window, held-out rows' entries) takes the rows it needs above the
+    // panels' titles: the panels move down rather than its second row lying on the curves' key
+    const legend = this.gd._fullLayout && this.gd._fullLayout.legend;
+    if (!legend || !(legend._height > 0) || this.width < NARROW) return;
+    const extra = Math.max(0, Math.ceil(legend._height - LEGEND_ROW - 8));
+    if (Math.abs(extra - (this.legendRows || 0)) < 4) return;
+    this.legendRows = extra;
+    this.resize(true);
   }
 
   resize(force = false) {

@@ -4,6 +4,7 @@
 // (one rerun per click); the server sends the points back and draws them.
 
 const NEAR_PX = 12; // a click this close to a point you added removes it
+const CLASS_MARKS = ['●', '▲']; // each class's marker on the data panel (plot_parts.CLASS_SYMBOLS: circle, triangle-up)
 
 function panelClick(gd, e, k) {
   // the click's data coordinates on panel k ('' the data, '4' the landscape), or null outside it
@@ -47,7 +48,7 @@ function pointTools(holder, before, send) {
   const chooser = group.querySelector('.lr-class');
   const label = () => {
     const c = addingClass();
-    chooser.textContent = `adding: class ${c}`;
+    chooser.textContent = `add ${CLASS_MARKS[c]} ${c}`; // short: the bar keeps one row for it and the epoch
     chooser.dataset.class = String(c);
     chooser.setAttribute('aria-label', `adding: class ${c}. Press to add class ${1 - c} instead`);
     chooser.title = `A click on the data panel adds a point of class ${c}; press to switch to class ${1 - c}`;
@@ -62,7 +63,7 @@ function pointTools(holder, before, send) {
 function showPointTools(group, drawn) {
   group.hidden = !drawn;
   if (!drawn) return;
-  group.querySelector('.lr-class').textContent = `adding: class ${addingClass()}`;
+  group.querySelector('.lr-class').textContent = `add ${CLASS_MARKS[addingClass()]} ${addingClass()}`;
   group.querySelector('.lr-undo').disabled = !drawn.undo;
   group.querySelector('.lr-clear').disabled = !drawn.points.length;
 }
