@@ -154,6 +154,7 @@ class Player {
       this.listening = true;
       this.gd.on('plotly_afterplot', () => { this.measure(); this.reveal(); this.fitLegend(); });
     }
+    this.fitLegend(); // the first drawing's legend, measured now that it is drawn
     this.q('.lr-player').dataset.frames = String(this.names.length);
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
     this.scrub.disabled = this.names.length < 2;
@@ -250,6 +251,7 @@ class Player {
       changes[`${key}.domain`] = layout[key].domain;
       if (layout[key].tickvals) Object.assign(changes, { [`${key}.tickvals`]: layout[key].tickvals, [`${key}.ticktext`]: layout[key].ticktext });
       if (layout[key].tickfont) changes[`${key}.tickfont.size`] = layout[key].tickfont.size;
+      if (key.startsWith('yaxis')) changes[`${key}.nticks`] = layout[key].nticks || 0; // 0: Plotly's own count
       if (layout[key].ticklabelstandoff !== undefined) changes[`${key}.ticklabelstandoff`] = layout[key].ticklabelstandoff;
     }
     window.Plotly.relayout(this.gd, changes);
@@ -663,12 +665,17 @@ function spread(layout, axis, gap) {
 }
 
 function thinTicks(layout, plot) {
-  // a short panel with listed ticks (the sharpness's powers of ten) keeps every k-th, so that they never touch
+  // a short panel with listed ticks (the sharpness's powers of ten) keeps every k-th, so that they never touch;
+  // a short one with Plotly's own ticks gets at most as many as fit
   for (const k of Object.keys(layout).filter((key) => /^yaxis\d*$/.test(key))) {
     const axis = layout[k];
-    if (!axis.tickvals || !axis.domain) continue;
+    if (!axis.domain) continue;
     const room = (axis.domain[1] - axis.domain[0]) * plot;
     const fits = Math.max(2, Math.floor(room / ((axis.tickfont?.size ?? 16) * 1.5)));
+    if (!axis.tickvals) {
+      if (fits < 6) layout[k] = { ...axis, nticks: fits }; // else Plotly's own count (4 to 10, by length)
+      continue;
+    }
     const step = Math.ceil(axis.tickvals.length / fits);
     if (step <= 1) continue;
     layout[k] = { ...axis, tickvals: axis.tickvals.filter((_, i) => i % step === 0),
