@@ -36,7 +36,7 @@ function addingClass() {
 }
 
 function pointTools(holder, before, send) {
-  // "adding: class 0 / class 1", Undo and Clear: buttons, so the keyboard reaches them (Enter, Space)
+  // the class to add ("add ● 0" / "add ▲ 1"), Undo and Clear: buttons, so the keyboard reaches them (Enter, Space)
   const group = document.createElement('span');
   group.className = 'lr-points';
   group.setAttribute('role', 'group');
@@ -50,7 +50,8 @@ function pointTools(holder, before, send) {
     const c = addingClass();
     chooser.textContent = `add ${CLASS_MARKS[c]} ${c}`; // short: the bar keeps one row for it and the epoch
     chooser.dataset.class = String(c);
-    chooser.setAttribute('aria-label', `adding: class ${c}. Press to add class ${1 - c} instead`);
+    // the name holds the visible words (WCAG 2.5.3, label in name), then what they mean
+    chooser.setAttribute('aria-label', `add ${CLASS_MARKS[c]} ${c}: adding class ${c}. Press to add class ${1 - c} instead`);
     chooser.title = `A click on the data panel adds a point of class ${c}; press to switch to class ${1 - c}`;
   };
   chooser.addEventListener('click', () => { window.__lrAddClass = 1 - addingClass(); label(); });

@@ -65,10 +65,10 @@ def test_a_click_adds_one_point_the_link_keeps_it_and_undo_takes_it_back(app, ch
     finally:
         other.context.close()
     # the class chooser is a button with its name; the next click adds class 1
-    chooser = page.get_by_role("button", name="adding: class 0. Press to add class 1 instead")
+    chooser = page.get_by_role("button", name="adding class 0. Press to add class 1 instead")
     chooser.focus()
     page.keyboard.press("Enter")
-    page.get_by_role("button", name="adding: class 1. Press to add class 0 instead").wait_for()
+    page.get_by_role("button", name="adding class 1. Press to add class 0 instead").wait_for()
     click_at(app, page, "", -1.0, 2.0)
     page.wait_for_function(f"() => ({ADDED})().length === 2", timeout=20_000)
     page.wait_for_function("() => (new URLSearchParams(location.search).get('points') || '').endsWith(',1')")
