@@ -5,6 +5,7 @@ strictly as every other setting's. Pure Python (no Streamlit)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_POINTS = 200  # points a viewer may add: the page's budget counts them as rows of data
@@ -45,7 +46,8 @@ class Points(tuple):
     def without(self, index: int) -> Points:
         return Points(p for i, p in enumerate(self) if i != index)
 
-    def count(self, c: int) -> int:  # type: ignore[override]
+    def of_class(self, c: int) -> int:
+        """How many of the points are of class c."""
         return sum(1 for p in self if p[2] == c)
 
 
@@ -104,6 +106,21 @@ def _quoted(entry: str) -> str:
     return quote_value(entry)
 
 
+def _points_parse(raw: str) -> tuple[object, str | None]:
+    return parse_points(raw)
+
+
+def _start_parse(raw: str) -> tuple[object, str | None]:
+    return parse_start(raw), None
+
+
+POINTS_ALLOWED = (
+    f"up to {MAX_POINTS} entries x1,x2,c separated by ';', each x1 and x2 a number from "
+    f"-{POINT_LIMIT:g} to {POINT_LIMIT:g} with at most {DECIMALS} decimals and c 0 or 1"
+)
+START_ALLOWED = f"three numbers w1,w2,b, each from -{START_LIMIT:g} to {START_LIMIT:g} with at most {DECIMALS} decimals"
+
+
 @dataclass(frozen=True)
 class DrawnControl:
     """A setting chosen by clicking the chart, read from the share link as every control is (settings.parse_query
@@ -111,18 +128,16 @@ class DrawnControl:
 
     key: str
     label: str
-    kind: str  # "points" or "start"
     default: object
+    reader: Callable[[str], tuple[object, str | None]]  # the link's text → (value, what was left out or None)
+    allowed_text: str
 
     def allowed(self) -> str:
-        if self.kind == "points":
-            return (
-                f"up to {MAX_POINTS} entries x1,x2,c separated by ';', each x1 and x2 a number from "
-                f"-{POINT_LIMIT:g} to {POINT_LIMIT:g} with at most {DECIMALS} decimals and c 0 or 1"
-            )
-        return f"three numbers w1,w2,b, each from -{START_LIMIT:g} to {START_LIMIT:g} with at most {DECIMALS} decimals"
+        return self.allowed_text
 
     def parse(self, raw: str) -> tuple[object, str | None]:
-        if self.kind == "points":
-            return parse_points(raw)
-        return parse_start(raw), None
+        return self.reader(raw)
+
+
+POINTS_CONTROL = DrawnControl("points", "my points", Points(), _points_parse, POINTS_ALLOWED)
+START_CONTROL = DrawnControl("start", "the chosen start", Start(), _start_parse, START_ALLOWED)

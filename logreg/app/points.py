@@ -5,33 +5,17 @@ No Streamlit here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from ..analysis import best_bias
-from ..data import Dataset, split, with_points
+from ..data import Dataset
 from ..plot_parts import CLASS_COLORS, CLASS_SYMBOLS
 from .cached import CACHE, DataChoice, synthetic
 from .drawn import DECIMALS, START_LIMIT, Points, Start
-from .run import Synthetic
+from .run import Synthetic, WithPoints
 
 MIN_EACH = 2  # "my points" trains once it has this many points of each class
 CANVAS = (-4.0, 4.0)  # the empty canvas's x1 and x2 range: where the default data lie
-
-
-@dataclass(frozen=True)
-class WithPoints:
-    """Points added to synthetic data (base), or on their own (base None), then split as scikit-learn's
-    train_test_split(test_size=test, random_state=seed): an added point goes where the seeded split puts it."""
-
-    base: Synthetic | None
-    points: Points
-    test: float
-    seed: int
-
-    def load(self) -> tuple[Dataset, Dataset | None]:  # as run.synthetic_split makes it from the settings
-        return split(with_points(None if self.base is None else self.base.data(), self.points), self.test, self.seed)
 
 
 def added(base: Synthetic, points: Points) -> DataChoice:
@@ -45,12 +29,12 @@ def added(base: Synthetic, points: Points) -> DataChoice:
 
 def mine(points: Points, test: float, seed: int) -> tuple[DataChoice | None, str | None]:
     """ "My points": the data the points make, or None and what is still missing, in words."""
-    short = [c for c in (0, 1) if points.count(c) < MIN_EACH]
+    short = [c for c in (0, 1) if points.of_class(c) < MIN_EACH]
     if short:
         return None, (
             f"Click the chart to add points: choose the class with the “add” button. Training starts once "
-            f"there are at least {MIN_EACH} points of each class (now {points.count(0)} of class 0 and "
-            f"{points.count(1)} of class 1)."
+            f"there are at least {MIN_EACH} points of each class (now {points.of_class(0)} of class 0 and "
+            f"{points.of_class(1)} of class 1)."
         )
     source = WithPoints(None, points, test, seed)
     train, held = CACHE.get(source, source.load)

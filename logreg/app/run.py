@@ -19,6 +19,7 @@ from ..data import Dataset, make_synthetic, split, with_points
 from ..tabular import Scaler, TabularData, from_frame
 from ..train import Snapshot, train
 from ..verdict import Verdict, last_quarter_start, verdict
+from .drawn import Points
 from .settings import Settings
 
 
@@ -77,6 +78,20 @@ class Synthetic:
 
 
 @dataclass(frozen=True)
+class WithPoints:
+    """Points added to synthetic data (base), or on their own (base None), then split as scikit-learn's
+    train_test_split(test_size=test, random_state=seed): an added point goes where the seeded split puts it."""
+
+    base: Synthetic | None
+    points: Points
+    test: float
+    seed: int
+
+    def load(self) -> tuple[Dataset, Dataset | None]:
+        return split(with_points(None if self.base is None else self.base.data(), self.points), self.test, self.seed)
+
+
+@dataclass(frozen=True)
 class CsvColumns:
     """Data from an uploaded file: the file (by its SHA-256) and every choice made of its columns."""
 
@@ -110,8 +125,7 @@ def synthetic_split(s: Settings) -> tuple[Dataset, Dataset | None]:
     """The data settings s describe, split: the synthetic data with the points added to it (s.points), or those
     points alone (source "mine")."""
     if s.source == "mine" or s.points:
-        base = None if s.source == "mine" else Synthetic.of(s).data()
-        return split(with_points(base, s.points), s.test, s.seed)
+        return WithPoints(None if s.source == "mine" else Synthetic.of(s), s.points, s.test, s.seed).load()
     return Synthetic.of(s).load()
 
 

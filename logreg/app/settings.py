@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from ..formatting import number, shorten
-from .drawn import DrawnControl, Points, Start
+from .drawn import POINTS_CONTROL, START_CONTROL, DrawnControl, Points, Start
 
 LR_OPTIONS = (
     0.0001,
@@ -197,10 +197,7 @@ CONTROLS: tuple[Control, ...] = (
 # does not draw them: each is drawn, and written into the address bar, by the tab that reads with it.
 READINGS: tuple[Control, ...] = (_control("threshold", "threshold τ", "float", 0.05, 0.95, 0.05),)
 # Chosen by clicking the chart (points.py): the points added to the data, and the start chosen on the landscape.
-DRAWN: tuple[DrawnControl, ...] = (
-    DrawnControl("points", "my points", "points", Points()),
-    DrawnControl("start", "the chosen start", "start", Start()),
-)
+DRAWN: tuple[DrawnControl, ...] = (POINTS_CONTROL, START_CONTROL)
 BY_KEY = {c.key: c for c in CONTROLS + READINGS + DRAWN}
 DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS + DRAWN}
 assert [f.name for f in fields(Settings)] == list(BY_KEY), "every setting has exactly one control"

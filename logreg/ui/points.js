@@ -46,25 +46,27 @@ function pointTools(holder, before, send) {
     '<button type="button" class="lr-clear" title="Remove every point you added">Clear</button>';
   holder.insertBefore(group, before);
   const chooser = group.querySelector('.lr-class');
-  const label = () => {
-    const c = addingClass();
-    chooser.textContent = `add ${CLASS_MARKS[c]} ${c}`; // short: the bar keeps one row for it and the epoch
-    chooser.dataset.class = String(c);
-    // the name holds the visible words (WCAG 2.5.3, label in name), then what they mean
-    chooser.setAttribute('aria-label', `add ${CLASS_MARKS[c]} ${c}: adding class ${c}. Press to add class ${1 - c} instead`);
-    chooser.title = `A click on the data panel adds a point of class ${c}; press to switch to class ${1 - c}`;
-  };
-  chooser.addEventListener('click', () => { window.__lrAddClass = 1 - addingClass(); label(); });
+  chooser.addEventListener('click', () => { window.__lrAddClass = 1 - addingClass(); nameChooser(chooser); });
   group.querySelector('.lr-undo').addEventListener('click', () => send({ kind: 'undo' }));
   group.querySelector('.lr-clear').addEventListener('click', () => send({ kind: 'clear' }));
-  label();
+  nameChooser(chooser);
   return group;
+}
+
+function nameChooser(chooser) {
+  // the class button's words for the class being added: short, so the bar keeps one row for it and the epoch
+  const c = addingClass();
+  chooser.textContent = `add ${CLASS_MARKS[c]} ${c}`;
+  chooser.dataset.class = String(c);
+  // the name holds the visible words (WCAG 2.5.3, label in name), then what they mean
+  chooser.setAttribute('aria-label', `add ${CLASS_MARKS[c]} ${c}: adding class ${c}. Press to add class ${1 - c} instead`);
+  chooser.title = `A click on the data panel adds a point of class ${c}; press to switch to class ${1 - c}`;
 }
 
 function showPointTools(group, drawn) {
   group.hidden = !drawn;
   if (!drawn) return;
-  group.querySelector('.lr-class').textContent = `add ${CLASS_MARKS[addingClass()]} ${addingClass()}`;
+  nameChooser(group.querySelector('.lr-class'));
   group.querySelector('.lr-undo').disabled = !drawn.undo;
   group.querySelector('.lr-clear').disabled = !drawn.points.length;
 }
