@@ -4,6 +4,8 @@
 
 const FOLD_BELOW = 1400; // px: a laptop's window; the chart needs the width more than the sidebar does
 const SAY_EVERY_MS = 3000; // while playing, one sentence at most this often: a screen reader keeps up
+const HAND_SCROLL = ['wheel', 'touchmove', 'keydown']; // a reader scrolling by hand
+const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
 
 function reducedMotion() {
   return Boolean(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
@@ -152,25 +154,36 @@ function listen(player) {
 
 function holdTabsInPlace() {
   // opening a tab reruns the page, and what is above the tab bar changes (the race's bar and words, the
-  // captions): from the click until that run has ended, the page scrolls by as much, so the bar stays
-  // under the pointer
+  // captions), sometimes after the run has ended (the player draws them when its figures are ready): from
+  // the click until the run has ended and nothing has changed size for a second, the page scrolls by as
+  // much, so the bar stays under the pointer. A reader who scrolls takes the page back at once.
   document.addEventListener('click', (e) => {
     const tab = e.target.closest && e.target.closest('[data-testid="stTabs"] [role="tab"]');
     const main = document.querySelector('[data-testid="stMain"]');
     if (!tab || !main) return;
     const bar = () => document.querySelector('[data-testid="stTabs"]');
     const before = bar().getBoundingClientRect().top;
-    const settle = () => { const el = bar(); if (el) main.scrollTop += el.getBoundingClientRect().top - before; };
-    const watch = new ResizeObserver(settle);
+    const started = performance.now();
+    let changed = started;
+    const settle = () => {
+      const el = bar();
+      const by = el ? el.getBoundingClientRect().top - before : 0;
+      if (Math.abs(by) >= 1) { main.scrollTop += by; changed = performance.now(); }
+    };
+    const watch = new ResizeObserver(() => { changed = performance.now(); settle(); });
     watch.observe(document.querySelector('[data-testid="stMainBlockContainer"]') || main);
     const app = document.querySelector('[data-testid="stApp"]');
-    const started = performance.now();
-    let quiet = 0;
+    const stop = () => {
+      clearInterval(poll); watch.disconnect();
+      HAND_SCROLL.forEach((kind) => window.removeEventListener(kind, byHand, true));
+    };
+    const byHand = (ev) => { if (ev.type !== 'keydown' || SCROLL_KEYS.has(ev.key)) stop(); };
+    HAND_SCROLL.forEach((kind) => window.addEventListener(kind, byHand, true));
     const poll = setInterval(() => {
       settle();
+      const now = performance.now();
       const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
-      quiet = idle && performance.now() - started > 300 ? quiet + 1 : 0;
-      if (quiet >= 8 || performance.now() - started > 10000) { clearInterval(poll); watch.disconnect(); }
+      if ((idle && now - started > 300 && now - changed > 1000) || now - started > 20000) stop();
     }, 100);
   }, true);
 }

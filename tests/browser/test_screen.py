@@ -292,3 +292,23 @@ def test_every_chart_has_a_name_that_says_what_it_shows(app):
     page.wait_for_function(
         "() => (document.querySelector('.st-key-roc_plot')?.getAttribute('aria-label') || '').startsWith('The ROC')"
     )
+
+
+def test_a_reader_who_scrolls_takes_the_page_back(app):
+    """The tab bar is held in place only until the reader scrolls: a wheel turned while the tab opens moves
+    the page, and nothing pulls it back."""
+    app.page.set_viewport_size({"width": 1280, "height": 720})
+    page = app.open("?autoplay=off")
+    app.assert_ok(charts=1)
+    top = "() => Math.round(document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top)"
+    page.get_by_role("tab", name="Math at one epoch", exact=True).click()
+    app.wait(timeout=60_000)
+    page.wait_for_timeout(2500)
+    where = page.evaluate(top)
+    page.get_by_role("tab", name="Summary", exact=True).click()
+    page.wait_for_timeout(300)
+    page.mouse.move(640, 400)
+    page.mouse.wheel(0, -400)  # up: the page is near its end
+    app.wait(timeout=60_000)
+    page.wait_for_timeout(2500)
+    assert page.evaluate(top) >= where + 300
