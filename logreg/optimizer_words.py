@@ -6,7 +6,8 @@ reached_sentence({GD: gd_history, MOMENTUM: momentum_history}, 0.35)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 
 from .formatting import number
 from .optimizers import ADAM_B1, ADAM_B2, ADAM_EPS, Optimizer
@@ -57,6 +58,32 @@ def reached_sentence(histories: Mapping[Optimizer, Sequence[Snapshot]], loss: fl
         needed = [f"{NAMES[others[0]]} needed {epochs[others[0]]}"] + [f"{NAMES[o]} {epochs[o]}" for o in others[1:]]
         parts.append(_listed(needed))
     return "; ".join(parts + missed_words) + "."
+
+
+def target_loss(histories: Iterable[Sequence[Snapshot]]) -> float:
+    """The loss a race is judged at: the second lowest last loss of its runs (the lowest with one run), rounded
+    up to two significant digits, so that at least two runs reach it and the others are seen to miss it.
+    Runs that diverged are left out unless every run did."""
+    histories = list(histories)
+    if not histories:
+        raise ValueError("target_loss needs at least one history")
+    kept = [h for h in histories if not h[-1].diverged and math.isfinite(h[-1].loss)] or histories
+    lasts = sorted(float(h[-1].loss) for h in kept)
+    loss = lasts[1] if len(lasts) > 1 else lasts[0]
+    if not math.isfinite(loss) or loss <= 0:
+        return loss
+    exponent = math.floor(math.log10(loss)) - 1
+    return float(f"{math.ceil(loss / 10.0**exponent - 1e-9)}e{exponent}")  # written in decimals: 0.41, not 0.41000…03
+
+
+def lane_sentence(optimizer: Optimizer, history: Sequence[Snapshot]) -> str:
+    """What a run says once it has ended: why it stopped early, or how far its loss went (plus, for Newton's
+    method, where it halved its step)."""
+    ending = ending_sentence(optimizer, history)
+    first, last = history[0], history[-1]
+    said = ending or f"Loss {number(first.loss, '.4f')} → {number(last.loss, '.4f')} in {last.epoch} epochs."
+    halved = halving_sentence(history) if optimizer is Optimizer.NEWTON else None
+    return f"{said} {halved}" if halved else said
 
 
 def ending_sentence(optimizer: Optimizer, history: Sequence[Snapshot]) -> str | None:

@@ -125,6 +125,9 @@ LAYERS = {
     "app/watch.py": set(),
     "app/drawn.py": set(),  # your points and start: their values and link text
     "app/points.py": {"numpy"},  # the data with your points, and their figures as dicts
+    "app/methods.py": set(),  # the optimizers tab's methods: their values and link text
+    "app/methods_run.py": set(),  # the methods' runs
+    "app/methods_view.py": set(),  # their numbers, as the player races them
 }
 
 

@@ -16,6 +16,7 @@ from logreg.app.settings import (
     DEFAULTS,
     DRAWN,
     PRESETS,
+    RACED,
     READINGS,
     Settings,
     parse_query,
@@ -56,7 +57,7 @@ def allowed_examples(control) -> list:
 
 # ---------------------------------------------------------------- the controls themselves
 def test_settings_and_controls_agree():
-    assert [f.name for f in fields(Settings)] == KEYS + [c.key for c in DRAWN]
+    assert [f.name for f in fields(Settings)] == KEYS + [c.key for c in DRAWN + RACED]
     assert Settings() == Settings.from_values(DEFAULTS)
     for f in fields(Settings):
         assert getattr(Settings(), f.name) == BY_KEY[f.name].default

@@ -16,6 +16,8 @@ Costs in µs, for n_train training rows and n_test test rows:
 The race tab chooses its rates from the family's runs, in lockstep with the page's run; only where the
 family does not reach the page's epochs does it train up to RACE_RUNS runs of its own to choose them, and
 then those share the budget too.
+The optimizers tab trains up to four runs of its own (one per method raced, at the page's epochs): they share
+the budget as the page's own run does, so the page's epochs are those all of them can make.
 Every other rate of the η control (FAMILY_RUNS runs) is trained too, so that moving η needs no rerun: they
 get what the page's own run leaves of the budget, and the run of the η on screen is never cut for them.
 Where not even one epoch of theirs fits (mini-batches of a few points on many rows), they are not trained,
@@ -59,6 +61,11 @@ LANDSCAPE_ROW_US = 200.0  # one row of the landscape's grid, refined around a mi
 # out at every point (at most 2,000 rows): 165 µs on the link x1 × 0.1 + 100 (the bias far from 0), 60–90 µs
 # on the default data; analysis.best_bias takes at most 8 steps per grid point on average
 LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
+METHOD_FACTOR = 1.5  # a run of momentum, Nesterov or Adam, against gradient descent's: at most 1.38 times as long
+# per epoch (`python3 benchmarks/bench_budget.py methods`: 1,000 and 20,000 points, separable or not)
+NEWTON_EPOCH_US = 250.0  # Newton's method: one step's fixed cost (the Hessian, its solve and the step's check)
+NEWTON_ROW_US = 0.12  # and per row: the Hessian's products and the halving's objective (0.04–0.06 µs at 20,000
+# points, 0.15–0.18 µs per row with the fixed cost at 1,000)
 FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
 CSV_ROW_US = 1.0  # one row of an uploaded file: its digest, parsing, the columns checked, split and scaled
 CSV_CELL_US = 0.25  # one cell of an uploaded file, read and checked as a number (0.12 µs measured on 1,000 columns)
@@ -80,6 +87,7 @@ class Plan:
     all_test: int
     family_epochs: int = 0  # the epochs of the other rates' runs: `epochs`, fewer, or 0 (none fit the budget)
     race: bool = False  # the race tab is open: the race's lanes make the page's epochs
+    methods: int = 0  # the optimizers tab is open: the runs of the methods it races make the page's epochs
 
     @property
     def cut(self) -> bool:
@@ -98,6 +106,7 @@ class Plan:
         if not self.cut:
             return None
         runs = "this run and the race's runs" if self.race else "this run"
+        runs = "this run and the optimizers' runs" if self.methods else runs
         points = f"on {self.all_train:,} training points"
         if self.sampled:
             test = f" (and {self.n_test:,} of the {self.all_test:,} test points)" if self.all_test else ""
@@ -117,8 +126,8 @@ class Plan:
             others = "; the other learning rates are trained only when η moves to them"
         return (
             f"To keep the shared server responsive, every page gets about {PAGE_BUDGET_S:g} s of its time, so "
-            f"{runs} make{'' if self.race else 's'} {epochs} {points}{others} (fewer points, a larger batch "
-            "or fewer epochs run them all)."
+            f"{runs} make{'' if self.race or self.methods else 's'} {epochs} {points}{others} (fewer points, a "
+            "larger batch or fewer epochs run them all)."
         )
 
 
@@ -129,6 +138,15 @@ def run_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> fl
     if batch_size is not None and batch_size < n_train:
         cost += epochs * (UPDATE_US * -(-n_train // batch_size) + BATCH_ROW_US * n_train)
     return cost + (epochs // 4 + 1) * (SNAPSHOT_US + SHARPNESS_ROW_US * n_train)
+
+
+def methods_us(epochs: int, n_train: int, n_test: int, batch_size: int | None, methods: int, newton: bool) -> float:
+    """Predicted CPU µs of the optimizers tab's runs: `methods` runs, Newton's method among them when `newton`."""
+    others = (methods - int(newton)) * METHOD_FACTOR * run_us(epochs, n_train, n_test, batch_size)
+    if not newton:
+        return others
+    steps = (epochs + 1) * (NEWTON_EPOCH_US + NEWTON_ROW_US * n_train) - (epochs + 1) * EPOCH_US
+    return others + run_us(epochs, n_train, n_test, None) + max(steps, 0.0)
 
 
 def family_us(epochs: int, n_train: int, n_test: int, batch_size: int | None) -> float:
@@ -190,6 +208,8 @@ def plan(
     file_rows: int = 0,
     file_cells: int = 0,
     budget_s: float = PAGE_BUDGET_S,
+    methods: int = 0,
+    newton: bool = False,
 ) -> Plan:
     """The most epochs, up to `asked`, whose page fits the budget; on fewer points only where not even
     MIN_EPOCHS epochs fit (large files, tiny mini-batches).
@@ -199,11 +219,14 @@ def plan(
     RACE_RUNS more runs train to choose the rates.
     file_rows, file_cells: the rows and cells of an uploaded file (0 for synthetic data): reading it is part of
     the page.
+    methods: the optimizers tab is open and races this many methods (Newton's method among them: newton), each
+    a run of the page's epochs.
     The prediction depends on the sizes and settings only, never on what happens to be cached, so the
     same link always makes the same run.
     """
     sizes = (asked, n_train, n_test, batch_size)
     options = dict(race=race, landscape=landscape, file_rows=file_rows, file_cells=file_cells, budget_s=budget_s)
+    options.update(methods=methods, newton=newton)
     lockstep = _plan(*sizes, runs=1, **options)
     if not race or lockstep.family_epochs >= lockstep.epochs:
         return lockstep
@@ -222,14 +245,16 @@ def _plan(
     file_rows: int,
     file_cells: int,
     budget_s: float,
+    methods: int,
+    newton: bool,
 ) -> Plan:
     budget_us = budget_s * 1e6
 
     def cost(e: int, rows: int) -> float:
         tests = round(n_test * rows / n_train)
-        return page_us(
-            e, rows, tests, batch_size, runs, landscape, file_rows=file_rows, file_cells=file_cells, race=race
-        )
+        files = dict(file_rows=file_rows, file_cells=file_cells)
+        page = page_us(e, rows, tests, batch_size, runs, landscape, **files, race=race)
+        return page + (methods_us(e, rows, tests, batch_size, methods, newton) if methods else 0.0)
 
     def largest(lo: int, hi: int, fits) -> int:
         """The largest k in [lo, hi] with fits(k), fits being true at lo and monotone."""
@@ -251,7 +276,7 @@ def _plan(
     left = budget_us - cost(epochs, rows)  # the other rates get what the page's own run leaves: maybe nothing
     family = largest(0, epochs, lambda e: e == 0 or family_us(e, rows, tests, batch_size) <= left)
     seconds = (cost(epochs, rows) + (family_us(family, rows, tests, batch_size) if family else 0.0)) / 1e6
-    return Plan(epochs, asked, runs, seconds, rows, tests, n_train, n_test, family, race)
+    return Plan(epochs, asked, runs, seconds, rows, tests, n_train, n_test, family, race, methods)
 
 
 def one_blas_thread() -> bool:

@@ -16,12 +16,13 @@ from ..analysis import Landscape, Optimum, landscape, landscape_box
 from ..curvature import sharpness_along
 from ..data import Dataset
 from ..lesson import Lane, race_rates, rate_words
+from ..optimizers import Optimizer
 from ..tabular import Scaler, TabularData, read_csv
 from ..tabular import feature_columns as find_feature_columns
 from . import budget
 from .cache import ByteBudgetCache
 from .run import CsvColumns, Run, Synthetic, analyse, run
-from .settings import DEFAULTS, LR_OPTIONS, Settings
+from .settings import LR_OPTIONS, Settings, page_runs
 from .watch import still_wanted
 
 MEMORY_BYTES = 150 * 2**20  # what the server may grow by beyond its warm baseline, whatever the links and uploads
@@ -83,8 +84,9 @@ def rate_note(data: DataChoice, l2: float) -> tuple[str, str]:
     return CACHE.get(("rate note", data.source, l2), words)
 
 
-def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
-    """The epochs every run on this page makes, within the page's time budget (race: the race tab is open)."""
+def page_plan(data: DataChoice, settings: Settings, race: bool, methods: bool = False) -> budget.Plan:
+    """The epochs every run on this page makes, within the page's time budget (race: the race tab is open;
+    methods: the optimizers tab is open, and settings.opt race)."""
     n_test = 0 if data.test is None else data.test.n
     file_rows = data.train.n + n_test if isinstance(data.source, CsvColumns) else 0  # the upload is read too
     return budget.plan(
@@ -96,6 +98,8 @@ def page_plan(data: DataChoice, settings: Settings, race: bool) -> budget.Plan:
         landscape=settings.land == "on",
         file_rows=file_rows,
         file_cells=file_rows * data.source.columns if file_rows else 0,
+        methods=len(settings.opt) if methods else 0,
+        newton=methods and Optimizer.NEWTON in settings.opt,
     )
 
 
@@ -139,7 +143,7 @@ def _trained(data: DataChoice, settings: Settings, epochs: int, note: str | None
     """The run of `settings` on `data` for `epochs` epochs, from the cache or trained; training stops, and
     nothing is kept, if its viewer goes away."""
     return CACHE.get(
-        ("run", data.source, replace(settings, threshold=DEFAULTS["threshold"]), epochs),  # τ reads a run only
+        ("run", data.source, page_runs(settings), epochs),  # τ reads a run only
         lambda: run(
             settings,
             data.train,
@@ -165,7 +169,7 @@ def race_lanes(data: DataChoice, runs: tuple[Run | None, ...]) -> tuple[Lane, ..
         return ()
     best, _ = analysis(data, settings.l2)
     epochs = max(len(r.history) for r in trained) - 1
-    shared = replace(settings, lr=LR_OPTIONS[0], threshold=DEFAULTS["threshold"])
+    shared = page_runs(settings, lr=LR_OPTIONS[0])
     key = ("race lanes", data.source, shared, tuple(len(r.history) for r in trained))
     return CACHE.get(
         key,
@@ -211,5 +215,5 @@ def frame_sharpness(data: DataChoice, r: Run, frame_index: np.ndarray) -> np.nda
         values.flags.writeable = False
         return values
 
-    key = ("sharpness", data.source, replace(r.settings, threshold=DEFAULTS["threshold"]), tuple(frame_index.tolist()))
+    key = ("sharpness", data.source, page_runs(r.settings), tuple(frame_index.tolist()))
     return CACHE.get(key, compute)

@@ -122,9 +122,10 @@ START_ALLOWED = f"three numbers w1,w2,b, each from -{START_LIMIT:g} to {START_LI
 
 
 @dataclass(frozen=True)
-class DrawnControl:
-    """A setting chosen by clicking the chart, read from the share link as every control is (settings.parse_query
-    reads key, label, default, parse and allowed)."""
+class ParsedControl:
+    """A setting whose link text has a reader of its own (the points and the start chosen by clicking the chart,
+    the methods raced), read from the share link as every control is (settings.parse_query reads key, label,
+    default, parse and allowed)."""
 
     key: str
     label: str
@@ -139,5 +140,5 @@ class DrawnControl:
         return self.reader(raw)
 
 
-POINTS_CONTROL = DrawnControl("points", "my points", Points(), _points_parse, POINTS_ALLOWED)
-START_CONTROL = DrawnControl("start", "the chosen start", Start(), _start_parse, START_ALLOWED)
+POINTS_CONTROL = ParsedControl("points", "my points", Points(), _points_parse, POINTS_ALLOWED)
+START_CONTROL = ParsedControl("start", "the chosen start", Start(), _start_parse, START_ALLOWED)

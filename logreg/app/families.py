@@ -17,7 +17,7 @@ from . import budget, cached
 from .cached import CACHE, DataChoice, analysis
 from .family_view import Member, frames_of
 from .run import Run, run, train_options
-from .settings import DEFAULTS, LR_OPTIONS, Settings
+from .settings import LR_OPTIONS, Settings, page_runs
 from .watch import still_wanted
 
 
@@ -27,7 +27,7 @@ def family(data: DataChoice, settings: Settings, plan: budget.Plan) -> tuple[Run
     same, unless the budget needed fewer; None where not even one epoch fitted). Trained together, once per
     data and settings."""
     # η plays no part in the key (every rate is here), nor τ (it reads a run's probabilities, never trains one)
-    shared = replace(settings, lr=LR_OPTIONS[0], threshold=DEFAULTS["threshold"])
+    shared = page_runs(settings, lr=LR_OPTIONS[0])
     own = rate_index(settings.lr)  # the η on screen is never cut for the other rates
     epochs = plan.family_epochs
     if epochs == 0:
@@ -72,7 +72,7 @@ def members(data: DataChoice, runs: tuple[Run | None, ...], plan: budget.Plan) -
     sharpness at each (cached as the runs are; None for a rate that was not trained)."""
     trained = next(r for r in runs if r is not None)
     lengths = tuple(0 if r is None else len(r.history) for r in runs)
-    shared = replace(trained.settings, lr=LR_OPTIONS[0], threshold=DEFAULTS["threshold"])
+    shared = page_runs(trained.settings, lr=LR_OPTIONS[0])
     key = ("family frames", data.source, shared, plan.epochs, lengths)
 
     def compute() -> tuple[tuple[np.ndarray, np.ndarray] | None, ...]:

@@ -34,7 +34,8 @@ class Member:
 
     run: Run
     frame_index: np.ndarray  # which snapshots become frames (first and last kept)
-    sharpness: np.ndarray  # s(θ) at each frame's snapshot
+    sharpness: np.ndarray | None  # s(θ) at each frame's snapshot (None: a lane of the optimizers' race, drawn
+    # on the race's chart, which has no sharpness panel)
 
 
 def _column(values: Sequence[float | None]) -> np.ndarray:
@@ -51,8 +52,9 @@ def member_numbers(m: Member) -> dict:
         "b": _column([s.b for s in shown]),
         "loss": _column([s.loss for s in shown]),
         "accuracy": _column([s.accuracy for s in shown]),
-        "sharpness": np.asarray(m.sharpness, dtype=np.float32),
     }
+    if m.sharpness is not None:
+        columns["sharpness"] = np.asarray(m.sharpness, dtype=np.float32)
     if shown[0].test_loss is not None:
         columns["test_loss"] = _column([s.test_loss for s in shown])
         columns["test_accuracy"] = _column([s.test_accuracy for s in shown])

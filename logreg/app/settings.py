@@ -7,10 +7,11 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from ..formatting import number, shorten
-from .drawn import POINTS_CONTROL, START_CONTROL, DrawnControl, Points, Start
+from .drawn import POINTS_CONTROL, START_CONTROL, ParsedControl, Points, Start
+from .methods import DEFAULT_METHODS, METHODS_CONTROL, Methods
 
 LR_OPTIONS = (
     0.0001,
@@ -133,6 +134,8 @@ class Settings:
     threshold: float = 0.5  # τ: a point is called 1 where p ≥ 0.5, the class the model finds more likely
     points: Points = Points()  # points added by clicking the data panel, or by the link: none
     start: Start = Start()  # the start chosen on the landscape (used while init is "chosen")
+    opt: Methods = DEFAULT_METHODS  # the methods the optimizers tab races: gradient descent, momentum and Adam
+    beta: float = 0.9  # momentum's β (momentum and Nesterov), optax's and PyTorch's usual value
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> Settings:
@@ -197,10 +200,20 @@ CONTROLS: tuple[Control, ...] = (
 # does not draw them: each is drawn, and written into the address bar, by the tab that reads with it.
 READINGS: tuple[Control, ...] = (_control("threshold", "threshold τ", "float", 0.05, 0.95, 0.05),)
 # Chosen by clicking the chart (points.py): the points added to the data, and the start chosen on the landscape.
-DRAWN: tuple[DrawnControl, ...] = (POINTS_CONTROL, START_CONTROL)
-BY_KEY = {c.key: c for c in CONTROLS + READINGS + DRAWN}
-DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS + DRAWN}
+DRAWN: tuple[ParsedControl, ...] = (POINTS_CONTROL, START_CONTROL)
+# The optimizers tab's choices: they train the race's own runs, never the page's (the caches key the page's runs
+# with these at their defaults, `page_runs`). Drawn by that tab; the player writes them into the address bar.
+RACED: tuple[Control | ParsedControl, ...] = (METHODS_CONTROL, _control("beta", "momentum β", "float", 0.0, 0.99, 0.01))
+BY_KEY = {c.key: c for c in CONTROLS + READINGS + DRAWN + RACED}
+DEFAULTS = {c.key: c.default for c in CONTROLS + READINGS + DRAWN + RACED}
 assert [f.name for f in fields(Settings)] == list(BY_KEY), "every setting has exactly one control"
+
+
+def page_runs(settings: Settings, **changes: object) -> Settings:
+    """The settings that make the page's runs: every reading (τ) and the optimizers tab's choices at their
+    defaults, so that none of them trains the page's runs again (`changes`: more fields to set)."""
+    keep = {c.key: c.default for c in READINGS + RACED}
+    return replace(settings, **{**keep, **changes})
 
 
 MAX_SHOWN = 1000  # characters of any visitor's text (a name, a value, a message quoting them) shown on the page
