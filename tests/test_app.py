@@ -28,6 +28,7 @@ from logreg.app.settings import BY_KEY, CONTROLS, DEFAULTS, LR_OPTIONS, PRESETS,
 from logreg.formatting import number as fmt
 from logreg.formatting import tex_number as _tex_number
 from logreg.plot_parts import MAX_FRAMES
+from logreg.train import train
 from logreg.ui.link import TABS
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -774,6 +775,9 @@ def test_each_tab_renders(view):
         assert player_data(at)["keys"] is True and "epochs" in player_data(at)["link"]
     elif view == "Predictions":  # the confusion matrix, its rates, the ROC and the AUC over the epochs
         assert chart(at, "roc_plot") and len(at.table) >= 2
+    elif view == "Optimizers side by side":  # the methods race in the run's place: one animation
+        assert len(player_data(at)["race"]["runs"]) == 3 and len(at.get("bidi_component")) == 1
+        assert any(m.value.startswith("**Momentum reached loss") for m in at.markdown)
     else:
         assert chart(at, "truth_plot") and any(m.value.startswith("**Lesson:**") for m in at.markdown)
     strict_specs(at)
@@ -1266,3 +1270,48 @@ def test_the_race_reads_its_lanes_from_the_family_and_trains_in_lockstep():
     assert {int(decoded(r["epoch"])[-1]) for r in family["runs"] if r is not None and r["kind"] != "diverged"} == {
         p.epochs
     }
+
+
+# ---------------------------------------------------------------- the optimizers tab
+def test_the_optimizers_tab_races_the_links_methods_on_the_runs_chart():
+    from logreg.app.methods import Methods
+    from logreg.optimizers import Optimizer as O
+
+    at = app(view=TABS[5], labels="logistic", opt="gd,momentum,newton", beta="0.5", epochs="60")
+    no_exception(at)
+    race = race_data(at)
+    assert race["labels"] == ["gradient descent", "momentum (β = 0.5)", "Newton's method (η = 1)"]
+    assert race["chosen"] == [0, 1, 2] and at.pills(key="opt_pick").value == [O.GD, O.MOMENTUM, O.NEWTON]
+    link = player_data(at)["link"]
+    assert (link["opt"], link["beta"]) == ("gd,momentum,newton", "0.5") and at.slider(key="beta").value == 0.5
+    # every lane is `train` with its optimizer, as the core runs it
+    s = Settings(labels="logistic", opt=Methods((O.GD, O.MOMENTUM, O.NEWTON)), beta=0.5, epochs=60)
+    data = synthetic_data(s)
+    for numbers, method, rate in zip(race["runs"], (O.GD, O.MOMENTUM, O.NEWTON), (0.1, 0.1, 1.0)):
+        alone = list(train(data.X, data.y, learning_rate=rate, epochs=60, optimizer=method, momentum=0.5))
+        assert float(decoded(numbers["loss"])[-1]) == alone[-1].loss
+    assert any(m.value.startswith("**Newton's method reached loss") for m in at.markdown)
+    assert any("Raced: gradient descent, η = 0.1; momentum (β = 0.5), η = 0.1" in c.value for c in at.caption)
+    strict_specs(at)
+    assert_no_bad_numbers(at)
+
+
+def test_the_optimizers_pills_choose_the_race_and_keep_it_between_one_and_four():
+    from logreg.optimizers import Optimizer as O
+
+    at = app(view=TABS[5])
+    at.pills(key="opt_pick").set_value([O.GD, O.ADAM]).run()
+    no_exception(at)
+    assert race_data(at)["labels"] == ["gradient descent", "Adam"] and player_data(at)["link"]["opt"] == "gd,adam"
+    assert all(s.key != "beta" for s in at.slider)  # no momentum: no β
+    at.pills(key="opt_pick").set_value(list(O)).run()
+    no_exception(at)
+    assert [w.value for w in at.warning] == ["At most 4 methods race at once: take one out first."]
+    assert race_data(at)["labels"] == ["gradient descent", "Adam"] and at.pills(key="opt_pick").value == [O.GD, O.ADAM]
+    at.pills(key="opt_pick").set_value([]).run()
+    assert at.warning[0].value.startswith("At least one method races")
+    assert race_data(at)["labels"] == ["gradient descent", "Adam"]
+    # what cannot race is said, and the page still plays its own run
+    at = app(view=TABS[5], opt="newton", batch="16")
+    no_exception(at)
+    assert race_data(at)["runs"] == [] and any("does not race with batch size 16" in c.value for c in at.caption)

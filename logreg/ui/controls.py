@@ -12,6 +12,7 @@ from ..app import cached
 from ..app.budget import Plan
 from ..app.cached import DataChoice
 from ..app.drawn import Points
+from ..app.methods import Methods
 from ..app.points import added, mine
 from ..app.run import CsvColumns, Synthetic
 from ..app.settings import BY_KEY, DEFAULTS, Control, Settings, plain
@@ -58,13 +59,13 @@ def widget(c: Control, container=st.sidebar, help: str | None = None):
     return container.slider(c.label, min_value=cast(c.low), max_value=cast(c.high), step=cast(c.step), **common)
 
 
-def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Plan | None]:
+def controls(main, race: bool = False, methods: bool = False) -> tuple[Settings, DataChoice | None, Plan | None]:
     """Every control: the epochs in `main` (a container beside the chart), the rest in the sidebar; η is the
     player's (`rate_on_screen`).
     Returns the settings they hold, the data the page trains on and its plan (None, None: no usable CSV
     yet). That data is what the sidebar chose, or a random part of it when the page's time budget needs
-    one (race: the race tab is open); the words under η are fitted to it. Hidden controls (the synthetic
-    ones while a CSV is used) count as their defaults."""
+    one (race: the race tab is open; methods: the optimizers tab is open); the words under η are fitted to
+    it. Hidden controls (the synthetic ones while a CSV is used) count as their defaults."""
     sb = st.sidebar
     sb.header("Data")
     values = {"source": widget(BY_KEY["source"])}
@@ -99,6 +100,7 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     elif values["source"] == "mine":
         data = mine(values["points"], values["test"], values["seed"])[0]  # None: the page says what is missing
     values["start"] = chosen_start(values["init"], data)
+    values["opt"], values["beta"] = methods_on_screen()
     # the epochs beside the chart, and the words on learning rates fitted to the data (the sidebar, drawn
     # above, chose it: the order of drawing does not move anything on the page). η itself is a control of
     # the player's bar: every rate's run is sent, so moving it needs no rerun
@@ -107,13 +109,21 @@ def controls(main, race: bool = False) -> tuple[Settings, DataChoice | None, Pla
     values["epochs"] = widget(BY_KEY["epochs"], right)
     plan = None
     if data is not None:  # the points the page trains on: all, unless its time budget needs fewer (η plays no part)
-        plan = cached.page_plan(data, Settings.from_values({**DEFAULTS, **values}), race)
+        plan = cached.page_plan(data, Settings.from_values({**DEFAULTS, **values}), race, methods)
         data = cached.sample(data, plan, values["seed"])
     summary, note = cached.rate_note(data, l2) if data is not None else (None, None)
     values["lr"] = rate_on_screen()
     if summary:
         left.container(key="eta-note").caption(summary, help=note)
     return Settings.from_values({**DEFAULTS, **values}), data, plan
+
+
+def methods_on_screen() -> tuple[Methods, float]:
+    """The methods the optimizers tab races and momentum's β, as the link or that tab last set them (read before
+    the tab is drawn: the page plans its runs by them)."""
+    methods = st.session_state.get("opt", BY_KEY["opt"].default)
+    beta = st.session_state.get("beta", BY_KEY["beta"].default)
+    return Methods(methods), float(beta)
 
 
 def rate_on_screen() -> float:

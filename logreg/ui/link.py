@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..app.settings import CONTROLS, Settings, parse_query, quote_value
+from ..app.settings import CONTROLS, RACED, Settings, parse_query, quote_value
 from ..formatting import number
 
-TABS = ("Summary", "Math at one epoch", "Learning rates side by side", "Ground truth", "Predictions")
+TABS = (
+    "Summary",
+    "Math at one epoch",
+    "Learning rates side by side",
+    "Ground truth",
+    "Predictions",
+    "Optimizers side by side",
+)
 
 
 def read_share_link() -> None:
@@ -44,7 +51,7 @@ def share_link(settings: Settings) -> dict[str, str | None]:
     pages pressed in turn on two servers). st.query_params keeps the link the session opened with: the
     page reads it on the first run only (read_share_link), and `present` and `autoplay`, never written."""
     link: dict[str, str | None] = {}
-    for c in CONTROLS:
+    for c in CONTROLS + RACED:  # the optimizers tab's choices too: they stay as chosen while the tab is closed
         value = getattr(settings, c.key)
         link[c.key] = None if value == c.default else number(value) if isinstance(value, float) else str(value)
     return link

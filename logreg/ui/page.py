@@ -9,11 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import Landscape
-from ..app import cached, families
+from ..app import cached, families, methods_run
 from ..app.budget import Plan, one_blas_thread
 from ..app.cache import configure_malloc, freeze_long_lived, release_freed_memory
 from ..app.exports import data_csv, history_csv
 from ..app.family_view import decision, eta_slug, family_payload, fitted, named_boundary, race_payload, rates_chart
+from ..app.methods_run import Raced
+from ..app.methods_view import methods_payload
 from ..app.points import mine
 from ..app.run import Run
 from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings, plain
@@ -27,6 +29,7 @@ from .chart import html_page
 from .controls import CSV_HELP, controls
 from .link import TABS, open_tab, read_share_link, share_link
 from .listen import eta_on_screen
+from .methods import methods_panel
 from .player import FRAME_MS, player, plotly_loader
 from .points import canvas, drawn, limit_caption, start_caption
 from .predictions import predictions_panel
@@ -232,27 +235,36 @@ def run_chart(
     link: dict,
     race: bool = False,
     notes=None,
+    methods: Raced | None = None,
 ) -> None:
     """Every learning rate's run in the player, with the run of the η on screen drawn first, and what to
     read in it (in `notes`, a container further down the page; default: under the player); race: the race
-    tab is open, and the player races up to four of those runs on the chart."""
+    tab is open, and the player races up to four of those runs on the chart; methods: the optimizers tab is
+    open, and the player races these methods' runs instead."""
     runs = families.family(data, settings, budget)
     members = families.members(data, runs, budget)
     selected = families.rate_index(settings.lr)
     scale = 1.25 if present else 1.0
     line = decision(float(st.session_state.get("threshold", DEFAULTS["threshold"])))  # τ: kept while hidden
-    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=scale, lanes=race, line=line)
+    lanes = race or methods is not None
+    figure, plan, land = main_figure(data, runs[selected], player=True, font_scale=scale, lanes=lanes, line=line)
     figure = named_boundary(fitted(figure, members), line)
     best, stable = cached.analysis(data, settings.l2)
     s_min = sharpness_at_minimum(runs[selected].train.X, best, settings.l2)
     edges = [("2/L", stable)] + ([("2/s(θ*)", 2.0 / s_min)] if s_min else [])
-    every_rate = budget.family_epochs > 0
+    every_rate = budget.family_epochs > 0 and methods is None  # the methods race at the page's η only
     if not present:  # sent before the player: what arrives after it waits while the browser draws it
-        chart_notes(notes or st.container(), r, plan, land, race)
+        chart_notes(notes or st.container(), r, plan, land, lanes)
+    if methods is not None:
+        raced = to_browser(methods_payload(methods, settings, best_objective(r)))
+    elif race:
+        raced = to_browser(race_payload(members, *race_choice(data, runs, r), best_objective(r)))
+    else:
+        raced = None
     epoch = player(
         figure,
         key="animation",
-        run_id=run_id(data, settings, present, every_rate=every_rate) + ("-race" if race else ""),
+        run_id=run_id(data, settings, present, every_rate=every_rate) + ("-race" * race) + ("-methods" * lanes),
         autoplay=autoplay,
         frame_ms=FRAME_MS,
         present=present,
@@ -260,7 +272,7 @@ def run_chart(
         family=to_browser(family_payload(members, figure)),
         rates_figure=rates_chart(members, selected, edges, scale),
         request={"index": selected, "token": st.session_state.get("_lr_request", 0)},
-        race=to_browser(race_payload(members, *race_choice(data, runs, r), best_objective(r))) if race else None,
+        race=raced,
         decision=line,
         drawn=drawn(settings, landscape=settings.land == "on") if settings.source != "csv" else None,
     )
@@ -370,7 +382,8 @@ def page() -> None:
     # one screen: the player (η, the bar, the chart, the verdict) first; below it, in this order, what the
     # budget cut, the presets, the note under η and the epochs, what to read in the chart, and the tabs
     stage, cut, presets, main, notes = (st.container() for _ in range(5))
-    settings, data, budget = controls(main, race=open_tab() == TABS[2])  # the race's lanes make the page's epochs
+    # the race's lanes, or the optimizers' runs, make the page's epochs
+    settings, data, budget = controls(main, race=open_tab() == TABS[2], methods=open_tab() == TABS[5])
     presets_row(presets, settings, describe=not present)
     if data is None:
         no_data(stage, settings)
@@ -396,13 +409,20 @@ def page() -> None:
         if tabs[0].open:
             summary(r)
     downloads(data, settings, budget)
+    raced = methods_run.raced(data, settings, budget) if tabs[5].open else None
     with stage:
-        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open, notes=notes)
+        run_chart(data, settings, budget, r, present, autoplay, link, race=tabs[2].open, notes=notes, methods=raced)
+    tab_panels(tabs, data, settings, budget, r, raced)
+
+
+def tab_panels(tabs, data: cached.DataChoice, settings: Settings, budget: Plan, r: Run, raced: Raced | None) -> None:
+    """The tabs drawn after the player: only the open one draws anything."""
     with tabs[1]:
         if tabs[1].open:
             views.math_panel(data, settings, budget)
     with tabs[2]:
         if tabs[2].open:  # one animation on the page: the race plays on the run's chart
+            runs = families.family(data, settings, budget)
             views.race_notes(r, data, bool(cached.race_lanes(data, runs)))
     with tabs[3]:
         if tabs[3].open:
@@ -410,3 +430,6 @@ def page() -> None:
     with tabs[4]:
         if tabs[4].open:
             predictions_panel(data, settings, budget)
+    with tabs[5]:
+        if raced is not None:  # one animation on the page: the methods race on the run's chart
+            methods_panel(raced, settings)

@@ -83,6 +83,7 @@ class Player {
     this.q('.lr-player').classList.toggle('lr-family', Boolean(data.family));
     const racing = Boolean(data.family && data.race);
     this.q('.lr-player').classList.toggle('lr-racing', racing);
+    this.q('.lr-player').classList.toggle('lr-own', racing && Boolean(data.race.runs));
     this.q('.lr-race').hidden = this.q('.lr-lanes').hidden = !racing;
     if (data.family && data.id !== this.id) this.family = decodeFamily(data.family);
     if (data.family && data.request && data.request.token !== this.requestToken) {
@@ -133,12 +134,15 @@ class Player {
         this.rates.on('plotly_click', (e) => {
           const p = e.points && e.points[0];
           const members = p && p.data.meta && p.data.meta.rates;
-          if (members && this.race) this.race.toggle(members[p.pointIndex]);
+          if (members && this.race && !this.race.own) this.race.toggle(members[p.pointIndex]);
           else if (members) this.etaTo(members[p.pointIndex]);
         });
       }
       if (this.race) {
-        this.rate = this.rate ?? data.request.index;
+        // the optimizers' race was trained at the page's η: the η control shows it
+        this.rate = this.race.own ? this.race.rateIndex : this.rate ?? data.request.index;
+        if (this.race.own) this.markRate();
+        this.q('.lr-race-status').textContent = ''; // a race asked of the server has arrived
         this.race.renderChips();
         await this.setLanes(false);
       } else {
@@ -197,8 +201,9 @@ class Player {
     }
     // a phone: every panel full width, stacked, the data and landscape panels square. Narrow margins, so
     // that the data panel keeps 300 px, and ticks at 14 px, so that the axis titles stay clear of them;
-    // ticks written as powers of ten (10⁻¹) need a wider margin still.
-    const powers = Object.keys(base).some((k) => /^yaxis\d*$/.test(k) && base[k].exponentformat === 'power');
+    // ticks written as powers of ten (10⁻¹), or as long as the race's 1e-13, need a wider margin still.
+    const wide = (axis) => axis.exponentformat === 'power' || (axis.ticktext || []).some((t) => String(t).length > 4);
+    const powers = Object.keys(base).some((k) => /^yaxis\d*$/.test(k) && wide(base[k]));
     const m = { ...base.margin, l: powers ? 70 : 54, r: 8, t: 12 };
     const small = (axis) => ({ ...axis, ticklabelstandoff: Math.min(axis.ticklabelstandoff ?? 0, 3),
       tickfont: { ...axis.tickfont, size: Math.min(axis.tickfont?.size ?? 14, 14) } });
@@ -349,7 +354,7 @@ class Player {
         data.push({ y: trace.meta.rates.map(at) });
       } else if (trace.uid === this.data.roles.RATE_SELECTED) {
         traces.push(i); // the race rings every rate it shows
-        const shown = this.race ? this.race.chosen : [this.rate];
+        const shown = this.race && !this.race.own ? this.race.chosen : [this.rate];
         data.push({ x: shown.map((r) => f.rates[r]), y: shown.map(at) });
       }
     });
@@ -375,10 +380,13 @@ class Player {
     const f = this.family;
     const epoch = keepEpoch && this.names ? Number(this.names[this.frame]) : 0;
     r = Math.max(0, Math.min(r, f.rates.length - 1));
-    if (!f.runs[r]) {
-      // the page's budget trained no other rate: the server trains this one, as for any other setting
+    const own = this.race && this.race.own;
+    if (!f.runs[r] || (own && r !== this.race.rateIndex)) {
+      // the page's budget trained no other rate, or the optimizers race at one η: the server trains this one,
+      // as for any other setting
       this.eta.value = String(r);
-      this.q('.lr-words').textContent = `Training η = ${f.labels[r]} on the server…`;
+      this.q(own ? '.lr-race-status' : '.lr-words').textContent = own
+        ? `Racing the methods at η = ${f.labels[r]} on the server…` : `Training η = ${f.labels[r]} on the server…`;
       this.pending = r;
       this.send('ask', { lr: f.labels[r], n: (this.asked = (this.asked || 0) + 1) });
       return;
@@ -409,16 +417,9 @@ class Player {
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
     this.scrub.disabled = this.names.length < 2;
     this.q('.lr-player').dataset.frames = String(this.names.length);
-    this.q('.lr-player').dataset.rate = String(f.rates[this.rate]);
-    this.eta.value = String(this.rate);
-    this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
-    this.q('.lr-eta-value').textContent = f.labels[this.rate];
     this.q('.lr-verdict').dataset.verdict = `${run.badge}: ${run.headline} ${run.details}`; // for the tests
     this.shownVerdict = null;
-    this.writeLink();
-    window.__lrEta = f.labels[this.rate];
-    document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
-    window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
+    this.markRate();
     const k = frameAt(run.epoch, epoch);
     // a new figure drawn for this very rate already shows its frame 0 (both charts): nothing to move
     if (withCurves || k !== 0) await this.go(k, withCurves ? also : null);
@@ -426,6 +427,19 @@ class Player {
     this.measure(); // the new curves' lengths, then the part of them up to the epoch on screen
     this.reveal();
     numbersTable(this);
+  }
+
+  markRate() {
+    // the η control, the link and the page's marks show the rate on screen
+    const f = this.family;
+    this.q('.lr-player').dataset.rate = String(f.rates[this.rate]);
+    this.eta.value = String(this.rate);
+    this.eta.setAttribute('aria-valuetext', `learning rate η = ${f.labels[this.rate]}`);
+    this.q('.lr-eta-value').textContent = f.labels[this.rate];
+    this.writeLink();
+    window.__lrEta = f.labels[this.rate];
+    document.body.dataset.eta = f.labels[this.rate].replace('.', '_'); // a preset's sentence shows at its own η
+    window.dispatchEvent(new CustomEvent('lr-eta', { detail: { label: f.labels[this.rate] } }));
   }
 
   async setLanes(keepEpoch) {
@@ -436,7 +450,8 @@ class Player {
     this.scrub.max = String(Math.max(this.names.length - 1, 0));
     this.scrub.disabled = this.names.length < 2;
     this.q('.lr-player').dataset.frames = String(this.names.length);
-    this.q('.lr-player').dataset.lanes = this.race.chosen.map((i) => this.family.labels[i]).join(' ');
+    this.q('.lr-player').dataset.lanes = this.race.chosen.map((i) => this.race.field.labels[i])
+      .join(this.race.own ? '; ' : ' '); // a method's name has spaces
     const { data, traces, runs } = this.race.curves();
     this.curveRuns = runs;
     await this.go(frameAt(longest.epoch, epoch), { data, traces });

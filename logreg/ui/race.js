@@ -1,10 +1,15 @@
-// The race: up to four of the family's runs on the run's chart, each a lane with its own colour, dash
-// and marker. The viewer chooses the rates in the player's bar; nothing is trained or asked of the server.
+// The race: up to four runs on the run's chart, each a lane with its own colour, dash and marker: the
+// family's rates (the learning rates tab), or the race's own runs, one per method (the optimizers tab, at the
+// page's η). The viewer chooses the lanes in the player's bar; nothing is trained or asked of the server.
 // The lanes' trace uids come from Python (family_view.race_payload), as every role does.
 
 class Race {
   constructor(player, race) {
     this.player = player;
+    this.own = Boolean(race.runs); // the optimizers tab: the race's own runs, not the family's rates
+    this.field = this.own ? decodeFamily({ runs: race.runs, labels: race.labels }) : player.family;
+    this.rateIndex = race.rate ?? null; // the η control's index of the η the own runs were trained at
+    this.title = race.title;
     this.lanes = race.lanes; // per lane: role name -> uid
     this.colors = race.colors;
     this.roles = race.roles; // per rate: its role in the lesson, or null
@@ -20,8 +25,9 @@ class Race {
 
   // ---- the bar: a toggle per rate, at most four pressed
   renderChips() {
-    const f = this.player.family;
+    const f = this.field;
     const box = this.player.q('.lr-race-rates');
+    if (this.title) this.player.q('.lr-race-title').textContent = this.title;
     box.innerHTML = '';
     f.labels.forEach((label, i) => {
       const button = document.createElement('button');
@@ -31,7 +37,7 @@ class Race {
       button.setAttribute('aria-pressed', String(lane >= 0));
       button.disabled = !f.runs[i];
       button.textContent = label;
-      button.setAttribute('aria-label', `learning rate η = ${label}` + (this.roles[i] ? ` (${this.roles[i]})` : ''));
+      button.setAttribute('aria-label', this.own ? label : `learning rate η = ${label}` + (this.roles[i] ? ` (${this.roles[i]})` : ''));
       if (lane >= 0) button.style.setProperty('--lane', this.colors[lane]);
       button.addEventListener('click', () => this.toggle(i));
       box.appendChild(button);
@@ -47,7 +53,7 @@ class Race {
     if (lane >= 0) this.slots[lane] = null;
     else {
       const free = this.slots.indexOf(null);
-      if (free < 0) { status.textContent = 'At most four rates race at once: take one out first.'; return; }
+      if (free < 0) { status.textContent = `At most four ${this.own ? 'methods' : 'rates'} race at once: take one out first.`; return; }
       this.slots[free] = i;
     }
     this.renderChips();
@@ -58,7 +64,7 @@ class Race {
 
   // ---- numbers of a lane
   lossOf(i) {
-    const run = this.player.family.runs[i];
+    const run = this.field.runs[i];
     return this.log && this.gap ? this.gap[i] : run.loss;
   }
 
@@ -69,7 +75,7 @@ class Race {
     const traces = [];
     const runs = new Map();
     this.slots.forEach((i, k) => {
-      const run = i === null ? null : p.family.runs[i];
+      const run = i === null ? null : this.field.runs[i];
       const L = this.lanes[k];
       for (const [uid, x, y] of [
         [L.LANE_LOSS, run && run.epoch, run && this.lossOf(i)],
@@ -92,7 +98,7 @@ class Race {
     const out = new Map();
     this.slots.forEach((i, k) => {
       const L = this.lanes[k];
-      const run = i === null ? null : f.runs[i];
+      const run = i === null ? null : this.field.runs[i];
       const none = { x: [], y: [] };
       if (!run) {
         for (const role of ['LANE_BOUNDARY', 'LANE_LOSS_MARKER', 'LANE_ACCURACY_MARKER', 'LANE_POINT']) out.set(L[role], none);
@@ -114,7 +120,7 @@ class Race {
 
   longest() {
     // the chosen run with the most frames: the race plays as long as its longest lane
-    const f = this.player.family;
+    const f = this.field;
     let best = null;
     for (const i of this.chosen) if (f.runs[i] && (!best || f.runs[i].epoch.length > best.epoch.length)) best = f.runs[i];
     return best;
@@ -123,7 +129,7 @@ class Race {
   // ---- the words: each lane's rate, role, numbers at the epoch on screen, and its verdict
   words(epoch) {
     const p = this.player;
-    const f = p.family;
+    const f = this.field;
     const list = p.q('.lr-lanes');
     const items = [];
     this.slots.forEach((i, k) => {
@@ -136,18 +142,18 @@ class Race {
       const numbers = `epoch ${run.epoch[j]} · loss ${fixed(run.loss[j], 4)} · accuracy ${percent1(run.accuracy[j])}`;
       const li = document.createElement('li');
       li.innerHTML = `${swatch} <b></b> <span class="lr-lane-numbers"></span> <span class="lr-lane-verdict"></span>`;
-      li.querySelector('b').textContent = `η = ${f.labels[i]}${role}`;
+      li.querySelector('b').textContent = this.own ? f.labels[i] : `η = ${f.labels[i]}${role}`;
       li.querySelector('.lr-lane-numbers').textContent = numbers;
       // the verdict's headline (its exact numbers are the run's own, under η when it is on screen)
       const ended = j >= run.epoch.length - 1; // nothing from the future: the verdict once the lane has ended
       li.querySelector('.lr-lane-verdict').textContent = !ended ? ''
-        : `${run.badge}: ${run.headline}`;
+        : run.words ?? `${run.badge}: ${run.headline}`;
       items.push(li);
     });
     list.replaceChildren(...items);
     if (!items.length) {
       const li = document.createElement('li');
-      li.textContent = 'Choose at least one learning rate in the bar above the chart.';
+      li.textContent = `Choose at least one ${this.own ? 'method' : 'learning rate'} in the bar above the chart.`;
       list.replaceChildren(li);
     }
   }

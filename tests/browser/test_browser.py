@@ -503,6 +503,7 @@ def test_chart_text_and_panels_do_not_overlap(app, size):
     for query, chart in (
         ("?autoplay=off&epochs=300&test=0.3", PLAYER_CHART),
         (f"{RACE}&epochs=300&test=0.3", RACE_CHART),
+        ("?autoplay=off&view=Optimizers+side+by+side&labels=logistic&opt=gd,momentum,adam,newton", RACE_CHART),
     ):
         page = open_at(app, size, query, charts=1)
         page.wait_for_function(f"() => document.querySelector('{chart}')?._fullLayout?.xaxis3")
