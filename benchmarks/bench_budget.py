@@ -3,6 +3,7 @@
     python benchmarks/bench_budget.py               # both parts, a few minutes on 2 cores
     python benchmarks/bench_budget.py calibrate     # µs per row-pass, per update, ...: the constants
     python benchmarks/bench_budget.py pages         # the heaviest links against the default page
+    python benchmarks/bench_budget.py methods       # the optimizers tab's runs: METHOD_FACTOR, NEWTON_*_US
 
 calibrate: each constant is the median CPU time (time.process_time, all threads) of a few repeats,
 divided by the units it did, at the size where the unit costs most, with BLAS on one thread as the page
@@ -173,6 +174,27 @@ def analysis_constants() -> dict[str, tuple[float, str]]:
     return {"OPTIMUM_ROW_US": worst(optimum_us), "LANDSCAPE_ROW_US": worst(land)}
 
 
+def methods_constants() -> dict[str, tuple[float, str]]:
+    """METHOD_FACTOR (a run of momentum, Nesterov or Adam against gradient descent's, side by side on the same
+    data), NEWTON_EPOCH_US (a step of Newton's method on 100 points, where its fixed cost shows) and
+    NEWTON_ROW_US (per row of a step on 200,000 points, less that fixed cost)."""
+    factor, fixed, row = {}, {}, {}
+    for kind, (_, fit) in KINDS.items():
+        for n, epochs in ((1000, 300), (20_000, 40)):
+            d = kind_data(kind, n)
+            gd = cpu(partial(trained, d.X, d.y, epochs=epochs, **fit))
+            for method in ("momentum", "nesterov", "adam"):
+                other = cpu(partial(trained, d.X, d.y, epochs=epochs, optimizer=method, **fit))
+                factor[f"{method}, {kind}, {n:,} points"] = other / gd
+        newton = {**fit, "learning_rate": 1.0, "optimizer": "newton"}
+        small, big = kind_data(kind, 100), kind_data(kind, 200_000)
+        steps = len(trained(small.X, small.y, epochs=200, **newton))
+        fixed[kind] = 1e6 * cpu(partial(trained, small.X, small.y, epochs=200, **newton)) / steps
+        steps = len(trained(big.X, big.y, epochs=10, **newton))
+        row[kind] = (1e6 * cpu(partial(trained, big.X, big.y, epochs=10, **newton), 1) / steps - fixed[kind]) / 200_000
+    return {"METHOD_FACTOR": worst(factor), "NEWTON_EPOCH_US": worst(fixed), "NEWTON_ROW_US": worst(row)}
+
+
 def calibrate() -> dict[str, tuple[float, str]]:
     """Every constant of budget.py, measured on each kind of data: (the largest, the kind it came from)."""
     out = training_constants()
@@ -195,7 +217,7 @@ def calibrate() -> dict[str, tuple[float, str]]:
     few = cpu(lambda: animation_figure(mid, hist[:30], plan=thinning(30, 2000)), 3)
     many = cpu(lambda: animation_figure(mid, hist, plan=thinning(300, 2000)), 3)
     out["FIGURE_FRAME_US"] = (1e6 * (many - few) / 270, "default")
-    return out
+    return {**out, **methods_constants()}
 
 
 def show_calibration(measured: dict[str, tuple[float, str]]) -> None:
@@ -336,11 +358,13 @@ def pages(rounds: int) -> None:
 def main() -> None:
     budget.one_blas_thread()  # as the page runs: every product on one thread
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=("calibrate", "pages", "all"), default="all")
+    parser.add_argument("part", nargs="?", choices=("calibrate", "pages", "methods", "all"), default="all")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if args.part in ("calibrate", "all"):
         show_calibration(calibrate())
+    if args.part == "methods":
+        show_calibration(methods_constants())
     if args.part in ("pages", "all"):
         pages(args.rounds)
 

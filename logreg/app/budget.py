@@ -61,11 +61,12 @@ LANDSCAPE_ROW_US = 200.0  # one row of the landscape's grid, refined around a mi
 # out at every point (at most 2,000 rows): 165 µs on the link x1 × 0.1 + 100 (the bias far from 0), 60–90 µs
 # on the default data; analysis.best_bias takes at most 8 steps per grid point on average
 LANDSCAPE_ROWS = 2000  # the landscape's sample (analysis.landscape's max_points)
-METHOD_FACTOR = 1.5  # a run of momentum, Nesterov or Adam, against gradient descent's: at most 1.38 times as long
-# per epoch (`python3 benchmarks/bench_budget.py methods`: 1,000 and 20,000 points, separable or not)
-NEWTON_EPOCH_US = 250.0  # Newton's method: one step's fixed cost (the Hessian, its solve and the step's check)
-NEWTON_ROW_US = 0.12  # and per row: the Hessian's products and the halving's objective (0.04–0.06 µs at 20,000
-# points, 0.15–0.18 µs per row with the fixed cost at 1,000)
+METHOD_FACTOR = 2.0  # a run of momentum, Nesterov or Adam against gradient descent's, side by side: at most 1.58
+# (`python3 benchmarks/bench_budget.py methods`: Adam on the default data, 1,000 points)
+NEWTON_EPOCH_US = 330.0  # Newton's method: one step's fixed cost, the Hessian, its solve and the step's check
+# (164 µs on 100 points with huge logits)
+NEWTON_ROW_US = 0.24  # and per row of a step: the Hessian's products and the halving's objective (0.118 µs at
+# 200,000 shifted points)
 FIGURE_FRAME_US = 50.0  # building one frame of the animation (and of the race)
 CSV_ROW_US = 1.0  # one row of an uploaded file: its digest, parsing, the columns checked, split and scaled
 CSV_CELL_US = 0.25  # one cell of an uploaded file, read and checked as a number (0.12 µs measured on 1,000 columns)
