@@ -20,7 +20,13 @@ if str(ROOT) not in sys.path:
 from logreg.app.settings import PRESETS  # noqa: E402
 
 SCREENSHOTS = ROOT / "tests" / "screenshots"
-TABS = ("Math at one epoch", "Learning rates side by side", "Ground truth", "Predictions")
+TABS = (
+    "Math at one epoch",
+    "Learning rates side by side",
+    "Ground truth",
+    "Predictions",
+    "Optimizers side by side",
+)
 
 MAIN = f"document.querySelector('{PLAYER_CHART}')"
 SCRUB = "document.querySelector('.st-key-animation .lr-scrub')"  # the player's scrubber
@@ -430,7 +436,8 @@ def test_tab_opens_without_exception(app, tab):
     app.wait(timeout=60_000)
     page.wait_for_function("() => new URLSearchParams(location.search).get('view') !== null", timeout=15_000)
     panel = page.get_by_role("tabpanel").filter(visible=True).first
-    race = tab == "Learning rates side by side"  # the race is drawn on the run's chart, above the tabs
+    # the races are drawn on the run's chart, above the tabs
+    race = tab in ("Learning rates side by side", "Optimizers side by side")
     charts = (
         (page if race else panel)
         .locator("[data-testid='stPlotlyChart'] .js-plotly-plot, .lr-chart.js-plotly-plot, .lr-held.js-plotly-plot")
@@ -440,7 +447,10 @@ def test_tab_opens_without_exception(app, tab):
     app.wait()
     assert app.exceptions() == []
     assert charts.count() >= 1
-    if race:  # the race starts with the lesson's rates, each with its role
+    if tab == "Optimizers side by side":  # gradient descent, momentum and Adam, each in its lane
+        page.wait_for_function("() => document.querySelectorAll('.lr-chip[aria-pressed=true]').length === 3")
+        assert page.locator(".lr-lanes li").count() == 3
+    elif race:  # the race starts with the lesson's rates, each with its role
         page.wait_for_function("() => document.querySelectorAll('.lr-chip[aria-pressed=true]').length >= 3")
         chips = page.locator(".lr-chip[aria-pressed=true]")
         lanes = page.locator(".lr-lanes li")
