@@ -145,6 +145,7 @@ class Player {
         this.q('.lr-race-status').textContent = ''; // a race asked of the server has arrived
         this.race.renderChips();
         await this.setLanes(false);
+        if (Math.abs(this.belowChart() - (this.below ?? 0)) > 4) this.resize(true); // the bar and words now drawn
       } else {
         // the figure holds the run the page asked for: its curves are drawn already
         const rate = this.rate ?? data.request.index;
@@ -223,15 +224,20 @@ class Player {
     return layout;
   }
 
+  belowChart() {
+    // what stays in view under the chart: the verdict, or a race's bar and its lanes' words
+    if (!this.race) return Math.max(this.q('.lr-verdict').offsetHeight, 40);
+    return this.q('.lr-race').offsetHeight + this.q('.lr-lanes').offsetHeight;
+  }
+
   fitHeight(width) {
     // one screen: the chart as tall as its width suits, but no taller than the window leaves under its top
     // (the page scrolled to the top) with the verdict still in view; never below MIN_HEIGHT
     const ideal = Math.round(Math.min(Math.max(width * 0.46, 560), 800));
     const main = document.querySelector('[data-testid="stMain"]');
     const top = this.root.querySelector('.lr-chart').getBoundingClientRect().top + (main ? main.scrollTop : window.scrollY);
-    const verdict = this.q('.lr-verdict');
-    const below = (this.race ? 0 : Math.max(verdict.offsetHeight, 40)) + 20;
-    return Math.max(MIN_HEIGHT, Math.min(ideal, Math.floor(window.innerHeight - top - below)));
+    this.below = this.belowChart();
+    return Math.max(MIN_HEIGHT, Math.min(ideal, Math.floor(window.innerHeight - top - this.below - 20)));
   }
 
   fitLegend() {
