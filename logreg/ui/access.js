@@ -6,6 +6,7 @@ const FOLD_BELOW = 1400; // px: a laptop's window; the chart needs the width mor
 const SAY_EVERY_MS = 3000; // while playing, one sentence at most this often: a screen reader keeps up
 const HAND_SCROLL = ['wheel', 'touchmove', 'keydown']; // a reader scrolling by hand
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
+const TAB_KEYS = new Set(['Enter', ' ', 'ArrowLeft', 'ArrowRight', 'Home', 'End']); // keys that open a tab
 
 function reducedMotion() {
   return Boolean(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
@@ -155,35 +156,49 @@ function listen(player) {
 function holdTabsInPlace() {
   // opening a tab reruns the page, and what is above the tab bar changes (the race's bar and words, the
   // captions), sometimes after the run has ended (the player draws them when its figures are ready): from
-  // the click until the run has ended and nothing has changed size for a second, the page scrolls by as
-  // much, so the bar stays under the pointer. A reader who scrolls takes the page back at once.
-  document.addEventListener('click', (e) => {
+  // the press until the run has ended, the player has drawn it and nothing has changed size for a second, the
+  // page scrolls by as much, so the bar stays under the pointer. A reader who scrolls takes the page back.
+  // A tab opens on the pointer going down (the click that follows lands on whatever is there by then), or on
+  // a key pressed on it.
+  let holding = null;
+  const start = (e) => {
     const tab = e.target.closest && e.target.closest('[data-testid="stTabs"] [role="tab"]');
     const main = document.querySelector('[data-testid="stMain"]');
-    if (!tab || !main) return;
-    const bar = () => document.querySelector('[data-testid="stTabs"]');
-    const before = bar().getBoundingClientRect().top;
-    const started = performance.now();
-    let changed = started;
-    const settle = () => {
-      const el = bar();
-      const by = el ? el.getBoundingClientRect().top - before : 0;
-      if (Math.abs(by) >= 1) { main.scrollTop += by; changed = performance.now(); }
-    };
-    const watch = new ResizeObserver(() => { changed = performance.now(); settle(); });
-    watch.observe(document.querySelector('[data-testid="stMainBlockContainer"]') || main);
-    const app = document.querySelector('[data-testid="stApp"]');
-    const stop = () => {
-      clearInterval(poll); watch.disconnect();
-      HAND_SCROLL.forEach((kind) => window.removeEventListener(kind, byHand, true));
-    };
-    const byHand = (ev) => { if (ev.type !== 'keydown' || SCROLL_KEYS.has(ev.key)) stop(); };
-    HAND_SCROLL.forEach((kind) => window.addEventListener(kind, byHand, true));
-    const poll = setInterval(() => {
-      settle();
-      const now = performance.now();
-      const idle = app && app.getAttribute('data-test-script-state') === 'notRunning';
-      if ((idle && now - started > 300 && now - changed > 1000) || now - started > 20000) stop();
-    }, 100);
-  }, true);
+    if (!tab || !main || (e.type === 'keydown' && !TAB_KEYS.has(e.key))) return;
+    if (holding) holding();
+    holding = holdBar(main, () => { holding = null; });
+  };
+  document.addEventListener('pointerdown', start, true);
+  document.addEventListener('keydown', start, true);
+}
+
+function holdBar(main, done) {
+  // keep the tab bar where it is now until the page has settled; returns what stops the holding
+  const bar = () => document.querySelector('[data-testid="stTabs"]');
+  const before = bar().getBoundingClientRect().top;
+  const started = performance.now();
+  let changed = started;
+  const settle = () => {
+    const el = bar();
+    const by = el ? el.getBoundingClientRect().top - before : 0;
+    if (Math.abs(by) >= 1) { main.scrollTop += by; changed = performance.now(); }
+  };
+  const watch = new ResizeObserver(() => { changed = performance.now(); settle(); });
+  watch.observe(document.querySelector('[data-testid="stMainBlockContainer"]') || main);
+  const app = document.querySelector('[data-testid="stApp"]');
+  const stop = () => {
+    clearInterval(poll); watch.disconnect(); done();
+    HAND_SCROLL.forEach((kind) => window.removeEventListener(kind, byHand, true));
+  };
+  const byHand = (ev) => { if (ev.type !== 'keydown' || SCROLL_KEYS.has(ev.key)) stop(); };
+  HAND_SCROLL.forEach((kind) => window.addEventListener(kind, byHand, true));
+  const poll = setInterval(() => {
+    settle();
+    const now = performance.now();
+    // the run has ended and the player has drawn what it sent (that may come a while after the run ends)
+    const drawn = !(window.__lrPlayer && window.__lrPlayer.busy);
+    const idle = app && app.getAttribute('data-test-script-state') === 'notRunning' && drawn;
+    if ((idle && now - started > 300 && now - changed > 1000) || now - started > 20000) stop();
+  }, 100);
+  return stop;
 }

@@ -110,8 +110,10 @@ class Player {
     this.pause();
     // one drawing at a time: a newer run waits for this one, and this one gives way to it
     const previous = this.drawing || Promise.resolve();
+    this.busy = true; // a new run is being drawn (the page's tab bar is held in place until it is)
     this.drawing = previous.then(() => this.draw(data, id));
-    await this.drawing;
+    const drawing = this.drawing;
+    await drawing.finally(() => { if (this.drawing === drawing) this.busy = false; });
   }
 
   async draw(data, id) {

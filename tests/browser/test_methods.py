@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import PLAYER_CHART, SIZES
+from .test_browser import watch_reruns
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 PLAYER = ".st-key-animation .lr-player"
@@ -20,15 +21,6 @@ DATASET = f"(key) => document.querySelector('{PLAYER}').dataset[key]"
 
 def lanes(page) -> list[str]:
     return page.evaluate(DATASET, "lanes").split("; ")
-
-
-def watch_reruns(page) -> None:
-    page.evaluate("""() => {
-        window.__scriptStates = [];
-        const app = document.querySelector("[data-testid='stApp']");
-        new MutationObserver(() => window.__scriptStates.push(app.getAttribute('data-test-script-state')))
-            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-    }""")
 
 
 def test_the_methods_race_on_the_chart_and_the_keys_drive_them(app):

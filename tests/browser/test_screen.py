@@ -211,22 +211,29 @@ def test_listen_plays_the_loss_up_to_the_epoch_on_screen_as_pitch(app):
     assert "Listening" in page.locator("#lr-now").text_content()
 
 
-def test_the_tab_bar_stays_where_it_was_clicked(app):
-    """Opening a tab changes what is above the tab bar (the race's bar and words, the captions): the page
-    scrolls by as much, so the bar does not move under the pointer."""
+TAB_BAR_TOP = "() => Math.round(document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top)"
+
+
+def on_the_math_tab(app):
+    """The laptop's page with the math tab opened by a click, once settled, and the tab bar's top there."""
     app.page.set_viewport_size({"width": 1280, "height": 720})
     page = app.open("?autoplay=off")
     app.assert_ok(charts=1)
-    top = "() => Math.round(document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top)"
     page.get_by_role("tab", name="Math at one epoch", exact=True).click()
     app.wait(timeout=60_000)
     page.wait_for_timeout(2500)
-    where = page.evaluate(top)
-    for tab in ("Learning rates side by side", "Ground truth", "Summary"):
+    return page, page.evaluate(TAB_BAR_TOP)
+
+
+def test_the_tab_bar_stays_where_it_was_clicked(app):
+    """Opening a tab changes what is above the tab bar (the race's bar and words, the captions): the page
+    scrolls by as much, so the bar does not move under the pointer."""
+    page, where = on_the_math_tab(app)
+    for tab in ("Learning rates side by side", "Ground truth", "Optimizers side by side", "Summary"):
         page.get_by_role("tab", name=tab, exact=True).click()
         app.wait(timeout=60_000)
         page.wait_for_timeout(2500)
-        assert abs(page.evaluate(top) - where) <= 2, tab
+        assert abs(page.evaluate(TAB_BAR_TOP) - where) <= 2, tab
 
 
 def test_the_verdict_waits_for_the_end_of_the_run(app):
@@ -297,18 +304,11 @@ def test_every_chart_has_a_name_that_says_what_it_shows(app):
 def test_a_reader_who_scrolls_takes_the_page_back(app):
     """The tab bar is held in place only until the reader scrolls: a wheel turned while the tab opens moves
     the page, and nothing pulls it back."""
-    app.page.set_viewport_size({"width": 1280, "height": 720})
-    page = app.open("?autoplay=off")
-    app.assert_ok(charts=1)
-    top = "() => Math.round(document.querySelector('[data-testid=stTabs]').getBoundingClientRect().top)"
-    page.get_by_role("tab", name="Math at one epoch", exact=True).click()
-    app.wait(timeout=60_000)
-    page.wait_for_timeout(2500)
-    where = page.evaluate(top)
+    page, where = on_the_math_tab(app)
     page.get_by_role("tab", name="Summary", exact=True).click()
     page.wait_for_timeout(300)
     page.mouse.move(640, 400)
     page.mouse.wheel(0, -400)  # up: the page is near its end
     app.wait(timeout=60_000)
     page.wait_for_timeout(2500)
-    assert page.evaluate(top) >= where + 300
+    assert page.evaluate(TAB_BAR_TOP) >= where + 300
