@@ -1218,6 +1218,7 @@ def test_the_race_starts_with_the_lessons_rates_and_their_roles():
     assert sum(1 for u in uids if u and u.startswith("lane boundary")) == 4
     assert "boundary" not in uids and "xaxis5" not in chart(at)["layout"]
     assert [lane["LANE_BOUNDARY"] for lane in race["lanes"]] == [f"lane boundary-{k}" for k in range(4)]
+    assert race["title"] == "Race these learning rates η (up to four):" and "runs" not in race
 
 
 def test_the_race_defaults_straddle_the_rate_where_runs_stop_settling():
@@ -1311,6 +1312,11 @@ def test_the_optimizers_pills_choose_the_race_and_keep_it_between_one_and_four()
     at.pills(key="opt_pick").set_value([]).run()
     assert at.warning[0].value.startswith("At least one method races")
     assert race_data(at)["labels"] == ["gradient descent", "Adam"]
+    # a preset sets every other setting, and leaves the methods chosen here as they are
+    preset = next(b for b in at.button if b.key == f"preset_{PRESETS[2].name}")
+    preset.click().run()
+    no_exception(at)
+    assert race_data(at)["labels"] == ["gradient descent", "Adam"] and player_data(at)["link"]["lr"] == "50"
     # what cannot race is said, and the page still plays its own run
     at = app(view=TABS[5], opt="newton", batch="16")
     no_exception(at)

@@ -166,6 +166,7 @@ def frames_of(run: Run) -> np.ndarray:
 
 
 GAP_FLOOR = 1e-16  # L − L* below this is drawn at it: the log axis cannot show 0
+RATES_TITLE = "Race these learning rates η (up to four):"  # the race's bar, before its buttons
 
 
 def race_payload(
@@ -183,6 +184,7 @@ def race_payload(
         "roles": list(roles),
         "gap": None,
         "gap_axis": None,
+        "title": RATES_TITLE,
     }
     if best_objective is None:
         return payload

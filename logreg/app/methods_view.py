@@ -9,7 +9,7 @@ from .family_view import Member, frames_of, member_numbers, race_payload
 from .methods_run import Raced, lane_label
 from .settings import Settings
 
-TITLE = "Show these methods (up to four):"
+TITLE = "Show these methods (up to four):"  # the race's bar, before its buttons (family_view.RATES_TITLE)
 
 
 def methods_payload(raced: Raced, settings: Settings, best_objective: float | None) -> dict:

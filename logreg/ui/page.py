@@ -18,7 +18,7 @@ from ..app.methods_run import Raced
 from ..app.methods_view import methods_payload
 from ..app.points import mine
 from ..app.run import Run
-from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, Settings, plain
+from ..app.settings import DEFAULTS, LR_OPTIONS, PRESETS, RACED, Settings, plain
 from ..app.watch import watch_with
 from ..curvature import sharpness_at_minimum
 from ..figures import Sharpness, animation_figure
@@ -68,9 +68,15 @@ VERDICT_BOXES = {
 
 
 def apply_preset(values: dict) -> None:
+    """Every setting the preset's, or its default; the optimizers tab keeps the methods and β chosen there (no
+    preset sets them)."""
     for key, default in DEFAULTS.items():
-        st.session_state[key] = values.get(key, default)
+        if key not in RACED_KEYS:
+            st.session_state[key] = values.get(key, default)
     request_rate()
+
+
+RACED_KEYS = frozenset(c.key for c in RACED)
 
 
 def request_rate() -> None:

@@ -59,7 +59,7 @@ HTML = """
   <div class="lr-chart" role="group" aria-describedby="lr-now" aria-label="The run at the epoch on screen:
     the data with its decision boundary, the loss, the accuracy, the loss landscape and the sharpness"></div>
   <div class="lr-race" hidden>
-    <span class="lr-race-title" id="lr-race-title">Race these learning rates η (up to four):</span>
+    <span class="lr-race-title" id="lr-race-title"></span>
     <div class="lr-race-rates" role="group" aria-labelledby="lr-race-title"></div>
     <label class="lr-race-log"><input type="checkbox" class="lr-log" checked> loss − minimum, log scale</label>
     <span class="lr-race-status" aria-live="polite"></span>

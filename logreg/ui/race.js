@@ -27,7 +27,7 @@ class Race {
   renderChips() {
     const f = this.field;
     const box = this.player.q('.lr-race-rates');
-    if (this.title) this.player.q('.lr-race-title').textContent = this.title;
+    this.player.q('.lr-race-title').textContent = this.title;
     box.innerHTML = '';
     f.labels.forEach((label, i) => {
       const button = document.createElement('button');

@@ -552,6 +552,7 @@ def test_the_race_is_chosen_in_the_browser_and_takes_the_keys(app):
     player = ".st-key-animation .lr-player"
     page.wait_for_function(f"() => document.querySelector('{player}')?.dataset.lanes")
     assert page.locator(PLAYER_CHART).count() == 1  # one chart on the page: the race is drawn on it
+    assert page.locator(".lr-race-title").inner_text() == "Race these learning rates η (up to four):"
     lanes = page.evaluate(f"() => document.querySelector('{player}').dataset.lanes").split()
     assert len(lanes) >= 3
     assert page.locator(".lr-lanes li").count() == len(lanes)
