@@ -3,6 +3,7 @@
     python benchmarks/bench_budget.py               # both parts, a few minutes on 2 cores
     python benchmarks/bench_budget.py calibrate     # µs per row-pass, per update, ...: the constants
     python benchmarks/bench_budget.py pages         # the heaviest links against the default page
+    python benchmarks/bench_budget.py pages --pages optimizers   # only those pages (and the default)
     python benchmarks/bench_budget.py methods       # the optimizers tab's runs: METHOD_FACTOR, NEWTON_*_US
 
 calibrate: each constant is the median CPU time (time.process_time, all threads) of a few repeats,
@@ -276,7 +277,22 @@ PAGES = {
         "epochs": "5000",
         "csv": 200_000,
     },
+    "optimizers, 4 with Newton, n=20000": {
+        "view": "Optimizers side by side",
+        "opt": "gd,momentum,adam,newton",
+        "labels": "logistic",
+        "n": "20000",
+        "epochs": "5000",
+    },
+    "optimizers, batch 16, n=20000": {
+        "view": "Optimizers side by side",
+        "opt": "gd,momentum,nesterov,adam",
+        "batch": "16",
+        "n": "20000",
+        "epochs": "5000",
+    },
 }
+OPTIMIZERS_VIEW = "Optimizers side by side"
 
 
 def page_run(query: dict, raw: bytes | None, widgets: dict | None = None):
@@ -334,17 +350,20 @@ def predicted(query: dict, test: float | None = None) -> float:
     n_test = int(np.ceil(test * rows))
     race = query.get("view") == "Learning rates side by side"
     file_rows = rows if "csv" in query else 0
-    p = budget.plan(
-        s.epochs, rows - n_test, n_test, s.batch_size, race=race, landscape=s.land == "on", file_rows=file_rows
-    )
+    methods = len(s.opt) if query.get("view") == OPTIMIZERS_VIEW else 0
+    newton = bool(methods) and "newton" in str(s.opt)
+    options = dict(race=race, landscape=s.land == "on", file_rows=file_rows, methods=methods, newton=newton)
+    p = budget.plan(s.epochs, rows - n_test, n_test, s.batch_size, **options)
     return p.seconds
 
 
-def pages(rounds: int) -> None:
-    raw = {name: csv_bytes(q["csv"]) for name, q in PAGES.items() if "csv" in q}
-    times: dict[str, list[float]] = {name: [] for name in PAGES}
+def pages(rounds: int, only: list[str] | None = None) -> None:
+    """Every page of PAGES (or those whose name holds one of `only`, and the default page), in rounds."""
+    chosen = {n: q for n, q in PAGES.items() if not only or n == "default page" or any(t in n for t in only)}
+    raw = {name: csv_bytes(q["csv"]) for name, q in chosen.items() if "csv" in q}
+    times: dict[str, list[float]] = {name: [] for name in chosen}
     for _ in range(rounds):
-        for name, query in PAGES.items():
+        for name, query in chosen.items():
             seconds, _ = page_run(query, raw.get(name))
             times[name].append(seconds)
     base = statistics.median(times["default page"])
@@ -360,13 +379,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("part", nargs="?", choices=("calibrate", "pages", "methods", "all"), default="all")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pages", nargs="+", metavar="TEXT", help="pages: only those whose name holds a text")
     args = parser.parse_args()
     if args.part in ("calibrate", "all"):
         show_calibration(calibrate())
     if args.part == "methods":
         show_calibration(methods_constants())
     if args.part in ("pages", "all"):
-        pages(args.rounds)
+        pages(args.rounds, args.pages)
 
 
 if __name__ == "__main__":

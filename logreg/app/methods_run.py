@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..formatting import number
 from ..optimizer_words import NAMES, ending_sentence, halving_sentence, reached_sentence, target_loss
 from ..optimizers import HessianVanished, Optimizer
 from ..train import Snapshot, train
@@ -93,7 +94,7 @@ def _history(data: DataChoice, s: Settings, method: Optimizer, epochs: int) -> t
 def lane_label(method: Optimizer, s: Settings) -> str:
     """A lane's name in the race's bar and list: "momentum (β = 0.9)", "Newton's method (η = 1)"."""
     if method in (Optimizer.MOMENTUM, Optimizer.NESTEROV):
-        return f"{NAMES[method]} (β = {s.beta:g})"
+        return f"{NAMES[method]} (β = {number(s.beta)})"
     if method is Optimizer.NEWTON:
-        return f"{NAMES[method]} (η = {NEWTON_RATE:g})"
+        return f"{NAMES[method]} (η = {number(NEWTON_RATE)})"
     return NAMES[method]
