@@ -270,7 +270,7 @@ def run_chart(
     epoch = player(
         figure,
         key="animation",
-        run_id=run_id(data, settings, present, every_rate=every_rate) + ("-race" * race) + ("-methods" * lanes),
+        run_id=run_id(data, settings, present, every_rate=every_rate) + ("-race" * race) + ("-methods" * bool(methods)),
         autoplay=autoplay,
         frame_ms=FRAME_MS,
         present=present,
