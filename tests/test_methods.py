@@ -64,6 +64,9 @@ def test_a_bad_methods_link_keeps_what_it_can_and_says_what_it_left_out():
     assert values == {} and notices[0].endswith("Using the default, gd,momentum,adam.") and "<b>" not in notices[0]
     with pytest.raises(ValueError):
         parse_methods(",,")
+    # thousands of names: the first methods apply, and the notice stays short
+    methods, left = parse_methods("gd,adam," + ",".join(["x"] * 20_000))
+    assert methods == Methods((O.GD, O.ADAM)) and len(left) < 200 and left.endswith("the 19995 names after those")
 
 
 def test_beta_is_a_number_from_0_to_0_99():

@@ -17,6 +17,7 @@ class Methods(tuple):
 
 DEFAULT_METHODS = Methods((Optimizer.GD, Optimizer.MOMENTUM, Optimizer.ADAM))
 NAMES_ALLOWED = ", ".join(o.value for o in Optimizer)
+NAMED_AT_MOST = 5  # names a notice quotes of those left out
 
 
 def parse_methods(raw: str) -> tuple[Methods, str | None]:
@@ -26,7 +27,11 @@ def parse_methods(raw: str) -> tuple[Methods, str | None]:
 
     kept: list[Optimizer] = []
     left: list[str] = []
-    for entry in (e.strip() for e in raw.split(",") if e.strip()):
+    entries = [e.strip() for e in raw.split(",") if e.strip()]
+    for k, entry in enumerate(entries):
+        if len(left) == NAMED_AT_MOST:  # a link of thousands of names gets a notice of a few
+            left.append(f"the {len(entries) - k} names after those")
+            break
         try:
             method = Optimizer(entry.lower())
         except ValueError:
