@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 
-import numpy as np
 import pytest
 
 from logreg.app import budget, cached, families
@@ -16,34 +14,12 @@ from logreg.app.methods_run import NEWTON_RATE, lane_label, raced, rate_of
 from logreg.app.methods_view import TITLE, methods_payload
 from logreg.app.run import Synthetic, train_options
 from logreg.app.settings import DEFAULTS, Settings, page_runs, parse_query
-from logreg.optimizer_words import lane_sentence, reached_sentence, target_loss
+from logreg.optimizer_words import lane_sentence
 from logreg.optimizers import Optimizer as O
 from logreg.plot_parts import to_browser
-from logreg.train import Snapshot, train
+from logreg.train import train
 
 ALL = Methods((O.GD, O.MOMENTUM, O.ADAM, O.NEWTON))
-
-
-def snapshots(losses, diverged=False, no_minimum=False, halvings=()):
-    """A history with these losses at epochs 0, 1, …; only what the words read is set."""
-    zero = np.zeros(2)
-    last = len(losses) - 1
-    return [
-        Snapshot(
-            epoch=k,
-            w=zero,
-            b=0.0,
-            loss=loss,
-            objective=loss,
-            accuracy=0.5,
-            gradient_w=zero,
-            gradient_b=0.0,
-            diverged=diverged and k == last,
-            no_minimum=no_minimum and k == last,
-            halvings=dict(halvings).get(k, 0),
-        )
-        for k, loss in enumerate(losses)
-    ]
 
 
 # ---------------------------------------------------------------- the link: opt= and beta=
@@ -82,38 +58,6 @@ def test_the_tabs_choices_never_train_the_pages_runs_again():
     data = cached.synthetic(Synthetic.of(Settings()))
     plan = cached.page_plan(data, Settings(), race=False)
     assert families.family(data, s, plan) is families.family(data, Settings(lr=2.0), plan)  # one cache entry
-
-
-# ---------------------------------------------------------------- the words
-def test_the_race_is_judged_at_the_second_lowest_last_loss_rounded_up():
-    assert target_loss([snapshots([0.7, 0.3]), snapshots([0.7, 0.2]), snapshots([0.7, 0.25])]) == 0.25
-    assert math.isclose(target_loss([snapshots([0.7, 0.1234])]), 0.13)
-    assert math.isclose(target_loss([snapshots([0.7, 0.00123]), snapshots([0.7, 1e-9])]), 0.0013)
-    # a run that diverged is left out of the choice, unless every run did
-    assert target_loss([snapshots([0.7, 9e9], diverged=True), snapshots([0.7, 0.5]), snapshots([0.7, 0.4])]) == 0.5
-    assert target_loss([snapshots([0.7, 1e3], diverged=True)]) == 1000.0
-    with pytest.raises(ValueError):
-        target_loss([])
-
-
-def test_at_least_two_runs_reach_the_target_and_the_sentence_says_when():
-    histories = {O.GD: snapshots([0.7, 0.6, 0.5, 0.45]), O.MOMENTUM: snapshots([0.7, 0.4, 0.3, 0.2])}
-    histories[O.ADAM] = snapshots([0.7, 0.5, 0.44, 0.41])
-    target = target_loss(histories.values())
-    assert target == 0.41
-    assert (
-        reached_sentence(histories, target)
-        == "Momentum reached loss 0.41 at epoch 1; Adam needed 3; gradient descent did not reach it in 3 epochs."
-    )
-
-
-def test_a_lane_says_why_it_stopped_or_how_far_its_loss_went():
-    assert lane_sentence(O.GD, snapshots([0.693147, 0.5, 0.30127])) == "Loss 0.6931 → 0.3013 in 2 epochs."
-    stopped = lane_sentence(O.NEWTON, snapshots([0.69, 0.1, 1e-9], no_minimum=True))
-    assert stopped.startswith("Newton's method stopped at epoch 2: its Hessian had vanished")
-    halved = lane_sentence(O.NEWTON, snapshots([0.69, 0.4, 0.3], halvings={1: 2}))
-    assert halved == "Loss 0.6900 → 0.3000 in 2 epochs. Newton's method halved its step at epoch 1 (2 times)."
-    assert lane_sentence(O.ADAM, snapshots([0.69, 5.0, 50.0], diverged=True)).startswith("Adam stopped at epoch 2")
 
 
 # ---------------------------------------------------------------- the runs

@@ -16,7 +16,15 @@ from logreg import model
 from logreg.__main__ import main
 from logreg.analysis import optimum
 from logreg.data import make_synthetic
-from logreg.optimizer_words import NAMES, ending_sentence, halving_sentence, reached_sentence, settings_words
+from logreg.optimizer_words import (
+    NAMES,
+    ending_sentence,
+    halving_sentence,
+    lane_sentence,
+    reached_sentence,
+    settings_words,
+    target_loss,
+)
 from logreg.optimizers import (
     AdamState,
     HessianVanished,
@@ -386,8 +394,14 @@ def test_first_epoch_below():
 # --- words ---------------------------------------------------------------------------------------
 
 
-def fake(losses, **last) -> list[Snapshot]:
-    history = [Snapshot(t, np.zeros(1), 0.0, v, v, 0.5, np.zeros(1), 0.0) for t, v in enumerate(losses)]
+def fake(losses, halvings=None, **last) -> list[Snapshot]:
+    """A history with these losses at epochs 0, 1, …, `last` set on its last snapshot, and Newton's halvings
+    at the epochs `halvings` maps to them."""
+    halved = halvings or {}
+    history = [
+        Snapshot(t, np.zeros(1), 0.0, v, v, 0.5, np.zeros(1), 0.0, halvings=halved.get(t, 0))
+        for t, v in enumerate(losses)
+    ]
     if last:
         history[-1] = Snapshot(len(losses) - 1, np.zeros(1), 0.0, losses[-1], losses[-1], 0.5, np.zeros(1), 0.0, **last)
     return history
@@ -484,3 +498,35 @@ def test_the_command_line_refuses_what_cannot_run(capsys):
     assert "momentum must be" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["--optimizer", "sgd"])
+
+
+# the optimizers tab's words: the loss a race is judged at, and what a lane says once it has ended
+def test_the_race_is_judged_at_the_second_lowest_last_loss_rounded_up():
+    assert target_loss([fake([0.7, 0.3]), fake([0.7, 0.2]), fake([0.7, 0.25])]) == 0.25
+    assert math.isclose(target_loss([fake([0.7, 0.1234])]), 0.13)
+    assert math.isclose(target_loss([fake([0.7, 0.00123]), fake([0.7, 1e-9])]), 0.0013)
+    # a run that diverged is left out of the choice, unless every run did
+    assert target_loss([fake([0.7, 9e9], diverged=True), fake([0.7, 0.5]), fake([0.7, 0.4])]) == 0.5
+    assert target_loss([fake([0.7, 1e3], diverged=True)]) == 1000.0
+    with pytest.raises(ValueError):
+        target_loss([])
+
+
+def test_at_least_two_runs_reach_the_target_and_the_sentence_says_when():
+    histories = {Optimizer.GD: fake([0.7, 0.6, 0.5, 0.45]), Optimizer.MOMENTUM: fake([0.7, 0.4, 0.3, 0.2])}
+    histories[Optimizer.ADAM] = fake([0.7, 0.5, 0.44, 0.41])
+    target = target_loss(histories.values())
+    assert target == 0.41
+    assert (
+        reached_sentence(histories, target)
+        == "Momentum reached loss 0.41 at epoch 1; Adam needed 3; gradient descent did not reach it in 3 epochs."
+    )
+
+
+def test_a_lane_says_why_it_stopped_or_how_far_its_loss_went():
+    assert lane_sentence(Optimizer.GD, fake([0.693147, 0.5, 0.30127])) == "Loss 0.6931 → 0.3013 in 2 epochs."
+    stopped = lane_sentence(Optimizer.NEWTON, fake([0.69, 0.1, 1e-9], no_minimum=True))
+    assert stopped.startswith("Newton's method stopped at epoch 2: its Hessian had vanished")
+    halved = lane_sentence(Optimizer.NEWTON, fake([0.69, 0.4, 0.3], halvings={1: 2}))
+    assert halved == "Loss 0.6900 → 0.3000 in 2 epochs. Newton's method halved its step at epoch 1 (2 times)."
+    assert lane_sentence(Optimizer.ADAM, fake([0.69, 5.0, 50.0], diverged=True)).startswith("Adam stopped at epoch 2")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..app.methods import DEFAULT_METHODS, Methods
+from ..app.methods import Methods
 from ..app.methods_run import NEWTON_RATE, Raced, rate_of
 from ..app.settings import BY_KEY, Settings
 from ..formatting import number
 from ..optimizer_words import NAMES, settings_words
 from ..optimizers import Optimizer
 from ..plot_parts import LANES
-from .controls import widget
+from .controls import methods_on_screen, widget
 
 PICK = "opt_pick"  # the tab's pills; the session's "opt" holds the methods while the tab is closed
 
@@ -21,7 +21,7 @@ def _picked() -> None:
     """The pills changed: at least one method and at most LANES race; otherwise the choice goes back, and the
     tab says why."""
     picked = list(st.session_state[PICK])
-    before = list(st.session_state.get("opt", DEFAULT_METHODS))
+    before = list(methods_on_screen()[0])
     if not picked:
         st.session_state["_opt_said"] = "At least one method races: choose another before taking this one out."
     elif len(picked) > LANES:
